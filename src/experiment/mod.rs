@@ -1,0 +1,89 @@
+//! Replications and their statistics. Owns parallelism: replications and, within a month,
+//! communities run on rayon's pool; every random stream derives from
+//! (seed, replication, community, mechanism), and sums are taken in a fixed order, so the
+//! output is bit-identical whatever the number of threads.
+
+pub mod stats;
+
+use rayon::prelude::*;
+
+use crate::model::params::Params;
+use crate::model::schedule::{self, N_METRICS, Tally};
+use crate::model::world::Community;
+
+/// One month's metrics, in the order of [`schedule::METRICS`].
+pub type Row = [f64; N_METRICS];
+
+/// What one replication produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replication {
+    /// One row per month, months 1..=12 x years.
+    pub months: Vec<Row>,
+    /// Households at the start (conserved through the run).
+    pub households: u64,
+}
+
+/// What a whole run produced: replications in order 0..reps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    pub reps: Vec<Replication>,
+    pub months: u32,
+}
+
+/// Runs replication `rep` of the scenario with master seed `seed`.
+pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
+    let mut communities: Vec<Community> = (0..p.world.communities)
+        .into_par_iter()
+        .map(|id| Community::generate(p, seed, rep, id))
+        .collect();
+    let households = communities.iter().map(|c| c.len() as u64).sum();
+    let months = p.run.years * 12;
+    let mut rows = Vec::with_capacity(months as usize);
+    for month in 1..=months {
+        let tallies: Vec<Tally> = communities
+            .par_iter_mut()
+            .map(|c| schedule::step(p, c, month))
+            .collect();
+        // Summed in community order: floating-point addition is not associative.
+        let mut total = Tally::default();
+        for t in &tallies {
+            total.add(t);
+        }
+        rows.push(total.metrics());
+    }
+    Replication {
+        months: rows,
+        households,
+    }
+}
+
+/// Runs `p.run.replications` replications with seed `p.run.seed`, on `threads` threads
+/// (`None`: rayon's default, which honours `RAYON_NUM_THREADS`). `on_done` is called once per
+/// finished replication (from worker threads) for progress reporting.
+pub fn run(
+    p: &Params,
+    threads: Option<usize>,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<RunResult, rayon::ThreadPoolBuildError> {
+    let go = || {
+        (0..u64::from(p.run.replications))
+            .into_par_iter()
+            .map(|rep| {
+                let r = run_replication(p, p.run.seed, rep);
+                on_done();
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let reps = match threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()?
+            .install(go),
+        None => go(),
+    };
+    Ok(RunResult {
+        reps,
+        months: p.run.years * 12,
+    })
+}

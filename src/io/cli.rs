@@ -1,0 +1,284 @@
+//! The command line. `shequ` with no command runs the default demo (the baseline scenario).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::experiment::{self, RunResult};
+use crate::io::output::{self, RunInfo};
+use crate::io::scenario::{self, Scenario};
+use crate::model::params::Params;
+use crate::model::schedule::metric_index;
+
+/// Exit code for a refused scenario or bad arguments.
+pub const EXIT_INPUT: i32 = 2;
+/// Exit code for a failure while running or writing.
+pub const EXIT_RUN: i32 = 1;
+
+/// The default demo's scenario.
+pub const DEFAULT_SCENARIO: &str = "scenarios/baseline.toml";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "shequ",
+    version,
+    about = "shequ (社区): agent-based simulator of urban community governance",
+    long_about = "Simulates residents, property-management firms and community workers month by month.\n\
+                  Without a command, runs the default demo: scenarios/baseline.toml."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario's replications and write timeseries.csv, summary.csv and manifest.json.
+    Run(RunArgs),
+    /// Explain a scenario key (meaning, unit, range, default, source), or list every key.
+    Explain {
+        /// A key such as property.guided_price, or a section such as owners.
+        key: Option<String>,
+        /// Print the full table as Markdown (the source of docs/parameters.md).
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options every simulating command takes.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CommonArgs {
+    /// Replications (overrides run.replications).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// Master seed (overrides run.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Years to simulate (overrides run.years).
+    #[arg(long)]
+    pub years: Option<u32>,
+    /// Worker threads (default: all cores, or RAYON_NUM_THREADS). Never changes results.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Override any key: --set property.guided_price=2.0 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Output directory (default: output/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Loads the scenario and applies command-line overrides.
+pub fn resolve(path: &Path, c: &CommonArgs) -> Result<Scenario, scenario::ScenarioError> {
+    let mut s = scenario::load(path)?;
+    let mut sets = Vec::new();
+    if let Some(r) = c.reps {
+        sets.push(format!("run.replications={r}"));
+    }
+    if let Some(seed) = c.seed {
+        sets.push(format!("run.seed={seed}"));
+    }
+    if let Some(y) = c.years {
+        sets.push(format!("run.years={y}"));
+    }
+    sets.extend(c.sets.iter().cloned());
+    scenario::apply_overrides(&mut s, &sets)?;
+    Ok(s)
+}
+
+/// Runs the binary with `args`; returns the process exit code.
+pub fn main_with(args: Vec<String>) -> i32 {
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_INPUT } else { 0 };
+        }
+    };
+    match cli.command {
+        None => {
+            let a = RunArgs {
+                scenario: PathBuf::from(DEFAULT_SCENARIO),
+                common: CommonArgs::default(),
+            };
+            if !a.scenario.is_file() {
+                eprintln!(
+                    "error: the default demo needs {DEFAULT_SCENARIO}; run shequ from the project folder or name a scenario: shequ run FILE"
+                );
+                return EXIT_INPUT;
+            }
+            run_command(&a, &args, true)
+        }
+        Some(Command::Run(a)) => run_command(&a, &args, false),
+        Some(Command::Explain { key, markdown }) => explain(key.as_deref(), markdown),
+    }
+}
+
+fn run_command(a: &RunArgs, args: &[String], demo: bool) -> i32 {
+    let s = match resolve(&a.scenario, &a.common) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let out = a
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    let p = &s.params;
+    let quiet = a.common.quiet;
+    if !quiet {
+        eprintln!(
+            "shequ: {} - {} replication(s) x {} years, {} communities, seed {}",
+            s.name, p.run.replications, p.run.years, p.world.communities, p.run.seed
+        );
+    }
+    let started = Instant::now();
+    let result = match experiment::run(p, a.common.threads, &|| {}) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start {:?} threads: {e}", a.common.threads);
+            return EXIT_INPUT;
+        }
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let info = RunInfo {
+        command_line: args.to_vec(),
+        wall_seconds: wall,
+        threads: a.common.threads.unwrap_or_else(rayon::current_num_threads),
+    };
+    if let Err(e) = output::write_run(&out, &s, &result, &info) {
+        eprintln!("error: {e}");
+        return EXIT_RUN;
+    }
+    if !quiet {
+        let hh = result.reps.first().map_or(0, |r| r.households);
+        let hm = hh as f64 * f64::from(result.months) * result.reps.len() as f64;
+        eprintln!(
+            "done in {wall:.2} s ({:.1} million household-months/s); results in {}",
+            hm / wall.max(1e-9) / 1e6,
+            out.display()
+        );
+        print_glance(&result, demo);
+    }
+    0
+}
+
+/// A small table of key metrics by year (mean over replications), for the terminal.
+fn print_glance(r: &RunResult, demo: bool) {
+    let cols = [
+        ("fee_collection_rate", "collection"),
+        ("service_quality", "quality"),
+        ("owner_satisfaction", "satisfaction"),
+        ("managed_share", "managed"),
+        ("firm_exits", "exits/yr"),
+    ];
+    let years = (r.months / 12) as usize;
+    let mut marks: Vec<usize> = [1, 5, 10, 15, 20, 30, 40, 50]
+        .into_iter()
+        .filter(|y| *y <= years)
+        .collect();
+    if marks.last() != Some(&years) {
+        marks.push(years);
+    }
+    print!("{:>5}", "year");
+    for (_, label) in cols {
+        print!(" {label:>12}");
+    }
+    println!();
+    for y in marks {
+        print!("{y:>5}");
+        for (name, _) in cols {
+            let i = metric_index(name).expect("known metric");
+            let months = (y - 1) * 12..y * 12;
+            let mut sum = 0.0;
+            for rep in &r.reps {
+                let s: f64 = rep.months[months.clone()].iter().map(|row| row[i]).sum();
+                sum += if name == "firm_exits" { s } else { s / 12.0 };
+            }
+            print!(" {:>12.3}", sum / r.reps.len() as f64);
+        }
+        println!();
+    }
+    if demo {
+        println!("(means over replications and over each year; every month is in timeseries.csv)");
+    }
+}
+
+fn explain(key: Option<&str>, markdown: bool) -> i32 {
+    let specs = Params::specs();
+    if markdown {
+        print!("{}", parameters_markdown());
+        return 0;
+    }
+    let chosen: Vec<_> = match key {
+        None => specs.iter().collect(),
+        Some(k) => specs
+            .iter()
+            .filter(|s| s.key == k || s.key.starts_with(&format!("{k}.")))
+            .collect(),
+    };
+    if chosen.is_empty() {
+        eprintln!(
+            "error: no key or section `{}`; `shequ explain` lists them all",
+            key.unwrap_or("")
+        );
+        return EXIT_INPUT;
+    }
+    let one = chosen.len() == 1;
+    for s in chosen {
+        if one {
+            println!(
+                "{}\n  meaning: {}\n  unit:    {}\n  allowed: {}\n  default: {}\n  source:  {}",
+                s.key, s.doc, s.unit, s.domain, s.default, s.source
+            );
+        } else {
+            println!("{:<42} {:>10}  {}", s.key, s.default.to_string(), s.doc);
+        }
+    }
+    0
+}
+
+/// Every key as a Markdown table, grouped by section: the text of docs/parameters.md.
+pub fn parameters_markdown() -> String {
+    let mut md = String::from(
+        "# Scenario parameters\n\n\
+         Generated from the declarations in `src/model/params.rs` by `shequ explain --markdown`; \
+         a test keeps this file identical to them. A scenario file sets only what differs from \
+         these defaults (or from the file it `extends`). Sections `new_estate`, `old_compound` \
+         and `resettlement` share their keys; their defaults differ by kind and are listed per kind.\n",
+    );
+    let mut section = String::new();
+    for s in Params::specs() {
+        let (sec, field) = s.key.split_once('.').unwrap_or(("", &s.key));
+        if sec != section {
+            section = sec.to_string();
+            md.push_str(&format!(
+                "\n## [{sec}]\n\n| key | meaning | unit | allowed | default | source |\n|---|---|---|---|---|---|\n"
+            ));
+        }
+        md.push_str(&format!(
+            "| `{field}` | {} | {} | {} | {} | {} |\n",
+            s.doc.replace('|', "\\|"),
+            s.unit,
+            s.domain,
+            s.default,
+            s.source.replace('|', "\\|")
+        ));
+    }
+    md
+}

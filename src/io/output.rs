@@ -1,0 +1,252 @@
+//! Run outputs: `timeseries.csv`, `summary.csv`, `manifest.json` and the resolved
+//! `scenario.toml`, written into a temporary directory and moved into place at the end, so
+//! a failed or interrupted run never leaves half a result or damages an earlier one.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::experiment::RunResult;
+use crate::experiment::stats::{Summary, summarize};
+use crate::io::scenario::Scenario;
+use crate::model::schedule::{METRICS, N_METRICS};
+
+/// Facts about the run that are not in the scenario.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub command_line: Vec<String>,
+    pub wall_seconds: f64,
+    pub threads: usize,
+}
+
+fn ctx<T>(r: io::Result<T>, what: &dyn Fn() -> String) -> io::Result<T> {
+    r.map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", what())))
+}
+
+/// Fills a fresh temporary directory beside `out` with `fill`, then puts it in place of `out`.
+/// On failure the temporary directory is removed and `out` is left as it was.
+pub fn commit_dir(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .ok_or_else(|| io::Error::other(format!("{}: not a directory name", out.display())))?
+        .to_string_lossy()
+        .into_owned();
+    if out.exists() && !out.is_dir() {
+        return Err(io::Error::other(format!(
+            "{} exists and is not a directory",
+            out.display()
+        )));
+    }
+    ctx(fs::create_dir_all(&parent), &|| {
+        format!("cannot create {}", parent.display())
+    })?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    let _ = fs::remove_dir_all(&tmp);
+    ctx(fs::create_dir(&tmp), &|| {
+        format!("cannot create {}", tmp.display())
+    })?;
+    if let Err(e) = fill(&tmp) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if out.exists() {
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        let _ = fs::remove_dir_all(&old);
+        ctx(fs::rename(out, &old), &|| {
+            format!("cannot move {} aside", out.display())
+        })?;
+        if let Err(e) = fs::rename(&tmp, out) {
+            let _ = fs::rename(&old, out);
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(io::Error::new(
+                e.kind(),
+                format!("cannot write {}: {e}", out.display()),
+            ));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else if let Err(e) = fs::rename(&tmp, out) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(io::Error::new(
+            e.kind(),
+            format!("cannot write {}: {e}", out.display()),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes one row per replication x month.
+pub fn write_timeseries(w: impl Write, r: &RunResult) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    let mut header = vec!["rep".to_string(), "month".to_string()];
+    header.extend(METRICS.iter().map(|(n, _)| n.to_string()));
+    w.write_record(&header)?;
+    let mut rec: Vec<String> = Vec::with_capacity(N_METRICS + 2);
+    for (rep, reps) in r.reps.iter().enumerate() {
+        for (m, row) in reps.months.iter().enumerate() {
+            rec.clear();
+            rec.push(rep.to_string());
+            rec.push((m + 1).to_string());
+            rec.extend(row.iter().map(|x| x.to_string()));
+            w.write_record(&rec)?;
+        }
+    }
+    w.flush()
+}
+
+/// Per metric, the summary across replications of the final month and of the last-year mean.
+pub fn summaries(r: &RunResult) -> Vec<(&'static str, &'static str, Summary)> {
+    let mut out = Vec::new();
+    let months = r.months as usize;
+    let window = months.min(12);
+    for (i, (name, _)) in METRICS.iter().enumerate() {
+        let finals: Vec<f64> = r.reps.iter().map(|rep| rep.months[months - 1][i]).collect();
+        let last_year: Vec<f64> = r
+            .reps
+            .iter()
+            .map(|rep| {
+                rep.months[months - window..]
+                    .iter()
+                    .map(|row| row[i])
+                    .sum::<f64>()
+                    / window as f64
+            })
+            .collect();
+        out.push((*name, "final_month", summarize(&finals)));
+        out.push((*name, "last_year", summarize(&last_year)));
+    }
+    out
+}
+
+fn cell(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        x.to_string()
+    }
+}
+
+/// Writes `summary.csv`.
+pub fn write_summary(w: impl Write, r: &RunResult) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record([
+        "metric",
+        "window",
+        "n",
+        "mean",
+        "sd",
+        "ci95_low",
+        "ci95_high",
+    ])?;
+    for (name, window, s) in summaries(r) {
+        w.write_record([
+            name.to_string(),
+            window.to_string(),
+            s.n.to_string(),
+            cell(s.mean),
+            cell(s.sd),
+            cell(s.ci_low),
+            cell(s.ci_high),
+        ])?;
+    }
+    w.flush()
+}
+
+/// The manifest: everything needed to rerun the exact result.
+pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Value {
+    let p = &s.params;
+    let commit = env!("SHEQU_GIT_COMMIT");
+    serde_json::json!({
+        "shequ_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": if commit.is_empty() { serde_json::Value::Null } else { commit.into() },
+        "scenario": s.name,
+        "description": s.description,
+        "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "overrides": s.overrides,
+        "seed": p.run.seed,
+        "replications": p.run.replications,
+        "years": p.run.years,
+        "months": r.months,
+        "total_households": r.reps.first().map_or(0, |x| x.households),
+        "command_line": info.command_line,
+        "threads": info.threads,
+        "wall_seconds": info.wall_seconds,
+        "rerun": "shequ run scenario.toml --out DIR  (scenario.toml in this directory holds every resolved value)",
+        "metrics": METRICS.iter().map(|(n, d)| serde_json::json!({"name": n, "meaning": d})).collect::<Vec<_>>(),
+        "resolved": serde_json::to_value(p.to_table()).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+/// The resolved scenario as a TOML file that `shequ run` accepts as it is.
+pub fn resolved_toml(s: &Scenario) -> String {
+    let mut t = s.params.to_table();
+    t.insert("name".into(), toml::Value::String(s.name.clone()));
+    t.insert(
+        "description".into(),
+        toml::Value::String(s.description.clone()),
+    );
+    let body = toml::to_string(&t).unwrap_or_default();
+    format!(
+        "# Every value of scenario `{}` as resolved by shequ {}; rerun with `shequ run` on this file.\n{body}",
+        s.name,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn write_file(
+    dir: &Path,
+    name: &str,
+    f: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let path = dir.join(name);
+    let file = ctx(fs::File::create(&path), &|| {
+        format!("cannot create {}", path.display())
+    })?;
+    let mut w = BufWriter::new(file);
+    ctx(f(&mut w), &|| format!("cannot write {}", path.display()))?;
+    ctx(w.flush(), &|| format!("cannot write {}", path.display()))
+}
+
+/// Writes every output of a run into `out`, atomically.
+pub fn write_run(out: &Path, s: &Scenario, r: &RunResult, info: &RunInfo) -> io::Result<()> {
+    commit_dir(out, |dir| {
+        write_file(dir, "timeseries.csv", |w| write_timeseries(w, r))?;
+        write_file(dir, "summary.csv", |w| write_summary(w, r))?;
+        write_file(dir, "scenario.toml", |w| {
+            w.write_all(resolved_toml(s).as_bytes())
+        })?;
+        write_file(dir, "manifest.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &manifest(s, r, info))?;
+            w.write_all(b"\n")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_dir_replaces_on_success_and_keeps_the_old_on_failure() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("run");
+        commit_dir(&out, |dir| fs::write(dir.join("a.txt"), "first")).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "first");
+        let failed = commit_dir(&out, |dir| {
+            fs::write(dir.join("a.txt"), "half")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "first");
+        commit_dir(&out, |dir| fs::write(dir.join("b.txt"), "second")).unwrap();
+        assert!(!out.join("a.txt").exists());
+        assert_eq!(fs::read_to_string(out.join("b.txt")).unwrap(), "second");
+        // No temporary directories are left behind.
+        let left: Vec<_> = fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(left.len(), 1);
+    }
+}

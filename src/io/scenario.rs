@@ -1,0 +1,468 @@
+//! Scenario files: TOML, with `extends` to build on another file, `--set key=value`
+//! overrides, and errors that name the file, the line, the key and what is allowed.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::model::params::{Params, SetError};
+
+/// A scenario resolved to every parameter's value.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// `name` from the file (or its file stem).
+    pub name: String,
+    pub description: String,
+    /// The file given, then each file it extends.
+    pub files: Vec<PathBuf>,
+    /// `--set` overrides applied on top, as given.
+    pub overrides: Vec<String>,
+    pub params: Params,
+}
+
+/// A refused scenario: where, which key, and what is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The file, or `--set` for a command-line override.
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+    /// The offending source line with a marker under it.
+    pub snippet: Option<String>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(k) = &self.key {
+            write!(f, "key `{k}`: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(s) = &self.snippet {
+            write!(f, "\n{s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Line and column (1-based) of a byte offset, and the source line underlined.
+fn locate(text: &str, span: Range<usize>) -> (usize, usize, String) {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_no = text[..start].matches('\n').count() + 1;
+    let col = text[line_start..start].chars().count() + 1;
+    let src = &text[line_start..line_end];
+    let width = text[start..span.end.clamp(start, line_end)]
+        .chars()
+        .count()
+        .max(1);
+    let gutter = format!("{line_no}");
+    let snippet = format!(
+        "{pad} |\n{gutter} | {src}\n{pad} | {marks}{carets}",
+        pad = " ".repeat(gutter.len()),
+        marks = " ".repeat(col - 1),
+        carets = "^".repeat(width)
+    );
+    (line_no, col, snippet)
+}
+
+/// Byte spans of every key path (`section.key`) in a document, for error messages.
+fn key_spans(text: &str) -> HashMap<String, Range<usize>> {
+    fn walk(t: &toml::de::DeTable<'_>, prefix: &str, out: &mut HashMap<String, Range<usize>>) {
+        for (k, v) in t.iter() {
+            let path = if prefix.is_empty() {
+                k.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", k.get_ref())
+            };
+            out.insert(path.clone(), k.span());
+            if let toml::de::DeValue::Table(inner) = v.get_ref() {
+                walk(inner, &path, out);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    if let Ok(doc) = toml::de::DeTable::parse(text) {
+        walk(doc.get_ref(), "", &mut out);
+    }
+    out
+}
+
+/// The closest known key to `key`, if it is close enough to be a likely typo.
+fn suggest(key: &str, known: &[String]) -> Option<String> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(key, k), k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 5))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.clone())
+}
+
+struct Source {
+    file: String,
+    text: String,
+    spans: HashMap<String, Range<usize>>,
+}
+
+impl Source {
+    fn error(&self, key: Option<&str>, message: String) -> ScenarioError {
+        let located = key
+            .and_then(|k| self.spans.get(k))
+            .map(|s| locate(&self.text, s.clone()));
+        ScenarioError {
+            file: self.file.clone(),
+            line: located.as_ref().map(|l| l.0),
+            column: located.as_ref().map(|l| l.1),
+            key: key.map(str::to_string),
+            message,
+            snippet: located.map(|l| l.2),
+        }
+    }
+}
+
+const TOP_LEVEL: [&str; 3] = ["name", "description", "extends"];
+
+/// Loads a scenario file (and what it extends) into parameters.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let mut params = Params::default();
+    let mut files = Vec::new();
+    let (name, description) = load_into(path, &mut params, &mut files)?;
+    check(&params, &files)?;
+    let name = name.unwrap_or_else(|| {
+        path.file_stem()
+            .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
+    });
+    Ok(Scenario {
+        name,
+        description: description.unwrap_or_default(),
+        files,
+        overrides: Vec::new(),
+        params,
+    })
+}
+
+fn check(params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
+    if let Err((key, message)) = params.check_consistency() {
+        // Point at the last file in the chain that sets the key, if any does.
+        for f in files {
+            if let Ok(text) = std::fs::read_to_string(f) {
+                let spans = key_spans(&text);
+                if spans.contains_key(&key) {
+                    let src = Source {
+                        file: f.display().to_string(),
+                        text,
+                        spans,
+                    };
+                    return Err(src.error(Some(&key), message));
+                }
+            }
+        }
+        let file = files
+            .first()
+            .map_or("scenario".into(), |f| f.display().to_string());
+        return Err(ScenarioError {
+            file,
+            line: None,
+            column: None,
+            key: Some(key),
+            message,
+            snippet: None,
+        });
+    }
+    Ok(())
+}
+
+/// Applies `path` (after what it extends) onto `params`. Returns its name and description.
+fn load_into(
+    path: &Path,
+    params: &mut Params,
+    files: &mut Vec<PathBuf>,
+) -> Result<(Option<String>, Option<String>), ScenarioError> {
+    let file = path.display().to_string();
+    let plain = |message: String| ScenarioError {
+        file: file.clone(),
+        line: None,
+        column: None,
+        key: None,
+        message,
+        snippet: None,
+    };
+    let canonical = path
+        .canonicalize()
+        .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?;
+    if files
+        .iter()
+        .any(|f| f.canonicalize().ok().as_ref() == Some(&canonical))
+    {
+        return Err(plain("`extends` forms a cycle through this file".into()));
+    }
+    files.push(path.to_path_buf());
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let (line, column, snippet) = match e.span() {
+            Some(s) => {
+                let l = locate(&text, s);
+                (Some(l.0), Some(l.1), Some(l.2))
+            }
+            None => (None, None, None),
+        };
+        ScenarioError {
+            file: file.clone(),
+            line,
+            column,
+            key: None,
+            message: format!("not valid TOML: {}", e.message().trim()),
+            snippet,
+        }
+    })?;
+    let src = Source {
+        file: file.clone(),
+        spans: key_spans(&text),
+        text,
+    };
+
+    let string_at = |key: &str| -> Result<Option<String>, ScenarioError> {
+        match table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(src.error(Some(key), "expected a string".into())),
+        }
+    };
+    let name = string_at("name")?;
+    let description = string_at("description")?;
+    if let Some(parent) = string_at("extends")? {
+        let base = path.parent().unwrap_or(Path::new("."));
+        let parent_path = base.join(&parent);
+        if !parent_path.is_file() {
+            return Err(src.error(
+                Some("extends"),
+                format!(
+                    "extends \"{parent}\", but {} is not a file (paths are relative to this file)",
+                    parent_path.display()
+                ),
+            ));
+        }
+        load_into(&parent_path, params, files)?;
+    }
+
+    let known: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
+    for (section, value) in &table {
+        if TOP_LEVEL.contains(&section.as_str()) {
+            continue;
+        }
+        let toml::Value::Table(entries) = value else {
+            let hint = suggest(section, &known)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(src.error(
+                Some(section),
+                format!(
+                    "unknown top-level key (allowed: name, description, extends, and sections {}){hint}",
+                    crate::model::params::SECTIONS.join(", ")
+                ),
+            ));
+        };
+        if !Params::is_section(section) {
+            let hint = suggest(section, &crate::model::params::SECTIONS.map(String::from))
+                .map(|s| format!("; did you mean [{s}]?"))
+                .unwrap_or_default();
+            return Err(src.error(
+                Some(section),
+                format!(
+                    "unknown section [{section}] (allowed: {}){hint}",
+                    crate::model::params::SECTIONS.join(", ")
+                ),
+            ));
+        }
+        for (field, v) in entries {
+            let key = format!("{section}.{field}");
+            apply(params, &key, v, &known).map_err(|m| src.error(Some(&key), m))?;
+        }
+    }
+    Ok((name, description))
+}
+
+/// Sets one key, turning refusals into messages that say what is allowed.
+fn apply(params: &mut Params, key: &str, v: &toml::Value, known: &[String]) -> Result<(), String> {
+    match params.set(key, v) {
+        Ok(()) => Ok(()),
+        Err(SetError::Invalid(m)) => {
+            let unit = Params::specs()
+                .into_iter()
+                .find(|s| s.key == key)
+                .map(|s| s.unit)
+                .unwrap_or("");
+            if unit.is_empty() || unit == "-" {
+                Err(m)
+            } else {
+                Err(format!("{m} (unit: {unit})"))
+            }
+        }
+        Err(SetError::Unknown) => {
+            let hint = suggest(key, known)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            Err(format!(
+                "unknown key{hint} (`shequ explain` lists every key)"
+            ))
+        }
+    }
+}
+
+/// Parses a `--set` value: a TOML value, or a bare word taken as a string.
+fn parse_value(raw: &str) -> toml::Value {
+    let doc = format!("v = {raw}");
+    match doc.parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or(toml::Value::String(raw.into())),
+        Err(_) => toml::Value::String(raw.to_string()),
+    }
+}
+
+/// Applies `--set key=value` overrides, with the same checks as a file.
+pub fn apply_overrides(s: &mut Scenario, sets: &[String]) -> Result<(), ScenarioError> {
+    let known: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
+    let err = |key: Option<&str>, message: String| ScenarioError {
+        file: "--set".into(),
+        line: None,
+        column: None,
+        key: key.map(str::to_string),
+        message,
+        snippet: None,
+    };
+    for raw in sets {
+        let Some((key, value)) = raw.split_once('=') else {
+            return Err(err(None, format!("`{raw}` is not of the form key=value")));
+        };
+        let key = key.trim();
+        apply(&mut s.params, key, &parse_value(value.trim()), &known)
+            .map_err(|m| err(Some(key), m))?;
+        s.overrides.push(raw.clone());
+    }
+    if let Err((key, message)) = s.params.check_consistency() {
+        return Err(err(Some(&key), message));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::File::create(&p)
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        p
+    }
+
+    #[test]
+    fn values_override_defaults_and_extends_chains() {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            "base.toml",
+            "name = \"b\"\n[property]\nguided_price = 2.0\ncost_growth = 0.03\n",
+        );
+        let child = write(
+            d.path(),
+            "child.toml",
+            "name = \"c\"\nextends = \"base.toml\"\n[property]\nguided_price = 2.5\n",
+        );
+        let s = load(&child).unwrap();
+        assert_eq!(s.name, "c");
+        assert_eq!(s.params.property.guided_price, 2.5);
+        assert_eq!(s.params.property.cost_growth, 0.03);
+        assert_eq!(s.files.len(), 2);
+    }
+
+    #[test]
+    fn out_of_range_names_file_line_key_and_range() {
+        let d = tempfile::tempdir().unwrap();
+        let f = write(
+            d.path(),
+            "bad.toml",
+            "name = \"x\"\n\n[property]\nguided_price = -1.0\n",
+        );
+        let e = load(&f).unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert_eq!(e.key.as_deref(), Some("property.guided_price"));
+        let text = e.to_string();
+        assert!(text.contains("bad.toml:4:1"), "{text}");
+        assert!(text.contains("from 0 to 50"), "{text}");
+    }
+
+    #[test]
+    fn unknown_key_gets_a_suggestion() {
+        let d = tempfile::tempdir().unwrap();
+        let f = write(d.path(), "typo.toml", "[property]\nguided_prise = 2.0\n");
+        let e = load(&f).unwrap_err();
+        assert!(
+            e.message.contains("did you mean `property.guided_price`"),
+            "{e}"
+        );
+        assert_eq!(e.line, Some(2));
+        let f = write(d.path(), "sec.toml", "[propety]\nguided_price = 2.0\n");
+        let e = load(&f).unwrap_err();
+        assert!(e.message.contains("did you mean [property]"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_nan_and_inconsistent_shares_are_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let f = write(d.path(), "t.toml", "[world]\ncommunities = \"ten\"\n");
+        assert!(load(&f).unwrap_err().message.contains("found a string"));
+        let f = write(d.path(), "n.toml", "[owners]\nnoise = nan\n");
+        assert!(load(&f).unwrap_err().message.contains("NaN"));
+        let f = write(d.path(), "s.toml", "[world]\nshare_new_estate = 0.9\n");
+        let e = load(&f).unwrap_err();
+        assert!(e.message.contains("sum to 1"), "{e}");
+        assert_eq!(e.line, Some(2));
+        let f = write(d.path(), "syntax.toml", "[world\n");
+        assert!(load(&f).unwrap_err().message.contains("not valid TOML"));
+    }
+
+    #[test]
+    fn extends_cycles_and_missing_parents_are_refused() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "a.toml", "extends = \"b.toml\"\n");
+        let b = write(d.path(), "b.toml", "extends = \"a.toml\"\n");
+        assert!(load(&b).unwrap_err().message.contains("cycle"));
+        let m = write(d.path(), "m.toml", "extends = \"nowhere.toml\"\n");
+        assert!(load(&m).unwrap_err().message.contains("not a file"));
+    }
+
+    #[test]
+    fn set_overrides_use_the_same_checks() {
+        let d = tempfile::tempdir().unwrap();
+        let f = write(d.path(), "ok.toml", "name = \"ok\"\n");
+        let mut s = load(&f).unwrap();
+        apply_overrides(
+            &mut s,
+            &[
+                "property.guided_price=2.0".into(),
+                "owners.threshold_distribution=uniform".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.params.property.guided_price, 2.0);
+        assert_eq!(s.params.owners.threshold_distribution, "uniform");
+        let e = apply_overrides(&mut s, &["property.guided_price=abc".into()]).unwrap_err();
+        assert_eq!(e.file, "--set");
+        assert!(e.to_string().contains("property.guided_price"));
+        assert!(apply_overrides(&mut s, &["nonsense".into()]).is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! shequ (社区): an agent-based simulator of urban community governance.
+//!
+//! Three layers, each using only the one below it (see `docs/ARCHITECTURE.md`):
+//! [`model`] (the simulation, pure and deterministic), [`experiment`] (replications,
+//! statistics, parallelism) and [`io`] (scenario files, outputs, command line).
+
+pub mod experiment;
+pub mod io;
+pub mod model;

@@ -1,0 +1,187 @@
+//! Owners' fee payment (业主缴费): conditional cooperation within a building, plus
+//! satisfaction against expectation, ability to pay, enforcement and trust.
+//!
+//! Propensity z = w_social (s - theta) + w_sat (S - E) + w_enf * enforcement
+//!              + w_trust (T - 0.5) - w_afford * max(0, b - tol) / tol - absence penalty,
+//! where s is the share of the other dwellings in the building whose owners paid last month.
+//! With noise 0 the owner pays iff z >= 0; otherwise with probability 1 / (1 + e^(-z / noise)).
+//! With every weight but w_social at 0 and noise 0 this is Granovetter's (1978) threshold model.
+
+use rand::RngExt;
+
+use super::params::Owners;
+use super::rng::Rng;
+use super::world::{Household, Occupancy};
+
+/// Payment propensity of one owner, given the share `share` of building neighbours who paid
+/// and the fee burden `burden` (fee / income; 0 where the owner does not live there).
+#[inline]
+pub fn propensity(o: &Owners, h: &Household, share: f64, burden: f64) -> f64 {
+    let mut z = o.weight_social * (share - f64::from(h.threshold));
+    z += o.weight_satisfaction * (f64::from(h.satisfaction) - f64::from(h.expectation));
+    z += o.weight_enforcement * o.enforcement;
+    z += o.weight_trust * (f64::from(h.trust) - 0.5);
+    let excess = burden - o.burden_tolerance;
+    if excess > 0.0 {
+        z -= o.weight_affordability * excess / o.burden_tolerance;
+    }
+    match h.occupancy {
+        Occupancy::OwnerOccupied => z,
+        Occupancy::Rented => z - o.absent_owner_penalty,
+        Occupancy::Vacant => z - o.vacant_owner_penalty,
+    }
+}
+
+/// Turns a propensity and a uniform draw into a decision.
+#[inline]
+pub fn decide(z: f64, noise: f64, u: f64) -> bool {
+    if noise <= 0.0 {
+        z >= 0.0
+    } else {
+        u * (1.0 + (-z / noise).exp()) < 1.0
+    }
+}
+
+/// One month of payment decisions in one building, updated synchronously: every owner
+/// reacts to what the others did last month. `fee` is the monthly fee of a dwelling (RMB).
+/// Returns the number of owners who pay this month.
+pub fn decide_building(o: &Owners, fee: f64, hs: &mut [Household], rng: &mut Rng) -> u32 {
+    let n = hs.len();
+    let before: u32 = hs.iter().map(|h| u32::from(h.paid)).sum();
+    let others = (n.max(2) - 1) as f32;
+    let mut after = 0;
+    for h in hs.iter_mut() {
+        // Computed in f32 like the thresholds, so a share equal to a threshold compares equal.
+        let share = f64::from((before - u32::from(h.paid)) as f32 / others);
+        let burden = if h.occupancy == Occupancy::OwnerOccupied {
+            fee / f64::from(h.income.max(1.0))
+        } else {
+            0.0
+        };
+        let z = propensity(o, h, share, burden);
+        // Always draw, so streams stay aligned across scenarios (common random numbers).
+        let u: f64 = rng.random();
+        h.paid = decide(z, o.noise, u);
+        after += u32::from(h.paid);
+    }
+    after
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::params::Params;
+    use crate::model::rng::{Stream, stream};
+    use crate::model::world::Age;
+
+    fn owner(threshold: f32) -> Household {
+        Household {
+            satisfaction: 0.5,
+            expectation: 0.5,
+            threshold,
+            trust: 0.5,
+            income: 10_000.0,
+            months_resident: 0,
+            occupancy: Occupancy::OwnerOccupied,
+            age: Age::Middle,
+            vulnerable: false,
+            paid: false,
+        }
+    }
+
+    /// Owners' rule reduced to the pure threshold model: only neighbours count.
+    fn pure_threshold() -> Owners {
+        let mut o = Params::default().owners;
+        o.weight_social = 1.0;
+        o.weight_satisfaction = 0.0;
+        o.weight_affordability = 0.0;
+        o.weight_enforcement = 0.0;
+        o.weight_trust = 0.0;
+        o.noise = 0.0;
+        o
+    }
+
+    fn cascade(thresholds_as_counts: &[u32]) -> u32 {
+        let n = thresholds_as_counts.len() as f32;
+        let mut hs: Vec<Household> = thresholds_as_counts
+            .iter()
+            .map(|&k| owner(k as f32 / (n - 1.0)))
+            .collect();
+        let o = pure_threshold();
+        let mut rng = stream(1, 0, 0, Stream::Fees);
+        let mut last = u32::MAX;
+        for _ in 0..1000 {
+            let paid = decide_building(&o, 100.0, &mut hs, &mut rng);
+            if paid == last {
+                return paid;
+            }
+            last = paid;
+        }
+        panic!("no equilibrium");
+    }
+
+    #[test]
+    fn granovetter_uniform_thresholds_cascade_to_everyone() {
+        let ks: Vec<u32> = (0..100).collect();
+        assert_eq!(cascade(&ks), 100);
+    }
+
+    #[test]
+    fn granovetter_one_changed_threshold_stops_the_cascade() {
+        let mut ks: Vec<u32> = (0..100).collect();
+        ks[1] = 2;
+        assert_eq!(cascade(&ks), 1);
+    }
+
+    #[test]
+    fn each_driver_moves_the_propensity_the_right_way() {
+        let o = Params::default().owners;
+        let h = owner(0.5);
+        let base = propensity(&o, &h, 0.5, 0.0);
+        assert!(
+            propensity(&o, &h, 0.9, 0.0) > base,
+            "more neighbours paying"
+        );
+        let happier = Household {
+            satisfaction: 0.8,
+            ..h
+        };
+        assert!(propensity(&o, &happier, 0.5, 0.0) > base, "satisfaction");
+        let demanding = Household {
+            expectation: 0.8,
+            ..h
+        };
+        assert!(propensity(&o, &demanding, 0.5, 0.0) < base, "expectation");
+        let trusting = Household { trust: 0.9, ..h };
+        assert!(propensity(&o, &trusting, 0.5, 0.0) > base, "trust");
+        assert!(
+            propensity(&o, &h, 0.5, 0.2) < base,
+            "burden above tolerance"
+        );
+        assert_eq!(
+            propensity(&o, &h, 0.5, 0.01),
+            base,
+            "burden within tolerance"
+        );
+        let rented = Household {
+            occupancy: Occupancy::Rented,
+            ..h
+        };
+        assert!(propensity(&o, &rented, 0.5, 0.0) < base, "absent owner");
+        let mut strict = o.clone();
+        strict.enforcement = 0.9;
+        assert!(propensity(&strict, &h, 0.5, 0.0) > base, "enforcement");
+    }
+
+    #[test]
+    fn logistic_decision_has_the_logistic_rate() {
+        let mut rng = stream(5, 0, 0, Stream::Fees);
+        let (z, noise) = (0.3, 0.2);
+        let n = 200_000;
+        let paid = (0..n).filter(|_| decide(z, noise, rng.random())).count() as f64 / n as f64;
+        let expected = 1.0 / (1.0 + (-z / noise as f64).exp());
+        assert!((paid - expected).abs() < 0.005, "{paid} vs {expected}");
+        assert!(decide(0.0, 0.0, 0.99));
+        assert!(!decide(-1e-12, 0.0, 0.0));
+    }
+}

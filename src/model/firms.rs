@@ -1,0 +1,255 @@
+//! Property-management firms (物业企业): accounts, staffing, quality, withdrawal (退管),
+//! entry into unmanaged compounds, and owners' votes on the price.
+
+use rand::RngExt;
+
+use super::params::Params;
+use super::rng::Rng;
+use super::world::{Compound, Household, fee_price, firm_cost, new_firm, standard_staff};
+
+/// What happened to a compound's firm this month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FirmMonth {
+    /// Fees collected (RMB).
+    pub fee_revenue: f64,
+    /// Fees plus government-purchased services (RMB).
+    pub revenue: f64,
+    pub cost: f64,
+    pub withdrew: bool,
+    pub entered: bool,
+}
+
+/// Service quality of a managed compound: capability x (staff / standard)^elasticity, in [0, 1].
+pub fn quality(capability: f64, staff: f64, standard: f64, elasticity: f64) -> f64 {
+    if standard <= 0.0 {
+        return capability.clamp(0.0, 1.0);
+    }
+    (capability * (staff / standard).max(0.0).powf(elasticity)).clamp(0.0, 1.0)
+}
+
+/// A firm's month in its compound: collect the fees of the `payers`, pay costs, resize staff,
+/// update quality, and withdraw after persistent losses with reserves used up.
+pub fn operate(p: &Params, c: &mut Compound, payers: u32, month: u32) -> FirmMonth {
+    let pr = &p.property;
+    let k = &p.kinds[c.kind as usize];
+    let n = c.households();
+    let Some(mut firm) = c.firm else {
+        c.quality = pr.unmanaged_quality;
+        return FirmMonth::default();
+    };
+    let fee = fee_price(p, c, month) * c.floor_area;
+    let fee_revenue = f64::from(payers) * fee;
+    let revenue = fee_revenue + pr.government_purchase * n as f64;
+    let cost = firm_cost(p, c, firm.staff, month);
+    let profit = revenue - cost;
+    // Profits above the cap are paid out: a firm does not bank years of surplus in one compound.
+    firm.reserves = (firm.reserves + profit).min(pr.reserve_cap_months * cost);
+    firm.loss_streak = if profit < 0.0 {
+        firm.loss_streak + 1
+    } else {
+        0
+    };
+    if profit >= 0.0 {
+        firm.capability = (firm.capability + pr.capability_growth / 12.0).min(1.0);
+    }
+
+    // Staff the revenue can carry at the target margin.
+    let standard = standard_staff(k, n);
+    let wage = pr.staff_monthly_cost * super::world::cost_factor(p, month);
+    let other = firm_cost(p, c, 0.0, month);
+    let affordable = ((revenue * (1.0 - pr.target_margin) - other) / wage).max(0.0);
+    let floor = pr.min_staff_share * standard;
+    if affordable < firm.staff {
+        firm.staff = (firm.staff * (1.0 - pr.staff_cut_rate))
+            .max(affordable)
+            .max(floor);
+    } else if firm.staff < standard {
+        firm.staff = (firm.staff + pr.staff_rehire_rate * standard)
+            .min(affordable)
+            .min(standard);
+    }
+    let withdrew = firm.loss_streak >= pr.withdraw_after_loss_months && firm.reserves < 0.0;
+    if withdrew {
+        c.firm = None;
+        c.quality = pr.unmanaged_quality;
+    } else {
+        c.quality = quality(
+            firm.capability,
+            firm.staff,
+            standard,
+            pr.quality_staff_elasticity,
+        );
+        c.firm = Some(firm);
+    }
+    FirmMonth {
+        fee_revenue,
+        revenue,
+        cost,
+        withdrew,
+        entered: false,
+    }
+}
+
+/// An unmanaged compound may be assessed by a firm (chance `entry_rate` a year). The firm
+/// enters when the owners now willing to pay, plus purchased services, would cover full
+/// standard staffing at the required margin. Returns whether it entered.
+pub fn consider_entry(
+    p: &Params,
+    c: &mut Compound,
+    households: &[Household],
+    month: u32,
+    rng: &mut Rng,
+) -> bool {
+    let pr = &p.property;
+    let u: f64 = rng.random();
+    let kind = c.kind as usize;
+    // The candidate's capability is drawn whether or not it enters, to keep streams aligned.
+    let candidate = new_firm(p, kind, c.households(), c.floor_area, month, rng);
+    if c.firm.is_some() || u >= 1.0 - (1.0 - pr.entry_rate).powf(1.0 / 12.0) {
+        return false;
+    }
+    let willing = households.iter().filter(|h| h.paid).count() as f64;
+    let revenue = willing * fee_price(p, c, month) * c.floor_area
+        + pr.government_purchase * c.households() as f64;
+    let cost = firm_cost(p, c, candidate.staff, month);
+    if revenue <= 0.0 || (revenue - cost) / revenue < pr.entry_required_margin {
+        return false;
+    }
+    let standard = standard_staff(&p.kinds[kind], c.households());
+    c.quality = quality(
+        candidate.capability,
+        candidate.staff,
+        standard,
+        pr.quality_staff_elasticity,
+    );
+    c.firm = Some(candidate);
+    true
+}
+
+/// Owners' committee vote on a price rise asked by a losing firm: passes when a majority of
+/// owners are at least `vote_satisfaction_needed` satisfied. Returns whether the price rose.
+pub fn owners_vote(p: &Params, c: &mut Compound, households: &[Household], month: u32) -> bool {
+    let pr = &p.property;
+    let losing = matches!(c.firm, Some(f) if f.loss_streak > 0);
+    if !c.owners_committee || !losing || month % pr.vote_interval_months != 0 {
+        return false;
+    }
+    let yes = households
+        .iter()
+        .filter(|h| f64::from(h.satisfaction) >= pr.vote_satisfaction_needed)
+        .count();
+    if 2 * yes <= households.len() {
+        return false;
+    }
+    let raised = (c.price_markup * (1.0 + pr.vote_price_step)).min(pr.vote_max_price_factor);
+    let changed = raised > c.price_markup;
+    c.price_markup = raised;
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::world::{Community, Firm};
+
+    fn managed_compound(p: &Params) -> (Compound, Vec<Household>) {
+        let mut seed = 0;
+        loop {
+            let c = Community::generate(p, seed, 0, 0);
+            if let Some(comp) = c.compounds.iter().find(|x| x.kind == 0 && x.firm.is_some()) {
+                let hs = c.households[comp.first_household as usize..comp.end_household as usize]
+                    .to_vec();
+                return (comp.clone(), hs);
+            }
+            seed += 1;
+        }
+    }
+
+    #[test]
+    fn quality_follows_staff_and_capability() {
+        assert_eq!(quality(0.6, 10.0, 10.0, 1.0), 0.6);
+        assert!((quality(0.6, 5.0, 10.0, 1.0) - 0.3).abs() < 1e-12);
+        assert_eq!(quality(0.6, 5.0, 10.0, 0.0), 0.6);
+        assert_eq!(quality(2.0, 10.0, 10.0, 1.0), 1.0);
+    }
+
+    #[test]
+    fn full_payment_is_profitable_and_keeps_staff() {
+        let p = Params::default();
+        let (mut c, _) = managed_compound(&p);
+        let n = c.households() as u32;
+        let before = c.firm.unwrap();
+        let m = operate(&p, &mut c, n, 1);
+        assert!(m.revenue > m.cost, "{m:?}");
+        let after = c.firm.unwrap();
+        assert_eq!(after.loss_streak, 0);
+        assert!(after.staff >= before.staff - 1e-9);
+        assert!((m.fee_revenue - f64::from(n) * fee_price(&p, &c, 1) * c.floor_area).abs() < 1e-6);
+    }
+
+    #[test]
+    fn shortfall_cuts_staff_to_the_floor_then_the_firm_withdraws() {
+        let p = Params::default();
+        let (mut c, _) = managed_compound(&p);
+        let standard = standard_staff(&p.kinds[0], c.households());
+        let mut months = 0;
+        let mut last_staff = c.firm.unwrap().staff;
+        while c.firm.is_some() {
+            months += 1;
+            let m = operate(&p, &mut c, 0, months);
+            assert!(m.cost > m.revenue);
+            if let Some(f) = c.firm {
+                assert!(
+                    f.staff <= last_staff + 1e-9,
+                    "staff never rises while losing"
+                );
+                assert!(f.staff >= p.property.min_staff_share * standard - 1e-9);
+                last_staff = f.staff;
+            }
+            assert!(months < 200, "never withdrew");
+        }
+        assert!(months >= p.property.withdraw_after_loss_months);
+        assert_eq!(c.quality, p.property.unmanaged_quality);
+    }
+
+    #[test]
+    fn a_firm_enters_only_where_willing_owners_cover_its_costs() {
+        let mut p = Params::default();
+        p.property.entry_rate = 1.0;
+        let (mut c, mut hs) = managed_compound(&p);
+        c.firm = None;
+        let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
+        for h in hs.iter_mut() {
+            h.paid = false;
+        }
+        assert!(!consider_entry(&p, &mut c, &hs, 1, &mut rng));
+        for h in hs.iter_mut() {
+            h.paid = true;
+        }
+        assert!(consider_entry(&p, &mut c, &hs, 1, &mut rng));
+        assert!(c.firm.is_some());
+    }
+
+    #[test]
+    fn owners_vote_raises_price_only_with_a_committee_and_a_satisfied_majority() {
+        let p = Params::default();
+        let (mut c, mut hs) = managed_compound(&p);
+        c.firm = Some(Firm {
+            loss_streak: 3,
+            ..c.firm.unwrap()
+        });
+        for h in hs.iter_mut() {
+            h.satisfaction = 0.9;
+        }
+        c.owners_committee = false;
+        assert!(!owners_vote(&p, &mut c, &hs, 12));
+        c.owners_committee = true;
+        assert!(!owners_vote(&p, &mut c, &hs, 7), "only in vote months");
+        assert!(owners_vote(&p, &mut c, &hs, 12));
+        assert!((c.price_markup - 1.1).abs() < 1e-12);
+        for h in hs.iter_mut() {
+            h.satisfaction = 0.2;
+        }
+        assert!(!owners_vote(&p, &mut c, &hs, 24));
+    }
+}

@@ -1,0 +1,742 @@
+//! Every scenario parameter, declared once: name, type, default, allowed range, unit,
+//! meaning and source. Scenario files, `--set`, the manifest and the docs table all read
+//! this one declaration, so a key cannot be validated in one place and documented in another.
+
+use std::fmt;
+
+/// What values a parameter accepts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Domain {
+    /// A real number in `[lo, hi]` (finite).
+    Real { lo: f64, hi: f64 },
+    /// A whole number in `[lo, hi]`.
+    Int { lo: i64, hi: i64 },
+    /// `true` or `false`.
+    Bool,
+    /// One of a fixed list of words.
+    Choice(&'static [&'static str]),
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Domain::Real { lo, hi } => write!(f, "a number from {lo} to {hi}"),
+            Domain::Int { lo, hi } => write!(f, "a whole number from {lo} to {hi}"),
+            Domain::Bool => write!(f, "true or false"),
+            Domain::Choice(words) => {
+                let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+                write!(f, "one of {}", quoted.join(", "))
+            }
+        }
+    }
+}
+
+/// Documentation of one field of a section.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub domain: Domain,
+    pub unit: &'static str,
+    pub doc: &'static str,
+    pub source: &'static str,
+}
+
+/// Documentation of one fully qualified key (`section.field`), with its default.
+#[derive(Debug, Clone)]
+pub struct ParamSpec {
+    pub key: String,
+    pub domain: Domain,
+    pub unit: &'static str,
+    pub doc: &'static str,
+    pub source: &'static str,
+    pub default: toml::Value,
+}
+
+/// A Rust type that a parameter can have.
+pub trait ParamValue: Sized {
+    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String>;
+    fn to_toml(&self) -> toml::Value;
+}
+
+fn type_name(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "a string",
+        toml::Value::Integer(_) => "an integer",
+        toml::Value::Float(_) => "a number",
+        toml::Value::Boolean(_) => "a boolean",
+        toml::Value::Datetime(_) => "a date",
+        toml::Value::Array(_) => "an array",
+        toml::Value::Table(_) => "a table",
+    }
+}
+
+impl ParamValue for f64 {
+    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
+        let x = match v {
+            toml::Value::Float(x) => *x,
+            toml::Value::Integer(i) => *i as f64,
+            other => return Err(format!("expected {d}, found {}", type_name(other))),
+        };
+        match d {
+            Domain::Real { lo, hi } if x.is_finite() && x >= *lo && x <= *hi => Ok(x),
+            _ => Err(format!("{x} is not allowed; expected {d}")),
+        }
+    }
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::Float(*self)
+    }
+}
+
+fn int_from_toml(v: &toml::Value, d: &Domain) -> Result<i64, String> {
+    let i = match v {
+        toml::Value::Integer(i) => *i,
+        toml::Value::Float(x) if x.fract() == 0.0 && x.is_finite() => *x as i64,
+        other => return Err(format!("expected {d}, found {}", type_name(other))),
+    };
+    match d {
+        Domain::Int { lo, hi } if i >= *lo && i <= *hi => Ok(i),
+        _ => Err(format!("{i} is not allowed; expected {d}")),
+    }
+}
+
+impl ParamValue for u32 {
+    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
+        let i = int_from_toml(v, d)?;
+        u32::try_from(i).map_err(|_| format!("{i} is not allowed; expected {d}"))
+    }
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::Integer(i64::from(*self))
+    }
+}
+
+impl ParamValue for u64 {
+    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
+        let i = int_from_toml(v, d)?;
+        u64::try_from(i).map_err(|_| format!("{i} is not allowed; expected {d}"))
+    }
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::Integer(*self as i64)
+    }
+}
+
+impl ParamValue for bool {
+    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
+        match v {
+            toml::Value::Boolean(b) => Ok(*b),
+            other => Err(format!("expected {d}, found {}", type_name(other))),
+        }
+    }
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::Boolean(*self)
+    }
+}
+
+impl ParamValue for String {
+    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
+        match (v, d) {
+            (toml::Value::String(s), Domain::Choice(words)) if words.contains(&s.as_str()) => {
+                Ok(s.clone())
+            }
+            (toml::Value::String(s), _) => Err(format!("\"{s}\" is not allowed; expected {d}")),
+            (other, _) => Err(format!("expected {d}, found {}", type_name(other))),
+        }
+    }
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::String(self.clone())
+    }
+}
+
+/// Declares one section struct together with its field specs and setters.
+/// `$k` names the compound-kind index available to default expressions
+/// (used by the per-kind sections; ignored by the others).
+macro_rules! section {
+    (
+        $(#[$meta:meta])*
+        $Struct:ident ($k:ident) {
+            $(
+                $field:ident : $ty:ty = $default:expr ;
+                $domain:expr ; $unit:literal ; $doc:literal ; $source:literal ;
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $Struct {
+            $( #[doc = $doc] pub $field: $ty, )*
+        }
+
+        impl $Struct {
+            /// Default values (for per-kind sections, those of compound kind `$k`).
+            #[allow(unused_variables)]
+            pub fn default_for($k: usize) -> Self {
+                Self { $( $field: $default, )* }
+            }
+
+            /// Specs of every field, in declaration order.
+            pub const FIELDS: &'static [FieldSpec] = &[
+                $( FieldSpec { name: stringify!($field), domain: $domain, unit: $unit, doc: $doc, source: $source }, )*
+            ];
+
+            /// Sets a field from a TOML value; `Ok(false)` if there is no such field.
+            pub fn set_field(&mut self, name: &str, v: &toml::Value) -> Result<bool, String> {
+                $(
+                    if name == stringify!($field) {
+                        self.$field = <$ty as ParamValue>::from_toml(v, &$domain)?;
+                        return Ok(true);
+                    }
+                )*
+                Ok(false)
+            }
+
+            /// Reads a field as a TOML value.
+            pub fn get_field(&self, name: &str) -> Option<toml::Value> {
+                $( if name == stringify!($field) { return Some(self.$field.to_toml()); } )*
+                None
+            }
+        }
+    };
+}
+
+const SHARE: Domain = Domain::Real { lo: 0.0, hi: 1.0 };
+const WEIGHT: Domain = Domain::Real { lo: 0.0, hi: 100.0 };
+
+/// Index of a compound kind in per-kind arrays.
+pub const NEW_ESTATE: usize = 0;
+pub const OLD_COMPOUND: usize = 1;
+pub const RESETTLEMENT: usize = 2;
+/// Section names of the three compound kinds, in index order.
+pub const KIND_SECTIONS: [&str; 3] = ["new_estate", "old_compound", "resettlement"];
+
+section! {
+    /// How long and how often to run.
+    Run (_k) {
+        years: u32 = 20; Domain::Int { lo: 1, hi: 200 }; "years";
+            "Simulated time span; the model steps monthly.";
+            "Issue 2: twenty years shows the spiral unfold.";
+        replications: u32 = 10; Domain::Int { lo: 1, hi: 100_000 }; "runs";
+            "Independent replications (different random streams, same scenario).";
+            "Enough for a 95 % interval on the summary metrics; raise for publication.";
+        seed: u64 = 1; Domain::Int { lo: 0, hi: i64::MAX }; "-";
+            "Master seed. Every random stream derives from (seed, replication, community, mechanism).";
+            "Reproducibility.";
+    }
+}
+
+section! {
+    /// The city: how many communities and how households split between compound kinds.
+    World (_k) {
+        communities: u32 = 20; Domain::Int { lo: 1, hi: 20_000 }; "communities";
+            "Number of communities (社区) in the simulated city.";
+            "Demo size; the city-scale scenario sets ~800.";
+        communities_per_street: u32 = 8; Domain::Int { lo: 1, hi: 100 }; "communities";
+            "Communities per street office (街道); used for grouping in outputs.";
+            "Assumption: Ningbo streets hold roughly 5-12 communities.";
+        households_per_community: u32 = 2500; Domain::Int { lo: 50, hi: 50_000 }; "households";
+            "Households in an ordinary community.";
+            "Essay 三.(三).1: communities set at about 2,500 households.";
+        oversized_community_share: f64 = 0.15; SHARE; "share";
+            "Share of communities that are oversized (超大社区).";
+            "Essay 三.(三).1 names existing oversized communities; share is a guess.";
+        oversized_factor: f64 = 2.0; Domain::Real { lo: 1.0, hi: 10.0 }; "x";
+            "Size of an oversized community relative to an ordinary one.";
+            "Assumption.";
+        households_per_grid: u32 = 250; Domain::Int { lo: 20, hi: 5000 }; "households";
+            "Target households per management grid (网格); grids group whole buildings.";
+            "Essay 三.(二).2: grids of about 250 households, at most 10 per community.";
+        share_new_estate: f64 = 0.45; SHARE; "share of households";
+            "Households living in new commodity estates (新建商品房小区).";
+            "Assumption for a Ningbo district in rapid urbanisation (essay 二.(三)).";
+        share_old_compound: f64 = 0.40; SHARE; "share of households";
+            "Households living in old compounds (老旧小区).";
+            "Assumption (essay 二.(三), 三.(三).3).";
+        share_resettlement: f64 = 0.15; SHARE; "share of households";
+            "Households living in resettlement estates (拆迁安置小区).";
+            "Assumption; must make the three shares sum to 1.";
+    }
+}
+
+section! {
+    /// What differs between compound kinds. Appears three times in a scenario:
+    /// `[new_estate]`, `[old_compound]`, `[resettlement]`; defaults are per kind.
+    Kind (k) {
+        households_per_compound: u32 = [900, 300, 600][k]; Domain::Int { lo: 10, hi: 20_000 }; "households";
+            "Mean compound (小区) size; sizes vary +-50 % uniformly.";
+            "Assumption: high-rise estates are large, old walk-up compounds small.";
+        households_per_building: u32 = [120, 24, 60][k]; Domain::Int { lo: 2, hi: 2000 }; "households";
+            "Households per building (楼栋); the fee reference group.";
+            "Assumption: 30-floor towers vs 6-floor walk-ups.";
+        households_per_stairwell: u32 = [40, 12, 20][k]; Domain::Int { lo: 1, hi: 2000 }; "households";
+            "Households per stairwell (楼道); at most households_per_building.";
+            "Assumption.";
+        floor_area_m2: f64 = [95.0, 60.0, 75.0][k]; Domain::Real { lo: 10.0, hi: 1000.0 }; "m2";
+            "Mean floor area per dwelling; the fee is price x area.";
+            "Assumption from typical Chinese urban dwellings.";
+        owner_occupied_share: f64 = [0.62, 0.65, 0.55][k]; SHARE; "share of dwellings";
+            "Dwellings lived in by their owner.";
+            "Assumption.";
+        rented_share: f64 = [0.25, 0.27, 0.37][k]; SHARE; "share of dwellings";
+            "Dwellings let to renters; the absent owner owes the fee. Vacant = the rest.";
+            "Assumption; essay 二.(三): new estates mobile, many renters in resettlement estates.";
+        young_head_share: f64 = [0.50, 0.15, 0.30][k]; SHARE; "share of households";
+            "Households whose head is under 40.";
+            "Essay 二.(三): new estates mainly young and middle-aged.";
+        elderly_head_share: f64 = [0.08, 0.45, 0.25][k]; SHARE; "share of households";
+            "Households whose head is 60 or older; middle-aged = the rest.";
+            "Essay 二.(三): old compounds mainly elderly.";
+        vulnerable_share_of_elderly: f64 = [0.25, 0.35, 0.30][k]; SHARE; "share";
+            "Elderly households that are vulnerable (living alone, disabled).";
+            "Assumption.";
+        income_median: f64 = [14_000.0, 6_500.0, 8_000.0][k]; Domain::Real { lo: 100.0, hi: 1e6 }; "RMB/month";
+            "Median household income (log-normal, sigma 0.5).";
+            "Assumption near Zhejiang urban wages (~100 k RMB/person/year, 2019).";
+        move_out_rate_owner: f64 = [0.06, 0.025, 0.04][k]; SHARE; "per year";
+            "Annual probability that an owner-occupier household moves out (dwelling resold or let).";
+            "Essay 二.(三): new estates mobile, old compounds settled; values assumed.";
+        move_out_rate_renter: f64 = [0.40, 0.30, 0.35][k]; SHARE; "per year";
+            "Annual probability that a renter household moves out.";
+            "Assumption: Chinese urban leases are short.";
+        price_factor: f64 = [1.3, 0.5, 0.7][k]; Domain::Real { lo: 0.0, hi: 10.0 }; "x guided price";
+            "Fee price of this kind relative to property.guided_price (grade of service).";
+            "Chongqing 2024 caps: 1.0-1.9 RMB/m2/month with lifts, 0.6-1.35 without.";
+        staff_per_100_households: f64 = [1.4, 0.5, 0.7][k]; Domain::Real { lo: 0.0, hi: 20.0 }; "staff per 100 households";
+            "Firm staff needed for full standard service.";
+            "Assumption: lifts, security and gardens need more staff in new estates.";
+        other_cost_per_m2: f64 = [0.45, 0.08, 0.20][k]; Domain::Real { lo: 0.0, hi: 20.0 }; "RMB/m2/month";
+            "Non-staff operating cost (energy of common parts, lifts, materials).";
+            "Assumption: labour is most of a firm's cost (essay 二.(四)).";
+        capability_mean: f64 = [0.60, 0.40, 0.45][k]; Domain::Real { lo: 0.01, hi: 0.99 }; "0-1";
+            "Mean capability of firms serving this kind (Beta distributed, sd property.capability_sd).";
+            "Essay 二.(四): firms mostly small, weak, of low professional level.";
+        initial_managed_share: f64 = [1.0, 0.75, 0.9][k]; SHARE; "share of compounds";
+            "Compounds that have a property firm at the start.";
+            "Assumption; the essay targets >= 90 % coverage (三.(三).3).";
+        owners_committee_share: f64 = [0.30, 0.08, 0.10][k]; SHARE; "share of compounds";
+            "Compounds with an owners' committee (业委会) at the start.";
+            "Assumption below the essay's 90 % target (三.(三).3).";
+        initial_expectation: f64 = [0.60, 0.40, 0.45][k]; SHARE; "0-1";
+            "Mean service level that newcomers (and owners of compounds unmanaged at the start) expect (sd 0.1); rises by owners.expectation_growth a year.";
+            "Assumption: buyers of new estates expect more (essay 二.(四)).";
+    }
+}
+
+section! {
+    /// Property fees and the firms that collect them (物业).
+    Property (_k) {
+        guided_price: f64 = 1.5; Domain::Real { lo: 0.0, hi: 50.0 }; "RMB/m2/month";
+            "Government-guided basic fee for ordinary housing; each kind multiplies it by its price_factor.";
+            "Average basic fee ~2.25 RMB/m2/month; Chongqing 2024 caps 0.6-1.9.";
+        price_grade_spread: f64 = 0.25; Domain::Real { lo: 0.0, hi: 0.9 }; "share";
+            "Compounds' service grades spread their price uniformly within +-this share of the kind's price.";
+            "Guided prices come in grades (e.g. Chongqing 2024: 1.0-1.9 with lifts); spread assumed.";
+        guided_price_growth: f64 = 0.015; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
+            "Yearly change of the guided price.";
+            "Essay 二.(四): guided prices are hard to raise; zero in the status quo.";
+        staff_monthly_cost: f64 = 6000.0; Domain::Real { lo: 0.0, hi: 1e6 }; "RMB/staff/month";
+            "Wage plus social insurance of one firm employee at the start.";
+            "Assumption for Ningbo property staff.";
+        cost_growth: f64 = 0.025; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
+            "Yearly growth of staff and other costs.";
+            "Assumption: urban wages grew ~5-8 %/year in Zhejiang in the 2010s.";
+        capability_sd: f64 = 0.10; Domain::Real { lo: 0.0, hi: 0.45 }; "0-1";
+            "Spread of firm capability around the kind's mean.";
+            "Assumption.";
+        capability_growth: f64 = 0.0; Domain::Real { lo: 0.0, hi: 0.5 }; "per year";
+            "Yearly rise of a firm's capability while it makes no loss (training, investment), capped at 1.";
+            "Essay 二.(四): firms stay weak in the status quo (0); reforms (star rating, capital) raise it.";
+        quality_staff_elasticity: f64 = 0.7; Domain::Real { lo: 0.0, hi: 5.0 }; "-";
+            "Quality = capability x (staff / standard staff)^elasticity.";
+            "Assumption: service is labour-intensive.";
+        initial_reserve_months: f64 = 3.0; Domain::Real { lo: 0.0, hi: 120.0 }; "months of cost";
+            "Cash a firm holds when it starts in a compound.";
+            "Assumption: small firms, thin capital (essay 二.(四)).";
+        reserve_cap_months: f64 = 6.0; Domain::Real { lo: 0.0, hi: 600.0 }; "months of cost";
+            "Reserves above this are paid out to the firm's owners instead of kept in the compound.";
+            "Assumption: small firms do not keep deep reserves per project (essay 二.(四)).";
+        staff_cut_rate: f64 = 0.08; SHARE; "share per month";
+            "Largest share of staff a losing firm cuts in a month.";
+            "Essay 二.(四): firms cut staff to survive.";
+        staff_rehire_rate: f64 = 0.04; SHARE; "share per month";
+            "Largest share of standard staff a profitable firm adds back in a month.";
+            "Assumption.";
+        min_staff_share: f64 = 0.4; SHARE; "share of standard";
+            "Staff floor below which a firm cannot cut and still serve.";
+            "Assumption.";
+        target_margin: f64 = 0.05; Domain::Real { lo: -1.0, hi: 1.0 }; "share of revenue";
+            "Margin a firm aims at when sizing its staff.";
+            "Assumption.";
+        withdraw_after_loss_months: u32 = 12; Domain::Int { lo: 1, hi: 600 }; "months";
+            "Consecutive loss-making months (with reserves used up) after which the firm withdraws (退管).";
+            "Essay 二.(四): persistent losses lead to withdrawal.";
+        entry_rate: f64 = 0.5; SHARE; "per year";
+            "Yearly chance that a firm assesses an unmanaged compound.";
+            "Assumption.";
+        entry_required_margin: f64 = 0.05; Domain::Real { lo: -1.0, hi: 1.0 }; "share of revenue";
+            "Margin a firm must expect before it enters.";
+            "Issue 2: a new firm enters only when it expects to cover costs.";
+        unmanaged_quality: f64 = 0.15; SHARE; "0-1";
+            "Service level of a compound without a firm (basic cleaning by the street).";
+            "Assumption.";
+        government_purchase: f64 = 0.0; Domain::Real { lo: 0.0, hi: 1e5 }; "RMB/household/month";
+            "Public services the government buys from the firm, paid per household served.";
+            "Essay 三.(三).3 lever; zero in the status quo.";
+        vote_interval_months: u32 = 12; Domain::Int { lo: 1, hi: 600 }; "months";
+            "How often an owners' committee votes on a price rise requested by a losing firm.";
+            "Assumption: annual owners' meeting.";
+        vote_price_step: f64 = 0.10; Domain::Real { lo: 0.0, hi: 1.0 }; "share";
+            "Price rise put to the vote.";
+            "Assumption.";
+        vote_max_price_factor: f64 = 1.5; Domain::Real { lo: 1.0, hi: 10.0 }; "x guided";
+            "Highest price owners may agree to, relative to the guided price of the kind.";
+            "Assumption.";
+        vote_satisfaction_needed: f64 = 0.5; SHARE; "0-1";
+            "Owners vote for the rise when their satisfaction is at least this; a majority passes it.";
+            "Assumption.";
+    }
+}
+
+section! {
+    /// How owners decide to pay the fee (业主缴费).
+    Owners (_k) {
+        initial_paid_share: f64 = 0.88; SHARE; "share of owners";
+            "Owners who paid in the month before the run starts.";
+            "Assumption: above the ~76 % national collection rate (2025) the spiral ends near.";
+        threshold_distribution: String = "normal".to_string(); Domain::Choice(&["normal", "uniform", "constant"]); "-";
+            "Distribution of conditional cooperators' thresholds (share of building neighbours who must have paid).";
+            "Granovetter (1978) threshold model.";
+        threshold_mean: f64 = 0.5; SHARE; "share";
+            "Mean threshold (normal) or the threshold (constant).";
+            "Assumption.";
+        threshold_sd: f64 = 0.2; Domain::Real { lo: 0.0, hi: 1.0 }; "share";
+            "Threshold spread (normal, clipped to [0, 1]).";
+            "Assumption.";
+        threshold_low: f64 = 0.0; SHARE; "share";
+            "Lower end (uniform).";
+            "-";
+        threshold_high: f64 = 1.0; SHARE; "share";
+            "Upper end (uniform).";
+            "-";
+        unconditional_share: f64 = 0.15; SHARE; "share of owners";
+            "Owners with threshold 0 (pay whatever neighbours do).";
+            "Fischbacher, Gachter & Fehr (2001): a minority cooperate unconditionally.";
+        free_rider_share: f64 = 0.15; SHARE; "share of owners";
+            "Owners with threshold free_rider_threshold (above 1: neighbours alone never move them).";
+            "Fischbacher, Gachter & Fehr (2001): about a third free-ride; lower here because fees are enforceable.";
+        free_rider_threshold: f64 = 1.5; Domain::Real { lo: 0.0, hi: 10.0 }; "share";
+            "Threshold given to free riders.";
+            "Assumption.";
+        weight_social: f64 = 1.0; WEIGHT; "-";
+            "Weight of (neighbours' paid share - threshold) in the payment propensity.";
+            "Conditional cooperation.";
+        weight_satisfaction: f64 = 2.0; WEIGHT; "-";
+            "Weight of (satisfaction - expectation).";
+            "Essay 二.(四): unmet standards lead to refusing fees.";
+        weight_affordability: f64 = 1.0; WEIGHT; "-";
+            "Weight of the fee burden above burden_tolerance (as a share of it).";
+            "Ability to pay.";
+        weight_enforcement: f64 = 1.0; WEIGHT; "-";
+            "Weight of arrears enforcement (enforcement x weight).";
+            "Allingham & Sandmo (1972): compliance rises with detection and penalty.";
+        weight_trust: f64 = 0.5; WEIGHT; "-";
+            "Weight of (trust - 0.5).";
+            "Model brief: trust feeds payment.";
+        noise: f64 = 0.15; Domain::Real { lo: 0.0, hi: 10.0 }; "-";
+            "Scale of logistic noise on the propensity; 0 makes the rule deterministic.";
+            "Random utility; assumption.";
+        enforcement: f64 = 0.4; SHARE; "0-1";
+            "Intensity with which arrears are pursued (reminders, legal action).";
+            "Assumption: moderate-to-weak in the status quo (reminders, rarely court).";
+        burden_tolerance: f64 = 0.03; Domain::Real { lo: 0.0001, hi: 1.0 }; "share of income";
+            "Fee as a share of income that owners bear without resistance.";
+            "Assumption.";
+        absent_owner_penalty: f64 = 0.15; Domain::Real { lo: 0.0, hi: 10.0 }; "-";
+            "Lower propensity of an owner who lets the dwelling (harder to reach).";
+            "Assumption.";
+        vacant_owner_penalty: f64 = 0.3; Domain::Real { lo: 0.0, hi: 10.0 }; "-";
+            "Lower propensity of an owner whose dwelling stands empty (uses no service).";
+            "Assumption.";
+        satisfaction_rate: f64 = 0.12; SHARE; "per month";
+            "Share of the gap to experienced quality that satisfaction closes each month.";
+            "Assumption: adaptive expectations.";
+        expectation_growth: f64 = 0.005; Domain::Real { lo: -0.2, hi: 0.2 }; "per year";
+            "Yearly rise of expected service (capped at 1); newcomers arrive with the current level.";
+            "Essay 二.(四): owners keep raising their standards.";
+        initial_expectation_gap: f64 = 0.0; Domain::Real { lo: -1.0, hi: 1.0 }; "0-1";
+            "At the start, owners of a managed compound expect its current quality plus this (sd 0.1).";
+            "Assumption: the status quo starts in rough balance; the spiral is what happens next.";
+        initial_trust: f64 = 0.6; SHARE; "0-1";
+            "Mean trust in community and government (sd 0.15).";
+            "Assumption.";
+        trust_reversion: f64 = 0.02; SHARE; "per month";
+            "Share of the gap to initial_trust that trust closes each month.";
+            "Assumption.";
+    }
+}
+
+/// A fully resolved scenario: every parameter with a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    pub run: Run,
+    pub world: World,
+    /// Per compound kind, indexed by [`NEW_ESTATE`], [`OLD_COMPOUND`], [`RESETTLEMENT`].
+    pub kinds: [Kind; 3],
+    pub property: Property,
+    pub owners: Owners,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            run: Run::default_for(0),
+            world: World::default_for(0),
+            kinds: [
+                Kind::default_for(0),
+                Kind::default_for(1),
+                Kind::default_for(2),
+            ],
+            property: Property::default_for(0),
+            owners: Owners::default_for(0),
+        }
+    }
+}
+
+/// Section names in the order they are documented and written.
+pub const SECTIONS: [&str; 7] = [
+    "run",
+    "world",
+    "new_estate",
+    "old_compound",
+    "resettlement",
+    "property",
+    "owners",
+];
+
+fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
+    match section {
+        "run" => Some(Run::FIELDS),
+        "world" => Some(World::FIELDS),
+        "new_estate" | "old_compound" | "resettlement" => Some(Kind::FIELDS),
+        "property" => Some(Property::FIELDS),
+        "owners" => Some(Owners::FIELDS),
+        _ => None,
+    }
+}
+
+impl Params {
+    /// Every key with its documentation and default, in a stable order.
+    pub fn specs() -> Vec<ParamSpec> {
+        let defaults = Params::default();
+        let mut out = Vec::new();
+        for section in SECTIONS {
+            for f in section_fields(section).unwrap_or(&[]) {
+                let key = format!("{section}.{}", f.name);
+                let default = defaults.get(&key).expect("declared key has a value");
+                out.push(ParamSpec {
+                    key,
+                    domain: f.domain,
+                    unit: f.unit,
+                    doc: f.doc,
+                    source: f.source,
+                    default,
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether `section` is a known section name.
+    pub fn is_section(section: &str) -> bool {
+        section_fields(section).is_some()
+    }
+
+    /// Sets `section.field`. Errors say what is allowed.
+    pub fn set(&mut self, key: &str, v: &toml::Value) -> Result<(), SetError> {
+        let (section, field) = key.split_once('.').ok_or(SetError::Unknown)?;
+        let found = match section {
+            "run" => self.run.set_field(field, v),
+            "world" => self.world.set_field(field, v),
+            "new_estate" => self.kinds[NEW_ESTATE].set_field(field, v),
+            "old_compound" => self.kinds[OLD_COMPOUND].set_field(field, v),
+            "resettlement" => self.kinds[RESETTLEMENT].set_field(field, v),
+            "property" => self.property.set_field(field, v),
+            "owners" => self.owners.set_field(field, v),
+            _ => return Err(SetError::Unknown),
+        };
+        match found {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(SetError::Unknown),
+            Err(msg) => Err(SetError::Invalid(msg)),
+        }
+    }
+
+    /// Reads `section.field` as a TOML value.
+    pub fn get(&self, key: &str) -> Option<toml::Value> {
+        let (section, field) = key.split_once('.')?;
+        match section {
+            "run" => self.run.get_field(field),
+            "world" => self.world.get_field(field),
+            "new_estate" => self.kinds[NEW_ESTATE].get_field(field),
+            "old_compound" => self.kinds[OLD_COMPOUND].get_field(field),
+            "resettlement" => self.kinds[RESETTLEMENT].get_field(field),
+            "property" => self.property.get_field(field),
+            "owners" => self.owners.get_field(field),
+            _ => None,
+        }
+    }
+
+    /// Every value as a TOML table of sections (for the manifest and for re-running).
+    pub fn to_table(&self) -> toml::Table {
+        let mut root = toml::Table::new();
+        for section in SECTIONS {
+            let mut t = toml::Table::new();
+            for f in section_fields(section).unwrap_or(&[]) {
+                let key = format!("{section}.{}", f.name);
+                if let Some(v) = self.get(&key) {
+                    t.insert(f.name.to_string(), v);
+                }
+            }
+            root.insert(section.to_string(), toml::Value::Table(t));
+        }
+        root
+    }
+
+    /// Checks that hold between keys. Returns (key, message) for the first failure.
+    pub fn check_consistency(&self) -> Result<(), (String, String)> {
+        let w = &self.world;
+        let sum = w.share_new_estate + w.share_old_compound + w.share_resettlement;
+        if (sum - 1.0).abs() > 1e-6 {
+            return Err((
+                "world.share_new_estate".into(),
+                format!(
+                    "world.share_new_estate + share_old_compound + share_resettlement must sum to 1; they sum to {sum}"
+                ),
+            ));
+        }
+        for (i, k) in self.kinds.iter().enumerate() {
+            let s = KIND_SECTIONS[i];
+            if k.owner_occupied_share + k.rented_share > 1.0 + 1e-9 {
+                return Err((
+                    format!("{s}.rented_share"),
+                    format!(
+                        "{s}.owner_occupied_share + rented_share must be at most 1 (the rest is vacant); they sum to {}",
+                        k.owner_occupied_share + k.rented_share
+                    ),
+                ));
+            }
+            if k.young_head_share + k.elderly_head_share > 1.0 + 1e-9 {
+                return Err((
+                    format!("{s}.elderly_head_share"),
+                    format!(
+                        "{s}.young_head_share + elderly_head_share must be at most 1 (the rest is middle-aged); they sum to {}",
+                        k.young_head_share + k.elderly_head_share
+                    ),
+                ));
+            }
+            if k.households_per_stairwell > k.households_per_building {
+                return Err((
+                    format!("{s}.households_per_stairwell"),
+                    format!(
+                        "{s}.households_per_stairwell ({}) must not exceed households_per_building ({})",
+                        k.households_per_stairwell, k.households_per_building
+                    ),
+                ));
+            }
+        }
+        let o = &self.owners;
+        if o.unconditional_share + o.free_rider_share > 1.0 + 1e-9 {
+            return Err((
+                "owners.free_rider_share".into(),
+                format!(
+                    "owners.unconditional_share + free_rider_share must be at most 1; they sum to {}",
+                    o.unconditional_share + o.free_rider_share
+                ),
+            ));
+        }
+        if o.threshold_low > o.threshold_high {
+            return Err((
+                "owners.threshold_low".into(),
+                format!(
+                    "owners.threshold_low ({}) must not exceed threshold_high ({})",
+                    o.threshold_low, o.threshold_high
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Why [`Params::set`] refused a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetError {
+    /// No such key.
+    Unknown,
+    /// The key exists but the value is not allowed; the message says what is.
+    Invalid(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_round_trips_its_default() {
+        let specs = Params::specs();
+        assert!(specs.len() > 60);
+        let mut p = Params::default();
+        for s in &specs {
+            p.set(&s.key, &s.default)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", s.key));
+        }
+        assert_eq!(p, Params::default());
+    }
+
+    #[test]
+    fn defaults_are_inside_their_domains_and_consistent() {
+        Params::default().check_consistency().unwrap();
+    }
+
+    #[test]
+    fn set_refuses_out_of_range_wrong_type_and_unknown() {
+        let mut p = Params::default();
+        assert!(matches!(
+            p.set("property.guided_price", &toml::Value::Float(-1.0)),
+            Err(SetError::Invalid(_))
+        ));
+        assert!(matches!(
+            p.set("property.guided_price", &toml::Value::Float(f64::NAN)),
+            Err(SetError::Invalid(_))
+        ));
+        assert!(matches!(
+            p.set("world.communities", &toml::Value::String("many".into())),
+            Err(SetError::Invalid(_))
+        ));
+        assert!(matches!(
+            p.set("world.communities", &toml::Value::Integer(-3)),
+            Err(SetError::Invalid(_))
+        ));
+        assert_eq!(
+            p.set("property.no_such_key", &toml::Value::Float(1.0)),
+            Err(SetError::Unknown)
+        );
+        assert_eq!(
+            p.set(
+                "owners.threshold_distribution",
+                &toml::Value::String("cauchy".into())
+            )
+            .is_err(),
+            true
+        );
+        p.set("old_compound.price_factor", &toml::Value::Float(0.8))
+            .unwrap();
+        assert_eq!(p.kinds[OLD_COMPOUND].price_factor, 0.8);
+        assert_eq!(p.kinds[NEW_ESTATE].price_factor, 1.3);
+    }
+
+    #[test]
+    fn shares_must_sum_to_one() {
+        let mut p = Params::default();
+        p.world.share_new_estate = 0.9;
+        let (key, msg) = p.check_consistency().unwrap_err();
+        assert_eq!(key, "world.share_new_estate");
+        assert!(msg.contains("sum to 1"), "{msg}");
+    }
+}

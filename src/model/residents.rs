@@ -1,0 +1,115 @@
+//! Residents over time: moving out and being replaced, satisfaction that follows the service
+//! experienced, expectations that keep rising (业主不断提出高标准), trust that reverts.
+
+use rand::RngExt;
+
+use super::params::{Kind, Params};
+use super::rng::Rng;
+use super::world::{Household, Occupancy, draw_occupant, draw_owner};
+
+/// Monthly probability from an annual one.
+#[inline]
+pub fn monthly(annual: f64) -> f64 {
+    1.0 - (1.0 - annual).powf(1.0 / 12.0)
+}
+
+/// One month for the households of one compound with service `quality`.
+/// An owner-occupier moving out sells (a new owner arrives); a renter or vacancy turning over
+/// brings a new occupant under the same owner. Returns the number of moves.
+pub fn step_compound(
+    p: &Params,
+    k: &Kind,
+    quality: f64,
+    month: u32,
+    hs: &mut [Household],
+    rng: &mut Rng,
+) -> u32 {
+    let o = &p.owners;
+    let p_owner = monthly(k.move_out_rate_owner);
+    let p_renter = monthly(k.move_out_rate_renter);
+    let rate = o.satisfaction_rate as f32;
+    let q = quality as f32;
+    let exp_step = (o.expectation_growth / 12.0) as f32;
+    let t0 = o.initial_trust as f32;
+    let rev = o.trust_reversion as f32;
+    let mut moves = 0;
+    for h in hs.iter_mut() {
+        let u: f64 = rng.random();
+        let p_move = match h.occupancy {
+            Occupancy::OwnerOccupied => p_owner,
+            Occupancy::Rented | Occupancy::Vacant => p_renter,
+        };
+        if u < p_move {
+            moves += 1;
+            let sold = h.occupancy == Occupancy::OwnerOccupied;
+            draw_occupant(k, rng, h);
+            if sold {
+                draw_owner(p, k, month, rng, h);
+                // A buyer starts from the service he sees, and settles the arrears at transfer.
+                h.satisfaction = q;
+                h.paid = true;
+            }
+            continue;
+        }
+        h.months_resident = h.months_resident.saturating_add(1);
+        h.satisfaction += rate * (q - h.satisfaction);
+        h.expectation = (h.expectation + exp_step).clamp(0.0, 1.0);
+        h.trust += rev * (t0 - h.trust);
+    }
+    moves
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rng::{Stream, stream};
+    use crate::model::world::Community;
+
+    #[test]
+    fn monthly_hazard_compounds_to_the_annual_one() {
+        for a in [0.0, 0.05, 0.3, 0.9] {
+            let m = monthly(a);
+            assert!(((1.0 - m).powi(12) - (1.0 - a)).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn satisfaction_converges_to_quality_and_expectations_rise() {
+        let mut p = Params::default();
+        p.kinds[0].move_out_rate_owner = 0.0;
+        p.kinds[0].move_out_rate_renter = 0.0;
+        let c = Community::generate(&p, 1, 0, 0);
+        let mut hs = c.households[..200].to_vec();
+        let e0: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
+        let mut rng = stream(1, 0, 0, Stream::Residents);
+        for m in 1..=120 {
+            step_compound(&p, &p.kinds[0], 0.3, m, &mut hs, &mut rng);
+        }
+        for h in &hs {
+            assert!((h.satisfaction - 0.3).abs() < 1e-3);
+        }
+        let e1: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
+        assert!(e1 > e0 + 0.1, "ten years of 0.015/yr: {e0} -> {e1}");
+    }
+
+    #[test]
+    fn turnover_rate_matches_the_hazard() {
+        let mut p = Params::default();
+        p.kinds[0].owner_occupied_share = 1.0;
+        p.kinds[0].rented_share = 0.0;
+        p.kinds[0].move_out_rate_owner = 0.2;
+        let mut rng = stream(2, 0, 0, Stream::Residents);
+        let c = Community::generate(&p, 2, 0, 0);
+        let mut hs = c.households.clone();
+        for h in hs.iter_mut() {
+            h.occupancy = Occupancy::OwnerOccupied;
+        }
+        // Keep everyone an owner-occupier so the hazard stays the owners' one.
+        let mut k = p.kinds[0].clone();
+        k.owner_occupied_share = 1.0;
+        let moves = step_compound(&p, &k, 0.5, 1, &mut hs, &mut rng) as f64;
+        let expected = monthly(0.2) * hs.len() as f64;
+        let sd = (expected * (1.0 - monthly(0.2))).sqrt();
+        assert!((moves - expected).abs() < 4.0 * sd, "{moves} vs {expected}");
+    }
+}
