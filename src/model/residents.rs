@@ -89,7 +89,9 @@ mod tests {
             assert!((h.satisfaction - 0.3).abs() < 1e-3);
         }
         let e1: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
-        assert!(e1 > e0 + 0.1, "ten years of 0.015/yr: {e0} -> {e1}");
+        let rise = (e1 - e0) as f64;
+        let expected = 10.0 * p.owners.expectation_growth;
+        assert!((rise - expected).abs() < 0.005, "ten years: {e0} -> {e1}, expected +{expected}");
     }
 
     #[test]
