@@ -1,1 +1,70 @@
-fn main() {}
+//! Throughput of the fee model, in household-months per second (criterion reports
+//! "elements/s"; one element = one household for one month).
+//!
+//! cargo bench --bench fees
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use shequ::experiment::run_replication;
+use shequ::model::fees::decide_building;
+use shequ::model::params::Params;
+use shequ::model::schedule::step;
+use shequ::model::world::{Community, fee_price};
+
+fn fees(c: &mut Criterion) {
+    let p = Params::default();
+    let mut community = Community::generate(&p, 1, 0, 0);
+    let n = community.len() as u64;
+
+    let mut g = c.benchmark_group("fees");
+    g.throughput(Throughput::Elements(n));
+    // Owners' payment decisions only, every building of one community, one month.
+    g.bench_function("decide_payments_one_community_month", |b| {
+        b.iter(|| {
+            let Community {
+                households,
+                building_start,
+                compounds,
+                fees_rng,
+                ..
+            } = &mut community;
+            let mut paid = 0;
+            for comp in compounds.iter() {
+                let fee = fee_price(&p, comp, 1) * comp.floor_area;
+                for bld in comp.first_building as usize..comp.end_building as usize {
+                    let hs = &mut households
+                        [building_start[bld] as usize..building_start[bld + 1] as usize];
+                    paid += decide_building(&p.owners, fee, hs, fees_rng);
+                }
+            }
+            black_box(paid)
+        })
+    });
+    // The whole monthly step of one community (residents, payments, firms, entry, votes).
+    let mut month = 0;
+    g.bench_function("step_one_community_month", |b| {
+        b.iter(|| {
+            month = month % 240 + 1;
+            black_box(step(&p, &mut community, month))
+        })
+    });
+    g.finish();
+
+    // A whole replication of the baseline world (20 communities), one year, all threads.
+    let mut q = Params::default();
+    q.run.years = 1;
+    let households: u64 = (0..q.world.communities)
+        .map(|id| Community::generate(&q, 1, 0, id).len() as u64)
+        .sum();
+    let mut g = c.benchmark_group("replication");
+    g.throughput(Throughput::Elements(households * 12));
+    g.sample_size(20);
+    g.bench_function("baseline_one_year", |b| {
+        b.iter(|| black_box(run_replication(&q, 1, 0)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, fees);
+criterion_main!(benches);

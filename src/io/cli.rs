@@ -1,5 +1,7 @@
 //! The command line. `shequ` with no command runs the default demo (the baseline scenario).
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -178,8 +180,18 @@ fn run_command(a: &RunArgs, args: &[String], demo: bool) -> i32 {
     0
 }
 
+/// Writes to stdout, ignoring a closed pipe (`shequ explain | head` must not panic).
+fn emit(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 /// A small table of key metrics by year (mean over replications), for the terminal.
 fn print_glance(r: &RunResult, demo: bool) {
+    emit(&glance(r, demo));
+}
+
+fn glance(r: &RunResult, demo: bool) -> String {
+    let mut s = String::new();
     let cols = [
         ("fee_collection_rate", "collection"),
         ("service_quality", "quality"),
@@ -195,13 +207,13 @@ fn print_glance(r: &RunResult, demo: bool) {
     if marks.last() != Some(&years) {
         marks.push(years);
     }
-    print!("{:>5}", "year");
+    let _ = write!(s, "{:>5}", "year");
     for (_, label) in cols {
-        print!(" {label:>12}");
+        let _ = write!(s, " {label:>12}");
     }
-    println!();
+    s.push('\n');
     for y in marks {
-        print!("{y:>5}");
+        let _ = write!(s, "{y:>5}");
         for (name, _) in cols {
             let i = metric_index(name).expect("known metric");
             let months = (y - 1) * 12..y * 12;
@@ -210,19 +222,22 @@ fn print_glance(r: &RunResult, demo: bool) {
                 let s: f64 = rep.months[months.clone()].iter().map(|row| row[i]).sum();
                 sum += if name == "firm_exits" { s } else { s / 12.0 };
             }
-            print!(" {:>12.3}", sum / r.reps.len() as f64);
+            let _ = write!(s, " {:>12.3}", sum / r.reps.len() as f64);
         }
-        println!();
+        s.push('\n');
     }
     if demo {
-        println!("(means over replications and over each year; every month is in timeseries.csv)");
+        s.push_str(
+            "(means over replications and over each year; every month is in timeseries.csv)\n",
+        );
     }
+    s
 }
 
 fn explain(key: Option<&str>, markdown: bool) -> i32 {
     let specs = Params::specs();
     if markdown {
-        print!("{}", parameters_markdown());
+        emit(&parameters_markdown());
         return 0;
     }
     let chosen: Vec<_> = match key {
@@ -240,16 +255,25 @@ fn explain(key: Option<&str>, markdown: bool) -> i32 {
         return EXIT_INPUT;
     }
     let one = chosen.len() == 1;
+    let mut out = String::new();
     for s in chosen {
         if one {
-            println!(
+            let _ = writeln!(
+                out,
                 "{}\n  meaning: {}\n  unit:    {}\n  allowed: {}\n  default: {}\n  source:  {}",
                 s.key, s.doc, s.unit, s.domain, s.default, s.source
             );
         } else {
-            println!("{:<42} {:>10}  {}", s.key, s.default.to_string(), s.doc);
+            let _ = writeln!(
+                out,
+                "{:<42} {:>10}  {}",
+                s.key,
+                s.default.to_string(),
+                s.doc
+            );
         }
     }
+    emit(&out);
     0
 }
 
