@@ -51,6 +51,7 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
         }
         rows.push(total.metrics());
     }
+    schedule::rolling_turnover(&mut rows);
     Replication {
         months: rows,
         households,

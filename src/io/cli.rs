@@ -87,15 +87,15 @@ pub fn resolve(path: &Path, c: &CommonArgs) -> Result<Scenario, scenario::Scenar
     let mut s = scenario::load(path)?;
     let mut sets = Vec::new();
     if let Some(r) = c.reps {
-        sets.push(format!("run.replications={r}"));
+        sets.push(("--reps", format!("run.replications={r}")));
     }
     if let Some(seed) = c.seed {
-        sets.push(format!("run.seed={seed}"));
+        sets.push(("--seed", format!("run.seed={seed}")));
     }
     if let Some(y) = c.years {
-        sets.push(format!("run.years={y}"));
+        sets.push(("--years", format!("run.years={y}")));
     }
-    sets.extend(c.sets.iter().cloned());
+    sets.extend(c.sets.iter().map(|x| ("--set", x.clone())));
     scenario::apply_overrides(&mut s, &sets)?;
     Ok(s)
 }

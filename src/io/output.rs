@@ -83,7 +83,7 @@ pub fn commit_dir(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io:
 pub fn write_timeseries(w: impl Write, r: &RunResult) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
     let mut header = vec!["rep".to_string(), "month".to_string()];
-    header.extend(METRICS.iter().map(|(n, _)| n.to_string()));
+    header.extend(METRICS.iter().map(|m| m.name.to_string()));
     w.write_record(&header)?;
     let mut rec: Vec<String> = Vec::with_capacity(N_METRICS + 2);
     for (rep, reps) in r.reps.iter().enumerate() {
@@ -103,7 +103,7 @@ pub fn summaries(r: &RunResult) -> Vec<(&'static str, &'static str, Summary)> {
     let mut out = Vec::new();
     let months = r.months as usize;
     let window = months.min(12);
-    for (i, (name, _)) in METRICS.iter().enumerate() {
+    for (i, name) in METRICS.iter().map(|m| m.name).enumerate() {
         let finals: Vec<f64> = r.reps.iter().map(|rep| rep.months[months - 1][i]).collect();
         let last_year: Vec<f64> = r
             .reps
@@ -116,8 +116,8 @@ pub fn summaries(r: &RunResult) -> Vec<(&'static str, &'static str, Summary)> {
                     / window as f64
             })
             .collect();
-        out.push((*name, "final_month", summarize(&finals)));
-        out.push((*name, "last_year", summarize(&last_year)));
+        out.push((name, "final_month", summarize(&finals)));
+        out.push((name, "last_year", summarize(&last_year)));
     }
     out
 }
@@ -176,7 +176,7 @@ pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Valu
         "threads": info.threads,
         "wall_seconds": info.wall_seconds,
         "rerun": "shequ run scenario.toml --out DIR  (scenario.toml in this directory holds every resolved value)",
-        "metrics": METRICS.iter().map(|(n, d)| serde_json::json!({"name": n, "meaning": d})).collect::<Vec<_>>(),
+        "metrics": METRICS.iter().map(|m| serde_json::json!({"name": m.name, "meaning": m.meaning})).collect::<Vec<_>>(),
         "resolved": serde_json::to_value(p.to_table()).unwrap_or(serde_json::Value::Null),
     })
 }

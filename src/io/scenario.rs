@@ -329,28 +329,33 @@ fn parse_value(raw: &str) -> toml::Value {
     }
 }
 
-/// Applies `--set key=value` overrides, with the same checks as a file.
-pub fn apply_overrides(s: &mut Scenario, sets: &[String]) -> Result<(), ScenarioError> {
+/// Applies `key=value` overrides, with the same checks as a file. Each comes with the
+/// option it was given as (`--set`, `--reps` …), which errors name.
+pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), ScenarioError> {
     let known: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
-    let err = |key: Option<&str>, message: String| ScenarioError {
-        file: "--set".into(),
+    let err = |origin: &str, key: Option<&str>, message: String| ScenarioError {
+        file: origin.to_string(),
         line: None,
         column: None,
         key: key.map(str::to_string),
         message,
         snippet: None,
     };
-    for raw in sets {
+    for (origin, raw) in sets {
         let Some((key, value)) = raw.split_once('=') else {
-            return Err(err(None, format!("`{raw}` is not of the form key=value")));
+            return Err(err(
+                origin,
+                None,
+                format!("`{raw}` is not of the form key=value"),
+            ));
         };
         let key = key.trim();
         apply(&mut s.params, key, &parse_value(value.trim()), &known)
-            .map_err(|m| err(Some(key), m))?;
-        s.overrides.push(raw.clone());
+            .map_err(|m| err(origin, Some(key), m))?;
+        s.overrides.push(format!("{origin} {raw}"));
     }
     if let Err((key, message)) = s.params.check_consistency() {
-        return Err(err(Some(&key), message));
+        return Err(err("--set", Some(&key), message));
     }
     Ok(())
 }
@@ -453,16 +458,19 @@ mod tests {
         apply_overrides(
             &mut s,
             &[
-                "property.guided_price=2.0".into(),
-                "owners.threshold_distribution=uniform".into(),
+                ("--set", "property.guided_price=2.0".into()),
+                ("--set", "owners.threshold_distribution=uniform".into()),
             ],
         )
         .unwrap();
         assert_eq!(s.params.property.guided_price, 2.0);
         assert_eq!(s.params.owners.threshold_distribution, "uniform");
-        let e = apply_overrides(&mut s, &["property.guided_price=abc".into()]).unwrap_err();
+        let e =
+            apply_overrides(&mut s, &[("--set", "property.guided_price=abc".into())]).unwrap_err();
         assert_eq!(e.file, "--set");
         assert!(e.to_string().contains("property.guided_price"));
-        assert!(apply_overrides(&mut s, &["nonsense".into()]).is_err());
+        assert!(apply_overrides(&mut s, &[("--set", "nonsense".into())]).is_err());
+        let e = apply_overrides(&mut s, &[("--reps", "run.replications=0".into())]).unwrap_err();
+        assert_eq!(e.file, "--reps");
     }
 }

@@ -7,4 +7,5 @@ pub mod params;
 pub mod residents;
 pub mod rng;
 pub mod schedule;
+pub mod workforce;
 pub mod world;

@@ -472,6 +472,163 @@ section! {
     }
 }
 
+section! {
+    /// Community full-time social workers (社区专职工作者): staffing, pay, quitting,
+    /// recruitment, workload and what their capacity does for residents.
+    Workforce (_k) {
+        households_per_worker: f64 = 350.0; Domain::Real { lo: 20.0, hi: 5000.0 }; "households";
+            "Staff positions = households / this (rounded up), plus the heads.";
+            "Essay 三.(三).4 sets 1 per 250 as the reform; status quo assumed thinner.";
+        heads_per_community: u32 = 2; Domain::Int { lo: 0, hi: 20 }; "workers";
+            "Heads of the two committees (两委), paid at pay_ratio_head.";
+            "Essay 三.(三).4 (两委 cross-appointment).";
+        average_wage: f64 = 100_000.0; Domain::Real { lo: 1000.0, hi: 1e7 }; "RMB/year";
+            "City average wage at the start; pay is set relative to it.";
+            "Zhejiang average urban wage about 100 k RMB/year (2019).";
+        wage_growth: f64 = 0.05; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
+            "Yearly growth of the average wage (and so of workers' pay in RMB).";
+            "Assumption near Zhejiang's 2010s wage growth.";
+        pay_ratio_staff: f64 = 0.8; Domain::Real { lo: 0.0, hi: 10.0 }; "x average wage";
+            "Pay of ordinary staff relative to the average wage.";
+            "Essay 二.(二): some quit over low pay; 0.8 assumed. Reform floor 1.0 (三.(三).4).";
+        pay_ratio_head: f64 = 1.2; Domain::Real { lo: 0.0, hi: 10.0 }; "x average wage";
+            "Pay of heads relative to the average wage.";
+            "Assumption; reform floor 1.5 (essay 三.(三).4).";
+        quit_rate: f64 = 0.075; Domain::Real { lo: 0.0, hi: 0.99 }; "per year";
+            "Base quitting hazard of a worker with every driver at its reference.";
+            "Calibrated so the status quo gives ~18 %/year (Shenzhen 17.6 %, 2012).";
+        first_year_factor: f64 = 2.2; Domain::Real { lo: 0.0, hi: 20.0 }; "x";
+            "Hazard multiplier in the first 12 months of tenure.";
+            "About 29 % leave in their first year against ~18 % a year overall (Shenzhen).";
+        pay_reference: f64 = 1.0; Domain::Real { lo: 0.0, hi: 10.0 }; "x average wage";
+            "Pay ratio at which pay neither raises nor lowers the hazard.";
+            "Assumption: the average wage is the outside benchmark.";
+        weight_pay: f64 = 1.5; WEIGHT; "log-hazard per unit";
+            "Log-hazard added per unit of pay below pay_reference (removed above it).";
+            "Beijing choice experiment: base pay retains; magnitude assumed.";
+        weight_workload: f64 = 0.4; WEIGHT; "log-hazard per unit";
+            "Log-hazard added per unit of workload above 1 (hours needed / hours free).";
+            "Essay 二.(一): heavy pushed-down load; magnitude assumed.";
+        weight_college: f64 = 0.3; WEIGHT; "log-hazard";
+            "Added log-hazard for college graduates (better outside options).";
+            "Essay 二.(二): the best leave; assumed.";
+        weight_certified: f64 = 0.3; WEIGHT; "log-hazard";
+            "Added log-hazard for certified workers (better outside options).";
+            "Assumption.";
+        weight_male: f64 = 0.4; WEIGHT; "log-hazard";
+            "Added log-hazard for men.";
+            "2015-16 survey: men more likely to intend to leave.";
+        weight_local: f64 = 0.5; WEIGHT; "log-hazard";
+            "Log-hazard removed for local (属地) workers.";
+            "Essay 三.(三).4: localisation for retention; magnitude assumed.";
+        exam_month: u32 = 7; Domain::Int { lo: 1, hi: 12 }; "month of year";
+            "Month in which civil-service / public-institution exam results take workers away.";
+            "Essay 二.(二): the best use the post as a springboard to 事业编制 / 公务员.";
+        exam_pass_rate: f64 = 0.06; SHARE; "per year";
+            "Chance that a top worker (college, certified, under 35) leaves in the exam season; others less.";
+            "Assumption.";
+        career_path: bool = false; Domain::Bool; "-";
+            "Directed civil-service recruitment of good workers (定向招考).";
+            "Essay 三.(三).4.";
+        career_attraction: f64 = 0.25; WEIGHT; "log-hazard";
+            "Log-hazard removed for every worker when career_path is on (the post leads somewhere).";
+            "Assumption.";
+        directed_recruitment_rate: f64 = 0.04; SHARE; "per year";
+            "Extra exam-season chance that a good worker is recruited away when career_path is on.";
+            "Assumption: the career path takes talent too.";
+        recruit_delay_months: f64 = 3.0; Domain::Real { lo: 0.0, hi: 60.0 }; "months";
+            "Mean time to fill a vacancy (0: at once).";
+            "Assumption: public recruitment rounds (公开考录).";
+        pool_male_share: f64 = 0.25; SHARE; "share";
+            "Men among recruits.";
+            "Set above the essay's 20 % (二.(二)) because men leave faster; keeps the stock near 20 %.";
+        pool_local_share: f64 = 0.20; SHARE; "share";
+            "Local (属地) people among recruits.";
+            "Below the stock's 28 % because locals stay longer (essay 二.(二): under 30 %).";
+        pool_college_share: f64 = 0.80; SHARE; "share";
+            "College graduates among recruits.";
+            "Above the stock's 76 % (essay 二.(二)) because graduates leave faster.";
+        pool_certified_share: f64 = 0.2; SHARE; "share";
+            "Certified social workers among recruits.";
+            "Assumption: below the workforce's 30 %, which grows on the job.";
+        pool_young_share: f64 = 0.6; SHARE; "share";
+            "Recruits under 35.";
+            "Assumption.";
+        certification_rate: f64 = 0.04; SHARE; "per year";
+            "Chance that an uncertified worker gains the certificate in a year, without allowance.";
+            "Assumption consistent with ~30 % certified (essay 二.(二)).";
+        certificate_allowance: f64 = 0.0; Domain::Real { lo: 0.0, hi: 1e5 }; "RMB/month";
+            "Allowance paid to certified workers (职称奖励津贴); raises their pay and the certification rate.";
+            "Essay 三.(三).4 lever; zero in the status quo.";
+        allowance_effect: f64 = 2.0; Domain::Real { lo: 0.0, hi: 100.0 }; "per 1000 RMB/month";
+            "Certification rate multiplier rise per 1000 RMB/month of allowance.";
+            "Assumption.";
+        admin_share_core: f64 = 0.15; SHARE; "share of hours";
+            "Administrative work that is the community's own.";
+            "Assumption.";
+        admin_share_pushed_down: f64 = 0.35; SHARE; "share of hours";
+            "Tasks, ledgers and appraisals pushed down by departments.";
+            "Essay 二.(一): heavy administrative load (行政化).";
+        admin_share_duplicate_entry: f64 = 0.15; SHARE; "share of hours";
+            "Entering the same data in several departments' software.";
+            "Essay 二.(一): police and family-planning use different software.";
+        work_admission: bool = false; Domain::Bool; "-";
+            "Work-admission system (准入): pushed-down tasks need approval.";
+            "Essay 三.(一).2.";
+        admission_cut: f64 = 0.5; SHARE; "share";
+            "Share of pushed-down work the admission system removes.";
+            "Assumption.";
+        integrated_platform: bool = false; Domain::Bool; "-";
+            "Integrated information platform and e-ledgers: no duplicated entry.";
+            "Essay 三.(四).3.";
+        hours_per_household: f64 = 0.2; Domain::Real { lo: 0.0, hi: 100.0 }; "hours/household/month";
+            "Casework hours a household needs; workload = needed / free hours.";
+            "Assumption.";
+        three_in_one_linkage: f64 = 0.3; SHARE; "0-1";
+            "Strength of the residents' committee + owners' committee + firm linkage (三位一体) through which workers mediate.";
+            "Essay 三.(三).3; weak in the status quo (assumed).";
+        mediation_time_share: f64 = 0.25; SHARE; "share";
+            "Share of free hours workers can give to owner-firm mediation.";
+            "Assumption.";
+        mediation_hours_per_household: f64 = 0.05; Domain::Real { lo: 0.0, hi: 100.0 }; "hours/household/month";
+            "Mediation hours needed to settle owner-firm disputes.";
+            "Assumption.";
+        dispute_loss: f64 = 0.10; SHARE; "share";
+            "Share of the service owners do not perceive where disputes go unmediated.";
+            "Assumption; the coupling to the fee cycle (model brief §4).";
+        knowledge_months: f64 = 12.0; Domain::Real { lo: 0.1, hi: 600.0 }; "months";
+            "Time constant for a new worker to learn who in the patch is vulnerable.";
+            "Assumption.";
+        local_head_start: f64 = 0.5; SHARE; "share";
+            "Knowledge a local worker has on the first day.";
+            "Assumption: locals know the neighbourhood.";
+        initial_male_share: f64 = 0.2; SHARE; "share";
+            "Men in the workforce at the start.";
+            "Essay 二.(二): about 20 %.";
+        initial_local_share: f64 = 0.28; SHARE; "share";
+            "Local workers at the start.";
+            "Essay 二.(二): under 30 %.";
+        initial_college_share: f64 = 0.76; SHARE; "share";
+            "College graduates at the start.";
+            "Essay 二.(二): 76 %.";
+        initial_certified_share: f64 = 0.30; SHARE; "share";
+            "Certified workers at the start.";
+            "Essay 二.(二): about 30 %.";
+        initial_mean_tenure_months: f64 = 70.0; Domain::Real { lo: 0.0, hi: 600.0 }; "months";
+            "Mean tenure at the start (exponential).";
+            "Assumption near the steady state of the status quo.";
+        platform_cost_per_household: f64 = 1.0; Domain::Real { lo: 0.0, hi: 1e4 }; "RMB/household/month";
+            "Public cost of the integrated platform when on.";
+            "Assumption.";
+        admission_cost_per_community: f64 = 2000.0; Domain::Real { lo: 0.0, hi: 1e7 }; "RMB/community/month";
+            "Public cost of running the admission system when on (review, funding that follows tasks).";
+            "Assumption; 费随事转 (essay 三.(一).2).";
+        linkage_cost_per_compound: f64 = 1000.0; Domain::Real { lo: 0.0, hi: 1e7 }; "RMB/compound/month";
+            "Public cost of linkage at full strength (pro rata to three_in_one_linkage).";
+            "Assumption.";
+    }
+}
+
 /// A fully resolved scenario: every parameter with a value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -481,6 +638,7 @@ pub struct Params {
     pub kinds: [Kind; 3],
     pub property: Property,
     pub owners: Owners,
+    pub workforce: Workforce,
 }
 
 impl Default for Params {
@@ -495,12 +653,13 @@ impl Default for Params {
             ],
             property: Property::default_for(0),
             owners: Owners::default_for(0),
+            workforce: Workforce::default_for(0),
         }
     }
 }
 
 /// Section names in the order they are documented and written.
-pub const SECTIONS: [&str; 7] = [
+pub const SECTIONS: [&str; 8] = [
     "run",
     "world",
     "new_estate",
@@ -508,6 +667,7 @@ pub const SECTIONS: [&str; 7] = [
     "resettlement",
     "property",
     "owners",
+    "workforce",
 ];
 
 fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
@@ -517,6 +677,7 @@ fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
         "new_estate" | "old_compound" | "resettlement" => Some(Kind::FIELDS),
         "property" => Some(Property::FIELDS),
         "owners" => Some(Owners::FIELDS),
+        "workforce" => Some(Workforce::FIELDS),
         _ => None,
     }
 }
@@ -559,6 +720,7 @@ impl Params {
             "resettlement" => self.kinds[RESETTLEMENT].set_field(field, v),
             "property" => self.property.set_field(field, v),
             "owners" => self.owners.set_field(field, v),
+            "workforce" => self.workforce.set_field(field, v),
             _ => return Err(SetError::Unknown),
         };
         match found {
@@ -579,6 +741,7 @@ impl Params {
             "resettlement" => self.kinds[RESETTLEMENT].get_field(field),
             "property" => self.property.get_field(field),
             "owners" => self.owners.get_field(field),
+            "workforce" => self.workforce.get_field(field),
             _ => None,
         }
     }
@@ -640,6 +803,17 @@ impl Params {
                     ),
                 ));
             }
+        }
+        let wf = &self.workforce;
+        let admin =
+            wf.admin_share_core + wf.admin_share_pushed_down + wf.admin_share_duplicate_entry;
+        if admin > 0.95 {
+            return Err((
+                "workforce.admin_share_pushed_down".into(),
+                format!(
+                    "workforce.admin_share_core + admin_share_pushed_down + admin_share_duplicate_entry must be at most 0.95 (workers need some free hours); they sum to {admin}"
+                ),
+            ));
         }
         let o = &self.owners;
         if o.unconditional_share + o.free_rider_share > 1.0 + 1e-9 {

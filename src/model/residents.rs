@@ -91,7 +91,10 @@ mod tests {
         let e1: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
         let rise = (e1 - e0) as f64;
         let expected = 10.0 * p.owners.expectation_growth;
-        assert!((rise - expected).abs() < 0.005, "ten years: {e0} -> {e1}, expected +{expected}");
+        assert!(
+            (rise - expected).abs() < 0.005,
+            "ten years: {e0} -> {e1}, expected +{expected}"
+        );
     }
 
     #[test]

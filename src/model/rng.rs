@@ -15,6 +15,8 @@ pub enum Stream {
     Residents = 2,
     Fees = 3,
     Firms = 4,
+    Workforce = 5,
+    WorkforceInit = 6,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

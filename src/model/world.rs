@@ -7,6 +7,7 @@ use rand_distr::{Beta, Distribution, LogNormal, Normal};
 
 use super::params::{Kind, Owners, Params};
 use super::rng::{self, Rng, Stream};
+use super::workforce::{self, Staff};
 
 /// Who lives in a dwelling. The owner owes the fee in every case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,9 +116,14 @@ pub struct Community {
     pub grid_of_building: Vec<u16>,
     pub grids: u16,
     pub compounds: Vec<Compound>,
+    /// Community full-time workers (社区专职工作者).
+    pub staff: Staff,
+    /// Share of owner-firm disputes mediated this month (set by the workforce step).
+    pub mediation_coverage: f64,
     pub residents_rng: Rng,
     pub fees_rng: Rng,
     pub firms_rng: Rng,
+    pub workforce_rng: Rng,
 }
 
 /// Standard staff of a compound of `n` households of kind `k`.
@@ -219,9 +225,19 @@ impl Community {
     pub fn generate(p: &Params, seed: u64, rep: u64, id: u32) -> Community {
         let mut rng = rng::stream(seed, rep, u64::from(id), Stream::World);
         let w = &p.world;
-        let oversized = rng.random::<f64>() < w.oversized_community_share;
+        // Oversized communities are spread evenly by id, the same in every replication, so
+        // the city (and its household count) is fixed and only processes vary between runs.
+        let share = w.oversized_community_share;
+        let oversized = ((f64::from(id) + 1.0) * share).floor() > (f64::from(id) * share).floor();
         let size_factor = if oversized { w.oversized_factor } else { 1.0 };
         let n_total = (f64::from(w.households_per_community) * size_factor).round() as usize;
+        // The workforce comes first: owners' starting satisfaction reflects its mediation.
+        let staff = workforce::initial_staff(
+            p,
+            n_total,
+            &mut rng::stream(seed, rep, u64::from(id), Stream::WorkforceInit),
+        );
+        let coverage = workforce::mediation_coverage(&p.workforce, &staff, n_total);
         let shares = [
             w.share_new_estate,
             w.share_old_compound,
@@ -255,6 +271,7 @@ impl Community {
                     p,
                     kind,
                     size,
+                    coverage,
                     &mut rng,
                     &mut households,
                     &mut building_start,
@@ -286,9 +303,12 @@ impl Community {
             grid_of_building,
             grids: if n_buildings == 0 { 0 } else { grid + 1 },
             compounds,
+            staff,
+            mediation_coverage: coverage,
             residents_rng: rng::stream(seed, rep, u64::from(id), Stream::Residents),
             fees_rng: rng::stream(seed, rep, u64::from(id), Stream::Fees),
             firms_rng: rng::stream(seed, rep, u64::from(id), Stream::Firms),
+            workforce_rng: rng::stream(seed, rep, u64::from(id), Stream::Workforce),
         }
     }
 
@@ -296,6 +316,7 @@ impl Community {
         p: &Params,
         kind: usize,
         size: usize,
+        coverage: f64,
         rng: &mut Rng,
         households: &mut Vec<Household>,
         building_start: &mut Vec<u32>,
@@ -340,12 +361,22 @@ impl Community {
             Some(f) => f.capability,
             None => p.property.unmanaged_quality,
         };
-        // Owners start satisfied with the service they get; in managed compounds they expect
-        // about that service (plus initial_expectation_gap), elsewhere the kind's expectation.
+        // Owners start satisfied with the service they perceive (net of unmediated disputes).
+        // In managed compounds they expect the firm's service as it would be seen with no
+        // mediation at all (plus initial_expectation_gap), so that mediation, a reform lever,
+        // is not absorbed into expectations at the start; elsewhere the kind's expectation.
+        let (seen, expected) = if firm.is_some() {
+            (
+                workforce::perceived_quality(&p.workforce, quality, coverage),
+                workforce::perceived_quality(&p.workforce, quality, 0.0),
+            )
+        } else {
+            (quality, quality)
+        };
         for h in &mut households[first_household as usize..] {
-            h.satisfaction = quality as f32;
+            h.satisfaction = seen as f32;
             if firm.is_some() {
-                h.expectation = normal01(rng, quality + p.owners.initial_expectation_gap, 0.1);
+                h.expectation = normal01(rng, expected + p.owners.initial_expectation_gap, 0.1);
             }
         }
         Compound {

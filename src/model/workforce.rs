@@ -1,0 +1,541 @@
+//! Community full-time social workers (社区专职工作者): who they are, why they leave, how
+//! vacancies are filled, how much time administration leaves them, and what their capacity
+//! does for residents (mediation between owners and firms; knowing who is vulnerable).
+
+use rand::RngExt;
+
+use super::params::{Params, Workforce as WfParams};
+use super::residents::monthly;
+use super::rng::Rng;
+
+/// Working hours of a full-time worker in a month.
+pub const HOURS_PER_MONTH: f64 = 160.0;
+
+/// One community worker. 8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Worker {
+    pub tenure_months: u16,
+    /// Age in years.
+    pub age: u8,
+    pub male: bool,
+    /// Local (属地): registered in the area they serve.
+    pub local: bool,
+    /// College degree or above (大专及以上).
+    pub college: bool,
+    /// Holds the social-worker certificate (社会工作者职业水平证书).
+    pub certified: bool,
+    /// Head of one of the two committees (两委).
+    pub head: bool,
+}
+
+/// The workers of one community and their positions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staff {
+    pub workers: Vec<Worker>,
+    /// Funded positions, heads included.
+    pub positions: u32,
+    pub head_positions: u32,
+}
+
+/// What the workforce did and cost in one month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WorkforceMonth {
+    /// Quits (all causes, exam season included).
+    pub separations: u32,
+    /// Of which: left through the exam season or directed recruitment.
+    pub exam_exits: u32,
+    /// Wages and allowances, RMB.
+    pub cost: f64,
+    /// Public cost of the platform, admission system and linkage levers, RMB.
+    pub lever_cost: f64,
+}
+
+/// Share of working hours that goes to administration under the scenario's levers.
+pub fn admin_share(w: &WfParams) -> f64 {
+    let pushed = if w.work_admission {
+        w.admin_share_pushed_down * (1.0 - w.admission_cut)
+    } else {
+        w.admin_share_pushed_down
+    };
+    let duplicate = if w.integrated_platform {
+        0.0
+    } else {
+        w.admin_share_duplicate_entry
+    };
+    w.admin_share_core + pushed + duplicate
+}
+
+/// Funded positions for `households`: staff at the staffing ratio plus the heads.
+pub fn positions(w: &WfParams, households: usize) -> (u32, u32) {
+    let staff = (households as f64 / w.households_per_worker).ceil() as u32;
+    (staff + w.heads_per_community, w.heads_per_community)
+}
+
+/// Hours casework needs per worker over the hours administration leaves free (1 = just enough).
+pub fn workload(w: &WfParams, households: usize, employed: usize) -> f64 {
+    let free = HOURS_PER_MONTH * (1.0 - admin_share(w));
+    households as f64 * w.hours_per_household / (employed.max(1) as f64 * free.max(1e-9))
+}
+
+/// Productivity of a worker: experience raises it with tenure; the certificate and a degree help.
+pub fn productivity(x: &Worker) -> f64 {
+    let experience = 0.7 + 0.3 * (1.0 - (-f64::from(x.tenure_months) / 24.0).exp());
+    experience * if x.certified { 1.15 } else { 1.0 } * if x.college { 1.05 } else { 1.0 }
+}
+
+/// Share of the vulnerable households in a worker's patch that the worker knows.
+pub fn knowledge(w: &WfParams, x: &Worker) -> f64 {
+    let start = if x.local { w.local_head_start } else { 0.0 };
+    1.0 - (1.0 - start) * (-f64::from(x.tenure_months) / w.knowledge_months).exp()
+}
+
+/// Mediation hours available in a month (free hours x mediation share x productivity).
+pub fn mediation_hours(w: &WfParams, s: &Staff) -> f64 {
+    let free = HOURS_PER_MONTH * (1.0 - admin_share(w)) * w.mediation_time_share;
+    s.workers.iter().map(|x| free * productivity(x)).sum()
+}
+
+/// Share of owner-firm disputes that get mediated, 0-1: linkage x capacity / need.
+pub fn mediation_coverage(w: &WfParams, s: &Staff, households: usize) -> f64 {
+    let need = households as f64 * w.mediation_hours_per_household;
+    let capacity = if need > 0.0 {
+        (mediation_hours(w, s) / need).min(1.0)
+    } else {
+        1.0
+    };
+    w.three_in_one_linkage * capacity
+}
+
+/// Service owners of a managed compound perceive, given mediation coverage.
+pub fn perceived_quality(w: &WfParams, quality: f64, coverage: f64) -> f64 {
+    quality * (1.0 - w.dispute_loss * (1.0 - coverage))
+}
+
+/// Share of vulnerable households known to a worker (vacant positions know nobody).
+pub fn known_share(w: &WfParams, s: &Staff) -> f64 {
+    if s.positions == 0 {
+        return 0.0;
+    }
+    s.workers.iter().map(|x| knowledge(w, x)).sum::<f64>() / f64::from(s.positions)
+}
+
+/// Pay relative to the average wage (allowance included, indexed to wages).
+pub fn pay_ratio(w: &WfParams, x: &Worker) -> f64 {
+    let base = if x.head {
+        w.pay_ratio_head
+    } else {
+        w.pay_ratio_staff
+    };
+    let allowance = if x.certified {
+        w.certificate_allowance * 12.0 / w.average_wage
+    } else {
+        0.0
+    };
+    base + allowance
+}
+
+/// Monthly quitting hazard of a worker at the given workload (exam season aside).
+pub fn quit_hazard(w: &WfParams, x: &Worker, workload: f64) -> f64 {
+    let mut log =
+        w.weight_pay * (w.pay_reference - pay_ratio(w, x)) + w.weight_workload * (workload - 1.0);
+    if x.college {
+        log += w.weight_college;
+    }
+    if x.certified {
+        log += w.weight_certified;
+    }
+    if x.male {
+        log += w.weight_male;
+    }
+    if x.local {
+        log -= w.weight_local;
+    }
+    if w.career_path {
+        log -= w.career_attraction;
+    }
+    let mut h = monthly(w.quit_rate) * log.exp();
+    if x.tenure_months < 12 {
+        h *= w.first_year_factor;
+    }
+    h.clamp(0.0, 1.0)
+}
+
+/// Chance of leaving in the exam season: the exams take the best (degree, certificate, young);
+/// with the career path, good experienced workers are also recruited away.
+pub fn exam_chance(w: &WfParams, x: &Worker) -> f64 {
+    let mut p = w.exam_pass_rate
+        * if x.college { 1.0 } else { 0.3 }
+        * if x.certified { 1.0 } else { 0.6 }
+        * if x.age < 35 { 1.0 } else { 0.4 };
+    if w.career_path && x.college && x.tenure_months >= 36 {
+        p += w.directed_recruitment_rate;
+    }
+    p.min(1.0)
+}
+
+/// A recruit from the applicant pool.
+pub fn recruit(w: &WfParams, rng: &mut Rng) -> Worker {
+    let young = rng.random::<f64>() < w.pool_young_share;
+    let age = if young {
+        22 + rng.random_range(0..13u8)
+    } else {
+        35 + rng.random_range(0..16u8)
+    };
+    Worker {
+        tenure_months: 0,
+        age,
+        male: rng.random::<f64>() < w.pool_male_share,
+        local: rng.random::<f64>() < w.pool_local_share,
+        college: rng.random::<f64>() < w.pool_college_share,
+        certified: rng.random::<f64>() < w.pool_certified_share,
+        head: false,
+    }
+}
+
+/// The workforce of a community of `households` at the start, matching the essay's figures.
+pub fn initial_staff(p: &Params, households: usize, rng: &mut Rng) -> Staff {
+    let w = &p.workforce;
+    let (n, heads) = positions(w, households);
+    let mut workers = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let head = i < heads;
+        let u: f64 = rng.random();
+        let mean = w.initial_mean_tenure_months * if head { 2.0 } else { 1.0 };
+        let tenure = (-mean * (1.0 - u).ln()).min(f64::from(u16::MAX)) as u16;
+        let age = (24.0 + f64::from(tenure) / 12.0 + rng.random::<f64>() * 15.0).min(60.0) as u8;
+        workers.push(Worker {
+            tenure_months: tenure,
+            age,
+            male: rng.random::<f64>() < w.initial_male_share,
+            local: rng.random::<f64>() < w.initial_local_share,
+            college: rng.random::<f64>() < w.initial_college_share,
+            certified: rng.random::<f64>() < w.initial_certified_share,
+            head,
+        });
+    }
+    Staff {
+        workers,
+        positions: n,
+        head_positions: heads,
+    }
+}
+
+/// Average wage (RMB/year) at `month`.
+pub fn average_wage(w: &WfParams, month: u32) -> f64 {
+    w.average_wage * (1.0 + w.wage_growth).powf(f64::from(month) / 12.0)
+}
+
+/// One month of the workforce: quits, exam season, promotion to head, recruitment,
+/// certification, tenure. `compounds` counts the community's compounds (for lever costs).
+pub fn step(
+    p: &Params,
+    s: &mut Staff,
+    households: usize,
+    compounds: usize,
+    month: u32,
+    rng: &mut Rng,
+) -> WorkforceMonth {
+    let w = &p.workforce;
+    let load = workload(w, households, s.workers.len());
+    let exam_season = month % 12 == w.exam_month % 12;
+    let mut separations = 0;
+    let mut exam_exits = 0;
+    s.workers.retain(|x| {
+        // Both draws are always made, so streams stay aligned across scenarios.
+        let u: f64 = rng.random();
+        let v: f64 = rng.random();
+        if u < quit_hazard(w, x, load) {
+            separations += 1;
+            return false;
+        }
+        if exam_season && v < exam_chance(w, x) {
+            separations += 1;
+            exam_exits += 1;
+            return false;
+        }
+        true
+    });
+    // A head who leaves is replaced by the longest-serving staff member; the vacancy is staff's.
+    let heads = s.workers.iter().filter(|x| x.head).count() as u32;
+    for _ in heads..s.head_positions {
+        let best = s
+            .workers
+            .iter_mut()
+            .filter(|x| !x.head)
+            .max_by_key(|x| x.tenure_months);
+        match best {
+            Some(x) => x.head = true,
+            None => break,
+        }
+    }
+    let fill = if w.recruit_delay_months <= 0.0 {
+        1.0
+    } else {
+        1.0 / (1.0 + w.recruit_delay_months)
+    };
+    let vacancies = s.positions.saturating_sub(s.workers.len() as u32);
+    for _ in 0..vacancies {
+        let u: f64 = rng.random();
+        let mut x = recruit(w, rng);
+        if u < fill {
+            let heads = s.workers.iter().filter(|y| y.head).count() as u32;
+            x.head = heads < s.head_positions;
+            s.workers.push(x);
+        }
+    }
+    let cert = monthly(
+        (w.certification_rate * (1.0 + w.allowance_effect * w.certificate_allowance / 1000.0))
+            .min(0.99),
+    );
+    let wage = average_wage(w, month) / 12.0;
+    let mut cost = 0.0;
+    for x in s.workers.iter_mut() {
+        let u: f64 = rng.random();
+        if !x.certified && u < cert {
+            x.certified = true;
+        }
+        x.tenure_months = x.tenure_months.saturating_add(1);
+        if month % 12 == 0 {
+            x.age = x.age.saturating_add(1);
+        }
+        cost += pay_ratio(w, x) * wage;
+    }
+    let growth = average_wage(w, month) / w.average_wage;
+    let mut lever_cost = w.linkage_cost_per_compound * w.three_in_one_linkage * compounds as f64;
+    if w.integrated_platform {
+        lever_cost += w.platform_cost_per_household * households as f64;
+    }
+    if w.work_admission {
+        lever_cost += w.admission_cost_per_community;
+    }
+    WorkforceMonth {
+        separations,
+        exam_exits,
+        cost,
+        lever_cost: lever_cost * growth,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rng::{Stream, stream};
+
+    /// Every driver off: a constant monthly hazard `h`.
+    fn constant_hazard(h: f64) -> Params {
+        let mut p = Params::default();
+        let w = &mut p.workforce;
+        w.quit_rate = 1.0 - (1.0 - h).powi(12);
+        w.first_year_factor = 1.0;
+        w.weight_pay = 0.0;
+        w.weight_workload = 0.0;
+        w.weight_college = 0.0;
+        w.weight_certified = 0.0;
+        w.weight_male = 0.0;
+        w.weight_local = 0.0;
+        w.exam_pass_rate = 0.0;
+        w.career_path = false;
+        w.recruit_delay_months = 0.0;
+        p
+    }
+
+    #[test]
+    fn initial_workforce_matches_the_essay() {
+        let p = Params::default();
+        let mut rng = stream(1, 0, 0, Stream::WorkforceInit);
+        let mut all = Vec::new();
+        for _ in 0..400 {
+            all.extend(initial_staff(&p, 2500, &mut rng).workers);
+        }
+        let n = all.len() as f64;
+        let share = |f: fn(&Worker) -> bool| all.iter().filter(|x| f(x)).count() as f64 / n;
+        // Tolerance: 4 standard errors at n ~ 3,600.
+        let tol = |p: f64| 4.0 * (p * (1.0 - p) / n).sqrt();
+        assert!((share(|x| x.male) - 0.20).abs() < tol(0.2));
+        assert!((share(|x| x.local) - 0.28).abs() < tol(0.28));
+        assert!(share(|x| x.local) < 0.30 + tol(0.3));
+        assert!((share(|x| x.college) - 0.76).abs() < tol(0.76));
+        assert!((share(|x| x.certified) - 0.30).abs() < tol(0.3));
+    }
+
+    #[test]
+    fn constant_hazard_gives_geometric_tenure() {
+        let h = 0.02;
+        let p = constant_hazard(h);
+        let w = &p.workforce;
+        let x = recruit(w, &mut stream(1, 0, 0, Stream::Workforce));
+        for load in [0.2, 1.0, 3.0] {
+            assert!((quit_hazard(w, &x, load) - h).abs() < 1e-12);
+        }
+        // A cohort of 20,000 followed for 5 years: S(t) = (1 - h)^t.
+        let mut rng = stream(2, 0, 0, Stream::Workforce);
+        let n = 20_000;
+        let mut alive = vec![true; n];
+        let mut tenure_sum = 0.0;
+        for t in 1..=60 {
+            for a in alive.iter_mut().filter(|a| **a) {
+                if rng.random::<f64>() < h {
+                    *a = false;
+                    tenure_sum += f64::from(t);
+                }
+            }
+            let s = alive.iter().filter(|a| **a).count() as f64 / n as f64;
+            let expected = (1.0 - h).powi(t);
+            let se = (expected * (1.0 - expected) / n as f64).sqrt();
+            assert!(
+                (s - expected).abs() < 4.0 * se + 1e-9,
+                "t={t}: {s} vs {expected}"
+            );
+            if t == 12 {
+                let left = 1.0 - s;
+                let annual = 1.0 - (1.0 - h).powi(12);
+                assert!(
+                    (left - annual).abs() < 4.0 * se,
+                    "annual {left} vs {annual}"
+                );
+            }
+        }
+        // Mean completed tenure of those who left within 60 months, against the truncated geometric.
+        let leavers = alive.iter().filter(|a| !**a).count() as f64;
+        let mean = tenure_sum / leavers;
+        let q = 1.0 - h;
+        let num: f64 = (1..=60).map(|t| f64::from(t) * q.powi(t - 1) * h).sum();
+        let den = 1.0 - q.powi(60);
+        assert!((mean - num / den).abs() < 0.5, "{mean} vs {}", num / den);
+    }
+
+    #[test]
+    fn separations_per_headcount_are_twelve_h_with_instant_refill() {
+        let h = 0.015;
+        let p = constant_hazard(h);
+        let mut rng = stream(3, 0, 0, Stream::Workforce);
+        let mut s = initial_staff(&p, 25_000, &mut rng);
+        let n = s.positions as f64;
+        let mut seps = 0.0;
+        let months = 240;
+        for m in 1..=months {
+            let out = step(&p, &mut s, 25_000, 10, m, &mut rng);
+            seps += f64::from(out.separations);
+            assert_eq!(s.workers.len() as u32, s.positions, "refilled at once");
+        }
+        let annual = seps / (months as f64 / 12.0) / n;
+        let expected = 12.0 * h;
+        let se = (12.0 * h * n).sqrt() / n / (months as f64 / 12.0).sqrt();
+        assert!(
+            (annual - expected).abs() < 4.0 * se,
+            "{annual} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn each_driver_moves_the_hazard_the_right_way() {
+        let p = Params::default();
+        let w = &p.workforce;
+        let x = Worker {
+            tenure_months: 24,
+            age: 30,
+            male: false,
+            local: false,
+            college: false,
+            certified: false,
+            head: false,
+        };
+        let base = quit_hazard(w, &x, 1.0);
+        assert!(quit_hazard(w, &x, 2.0) > base, "workload");
+        assert!(
+            quit_hazard(w, &Worker { male: true, ..x }, 1.0) > base,
+            "men"
+        );
+        assert!(
+            quit_hazard(w, &Worker { local: true, ..x }, 1.0) < base,
+            "locals"
+        );
+        assert!(
+            quit_hazard(w, &Worker { college: true, ..x }, 1.0) > base,
+            "degree"
+        );
+        assert!(
+            quit_hazard(
+                w,
+                &Worker {
+                    tenure_months: 3,
+                    ..x
+                },
+                1.0
+            ) > base,
+            "first year"
+        );
+        let mut paid = p.clone();
+        paid.workforce.pay_ratio_staff = 1.0;
+        assert!(quit_hazard(&paid.workforce, &x, 1.0) < base, "pay floor");
+        let mut career = p.clone();
+        career.workforce.career_path = true;
+        assert!(
+            quit_hazard(&career.workforce, &x, 1.0) < base,
+            "career path attracts"
+        );
+        let good = Worker {
+            college: true,
+            tenure_months: 48,
+            ..x
+        };
+        assert!(
+            exam_chance(&career.workforce, &good) > exam_chance(w, &good),
+            "and takes talent"
+        );
+        let top = Worker {
+            college: true,
+            certified: true,
+            ..x
+        };
+        assert!(
+            exam_chance(w, &top) > exam_chance(w, &x),
+            "exams take the best"
+        );
+    }
+
+    #[test]
+    fn levers_cut_administration_and_raise_capacity() {
+        let p = Params::default();
+        let mut r = p.clone();
+        r.workforce.work_admission = true;
+        r.workforce.integrated_platform = true;
+        assert!(admin_share(&r.workforce) < admin_share(&p.workforce) - 0.2);
+        assert!(workload(&r.workforce, 2500, 10) < workload(&p.workforce, 2500, 10));
+        let mut rng = stream(1, 0, 0, Stream::WorkforceInit);
+        let s = initial_staff(&p, 2500, &mut rng);
+        assert!(mediation_hours(&r.workforce, &s) > mediation_hours(&p.workforce, &s));
+        let c = mediation_coverage(&p.workforce, &s, 2500);
+        assert!(c > 0.0 && c <= p.workforce.three_in_one_linkage + 1e-12);
+        assert!(perceived_quality(&p.workforce, 0.5, 1.0) == 0.5);
+        assert!(perceived_quality(&p.workforce, 0.5, 0.0) < 0.5);
+    }
+
+    #[test]
+    fn knowledge_grows_with_tenure_and_locals_start_ahead() {
+        let w = Params::default().workforce;
+        let x = Worker {
+            tenure_months: 0,
+            age: 30,
+            male: false,
+            local: false,
+            college: true,
+            certified: false,
+            head: false,
+        };
+        assert_eq!(knowledge(&w, &x), 0.0);
+        assert_eq!(
+            knowledge(&w, &Worker { local: true, ..x }),
+            w.local_head_start
+        );
+        assert!(
+            knowledge(
+                &w,
+                &Worker {
+                    tenure_months: 24,
+                    ..x
+                }
+            ) > 0.8
+        );
+    }
+}
