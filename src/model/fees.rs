@@ -5,7 +5,8 @@
 //!              + w_trust (T - 0.5) - w_afford * max(0, b - tol) / tol - absence penalty,
 //! where s is the share of the other dwellings in the building whose owners paid last month.
 //! With noise 0 the owner pays iff z >= 0; otherwise with probability 1 / (1 + e^(-z / noise)).
-//! With every weight but w_social at 0 and noise 0 this is Granovetter's (1978) threshold model.
+//! With every weight but w_social at 0, noise 0 and every owner resident (or both absence
+//! penalties 0) this is Granovetter's (1978) threshold model.
 
 use rand::RngExt;
 

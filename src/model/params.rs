@@ -286,6 +286,24 @@ section! {
         vulnerable_share_of_elderly: f64 = [0.25, 0.35, 0.30][k]; SHARE; "share";
             "Elderly households that are vulnerable (living alone, disabled).";
             "Assumption.";
+        ties: f64 = [0.25, 0.8, 0.55][k]; SHARE; "0-1";
+            "Strength of neighbour ties of a long-settled household (newcomers build them over ~3 years).";
+            "Essay 二.(三): new estates know each other little; old compounds well.";
+        group_message_coverage: f64 = [0.35, 0.45, 0.4][k]; SHARE; "share of households";
+            "Households in the compound's WeChat/SMS group (elderly half as often).";
+            "Essay 三.(四).3 lever; status quo assumed.";
+        building_leader_share: f64 = [0.3, 0.8, 0.6][k]; SHARE; "share of buildings";
+            "Buildings with a building leader (楼栋长).";
+            "Essay 三.(二).2 lever; status quo assumed.";
+        stairwell_leader_share: f64 = [0.15, 0.6, 0.4][k]; SHARE; "share of stairwells";
+            "Stairwells with a stairwell leader (楼道长) who knocks on every door.";
+            "Essay 三.(二).2 lever; status quo assumed.";
+        initial_volunteer_share: f64 = [0.02, 0.07, 0.04][k]; SHARE; "share of households";
+            "Households with an active volunteer at the start.";
+            "Essay 三.(二).3 targets >= 10 %; status quo below it, fewest in new estates (二.(三)).";
+        volunteer_join_rate: f64 = [0.012, 0.05, 0.03][k]; SHARE; "per year";
+            "Yearly chance a settled household with trust 1 starts volunteering (scaled by trust).";
+            "Assumption, calibrated to keep initial_volunteer_share roughly steady.";
         income_median: f64 = [14_000.0, 6_500.0, 8_000.0][k]; Domain::Real { lo: 100.0, hi: 1e6 }; "RMB/month";
             "Median household income (log-normal, sigma 0.5).";
             "Assumption near Zhejiang urban wages (~100 k RMB/person/year, 2019).";
@@ -330,13 +348,13 @@ section! {
             "Guided prices come in grades (e.g. Chongqing 2024: 1.0-1.9 with lifts); spread assumed.";
         guided_price_growth: f64 = 0.015; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
             "Yearly change of the guided price.";
-            "Essay 二.(四): guided prices are hard to raise; zero in the status quo.";
+            "Essay 二.(四): guided prices are hard to raise, so slower than costs (assumed 1.5 %/year).";
         staff_monthly_cost: f64 = 6000.0; Domain::Real { lo: 0.0, hi: 1e6 }; "RMB/staff/month";
             "Wage plus social insurance of one firm employee at the start.";
             "Assumption for Ningbo property staff.";
         cost_growth: f64 = 0.025; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
             "Yearly growth of staff and other costs.";
-            "Assumption: urban wages grew ~5-8 %/year in Zhejiang in the 2010s.";
+            "Assumption: below 2010s wage growth (5-8 %/year) because firms gain some productivity.";
         capability_sd: f64 = 0.10; Domain::Real { lo: 0.0, hi: 0.45 }; "0-1";
             "Spread of firm capability around the kind's mean.";
             "Assumption.";
@@ -386,7 +404,7 @@ section! {
             "Price rise put to the vote.";
             "Assumption.";
         vote_max_price_factor: f64 = 1.5; Domain::Real { lo: 1.0, hi: 10.0 }; "x guided";
-            "Highest price owners may agree to, relative to the guided price of the kind.";
+            "Highest owners' markup on the compound's price (1.5 = at most 50 % above its guided price).";
             "Assumption.";
         vote_satisfaction_needed: f64 = 0.5; SHARE; "0-1";
             "Owners vote for the rise when their satisfaction is at least this; a majority passes it.";
@@ -445,6 +463,9 @@ section! {
         enforcement: f64 = 0.4; SHARE; "0-1";
             "Intensity with which arrears are pursued (reminders, legal action).";
             "Assumption: moderate-to-weak in the status quo (reminders, rarely court).";
+        income_growth: f64 = 0.05; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
+            "Yearly growth of household incomes (the fee burden falls when fees grow slower).";
+            "Assumption: like the city's average wage (workforce.wage_growth).";
         burden_tolerance: f64 = 0.03; Domain::Real { lo: 0.0001, hi: 1.0 }; "share of income";
             "Fee as a share of income that owners bear without resistance.";
             "Assumption.";
@@ -629,6 +650,99 @@ section! {
     }
 }
 
+section! {
+    /// Emergencies (typhoons, floods) and how the community mobilises (应急动员).
+    Mobilisation (_k) {
+        typhoons_per_year: f64 = 0.5; Domain::Real { lo: 0.0, hi: 12.0 }; "events/year";
+            "Mean number of seasonal typhoon/flood events (Poisson), each in July-October.";
+            "Ningbo is hit by a damaging typhoon every few years (e.g. Fitow, Oct 2013).";
+        affected_share: f64 = 1.0; SHARE; "share of communities";
+            "Share of communities a seasonal event reaches.";
+            "Assumption: a typhoon covers the city.";
+        severity_low: f64 = 0.3; SHARE; "0-1";
+            "Lowest severity of a seasonal event.";
+            "Assumption.";
+        severity_high: f64 = 1.0; SHARE; "0-1";
+            "Highest severity; severity is the share of vulnerable households that need a visit.";
+            "Fitow 2013: over 70 % of downtown Yuyao flooded.";
+        horizon_hours: f64 = 24.0; Domain::Real { lo: 1.0, hi: 240.0 }; "hours";
+            "How long an event's sub-simulation runs.";
+            "Assumption.";
+        step_minutes: f64 = 5.0; Domain::Real { lo: 0.1, hi: 60.0 }; "minutes";
+            "Time step of the warning sub-simulation.";
+            "Numerical choice; 1 minute reproduces the Bass curve within sampling error.";
+        critical_window_hours: f64 = 6.0; Domain::Real { lo: 0.1, hi: 240.0 }; "hours";
+            "Vulnerable residents helped within this many hours count as helped in time.";
+            "Assumption: warnings precede landfall by some hours.";
+        handoffs: u32 = 3; Domain::Int { lo: 0, hi: 20 }; "hand-offs";
+            "Offices the alert passes through before it reaches the community (district, street ...).";
+            "Essay 二.(一): the street as a 'second passer' (二传手); unified command cuts this.";
+        handoff_minutes: f64 = 30.0; Domain::Real { lo: 0.0, hi: 600.0 }; "minutes";
+            "Delay per hand-off.";
+            "Assumption.";
+        unified_command: bool = false; Domain::Bool; "-";
+            "Unified emergency command platform: the alert reaches the community with one hand-off.";
+            "Essay 三.(二).4.";
+        call_minutes: f64 = 5.0; Domain::Real { lo: 0.1, hi: 120.0 }; "minutes";
+            "Time of one phone call down the chain (worker to grid leader to building leader).";
+            "Telephone ring-down reaches most households in ~30 minutes (Rogers & Sorensen).";
+        knock_minutes: f64 = 3.0; Domain::Real { lo: 0.1, hi: 120.0 }; "minutes";
+            "Time a stairwell leader spends per door.";
+            "Assumption.";
+        elderly_leader_slowdown: f64 = 1.6; Domain::Real { lo: 1.0, hi: 10.0 }; "x";
+            "How much slower elderly leaders and helpers are.";
+            "Essay 二.(三): old compounds' residents have limited energy.";
+        reading_delay_hours: f64 = 0.75; Domain::Real { lo: 0.01, hi: 48.0 }; "hours";
+            "Mean delay before a group member reads a group message (exponential); elderly x3.";
+            "Assumption.";
+        word_of_mouth_rate: f64 = 1.5; Domain::Real { lo: 0.0, hi: 100.0 }; "per hour";
+            "Rate q at which a household with ties 1 learns from a fully warned building.";
+            "Bass (1969) imitation coefficient; assumed.";
+        broadcast_rate: f64 = 0.0; Domain::Real { lo: 0.0, hi: 100.0 }; "per hour";
+            "Rate p at which any household hears the alert from mass media (TV, radio, sirens).";
+            "Bass innovation coefficient; off in the status quo (alerts reach homes through the community).";
+        knock_rate: f64 = 6.0; Domain::Real { lo: 0.0, hi: 100.0 }; "households/hour";
+            "Doors a warned volunteer knocks on per hour in their own building.";
+            "Assumption.";
+        visit_hours: f64 = 0.75; Domain::Real { lo: 0.01, hi: 48.0 }; "hours";
+            "Time an able helper needs to visit and help one vulnerable household.";
+            "Assumption.";
+        grid_registration: f64 = 0.5; SHARE; "share";
+            "Vulnerable households registered in the grid's records (网格包片联户).";
+            "Essay 三.(二).2 lever; status quo assumed.";
+        neighbour_report: f64 = 0.5; SHARE; "share";
+            "Chance that an unregistered, unknown vulnerable household is reported by warned neighbours (x ties).";
+            "Assumption.";
+        party_member_share: f64 = 0.0; SHARE; "share of households";
+            "Households with an in-service party member registered at home who helps (在职党员进社区).";
+            "Essay 三.(二).3 / 三.(四).1 lever; zero in the status quo.";
+        drills_per_year: f64 = 0.0; Domain::Real { lo: 0.0, hi: 12.0 }; "drills/year";
+            "Emergency drills; each cuts reading delays and leader times.";
+            "Essay 三.(二).4 lever.";
+        drill_effect: f64 = 0.15; Domain::Real { lo: 0.0, hi: 1.0 }; "share per drill";
+            "Speed-up per drill a year (delays divided by 1 + effect x drills), at most 4 drills counted.";
+            "Assumption.";
+        volunteer_quit_rate: f64 = 0.3; SHARE; "per year";
+            "Yearly chance a volunteer stops.";
+            "Assumption.";
+        trust_shock: f64 = 0.25; SHARE; "0-1";
+            "Trust a vulnerable household loses when not helped within the window.";
+            "Essay 二.(三): complaints turn on the community and government.";
+        trust_spillover: f64 = 0.15; SHARE; "0-1";
+            "Trust every household of a compound loses, times the compound's unhelped share.";
+            "Essay 二.(三); assumption.";
+        leader_cost: f64 = 200.0; Domain::Real { lo: 0.0, hi: 1e5 }; "RMB/leader/month";
+            "Stipend of a grid, building or stairwell leader above the status quo numbers.";
+            "Assumption.";
+        drill_cost: f64 = 5000.0; Domain::Real { lo: 0.0, hi: 1e7 }; "RMB/community/drill";
+            "Cost of one drill in a community.";
+            "Assumption.";
+        volunteer_support_cost: f64 = 20.0; Domain::Real { lo: 0.0, hi: 1e5 }; "RMB/volunteer/month";
+            "Training, insurance and equipment per volunteer.";
+            "Assumption.";
+    }
+}
+
 /// A fully resolved scenario: every parameter with a value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -639,6 +753,20 @@ pub struct Params {
     pub property: Property,
     pub owners: Owners,
     pub workforce: Workforce,
+    pub mobilisation: Mobilisation,
+    /// Scheduled events (`[[events]]` in a scenario), in addition to seasonal ones.
+    pub events: Vec<ScheduledEvent>,
+}
+
+/// An event fixed in the scenario: `[[events]]` with `month`, `severity`, `communities`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduledEvent {
+    /// Month of the run, from 1.
+    pub month: u32,
+    /// 0-1: share of vulnerable households that need a visit.
+    pub severity: f64,
+    /// Community ids reached; empty means all.
+    pub communities: Vec<u32>,
 }
 
 impl Default for Params {
@@ -654,12 +782,14 @@ impl Default for Params {
             property: Property::default_for(0),
             owners: Owners::default_for(0),
             workforce: Workforce::default_for(0),
+            mobilisation: Mobilisation::default_for(0),
+            events: Vec::new(),
         }
     }
 }
 
 /// Section names in the order they are documented and written.
-pub const SECTIONS: [&str; 8] = [
+pub const SECTIONS: [&str; 9] = [
     "run",
     "world",
     "new_estate",
@@ -668,6 +798,7 @@ pub const SECTIONS: [&str; 8] = [
     "property",
     "owners",
     "workforce",
+    "mobilisation",
 ];
 
 fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
@@ -678,6 +809,7 @@ fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
         "property" => Some(Property::FIELDS),
         "owners" => Some(Owners::FIELDS),
         "workforce" => Some(Workforce::FIELDS),
+        "mobilisation" => Some(Mobilisation::FIELDS),
         _ => None,
     }
 }
@@ -721,6 +853,7 @@ impl Params {
             "property" => self.property.set_field(field, v),
             "owners" => self.owners.set_field(field, v),
             "workforce" => self.workforce.set_field(field, v),
+            "mobilisation" => self.mobilisation.set_field(field, v),
             _ => return Err(SetError::Unknown),
         };
         match found {
@@ -742,6 +875,7 @@ impl Params {
             "property" => self.property.get_field(field),
             "owners" => self.owners.get_field(field),
             "workforce" => self.workforce.get_field(field),
+            "mobilisation" => self.mobilisation.get_field(field),
             _ => None,
         }
     }
@@ -758,6 +892,28 @@ impl Params {
                 }
             }
             root.insert(section.to_string(), toml::Value::Table(t));
+        }
+        if !self.events.is_empty() {
+            let events = self
+                .events
+                .iter()
+                .map(|e| {
+                    let mut t = toml::Table::new();
+                    t.insert("month".into(), toml::Value::Integer(i64::from(e.month)));
+                    t.insert("severity".into(), toml::Value::Float(e.severity));
+                    t.insert(
+                        "communities".into(),
+                        toml::Value::Array(
+                            e.communities
+                                .iter()
+                                .map(|c| toml::Value::Integer(i64::from(*c)))
+                                .collect(),
+                        ),
+                    );
+                    toml::Value::Table(t)
+                })
+                .collect();
+            root.insert("events".into(), toml::Value::Array(events));
         }
         root
     }
@@ -814,6 +970,37 @@ impl Params {
                     "workforce.admin_share_core + admin_share_pushed_down + admin_share_duplicate_entry must be at most 0.95 (workers need some free hours); they sum to {admin}"
                 ),
             ));
+        }
+        let m = &self.mobilisation;
+        if m.severity_low > m.severity_high {
+            return Err((
+                "mobilisation.severity_low".into(),
+                format!(
+                    "mobilisation.severity_low ({}) must not exceed severity_high ({})",
+                    m.severity_low, m.severity_high
+                ),
+            ));
+        }
+        let months = self.run.years * 12;
+        for (i, e) in self.events.iter().enumerate() {
+            if e.month < 1 || e.month > months {
+                return Err((
+                    "events".into(),
+                    format!(
+                        "events[{i}].month is {}; it must be from 1 to {months} (run.years x 12)",
+                        e.month
+                    ),
+                ));
+            }
+            if let Some(c) = e.communities.iter().find(|c| **c >= self.world.communities) {
+                return Err((
+                    "events".into(),
+                    format!(
+                        "events[{i}].communities names community {c}; ids run from 0 to {}",
+                        self.world.communities - 1
+                    ),
+                ));
+            }
         }
         let o = &self.owners;
         if o.unconditional_share + o.free_rider_share > 1.0 + 1e-9 {

@@ -42,7 +42,7 @@ pub fn step_compound(
         if u < p_move {
             moves += 1;
             let sold = h.occupancy == Occupancy::OwnerOccupied;
-            draw_occupant(k, rng, h);
+            draw_occupant(k, true, rng, h);
             if sold {
                 draw_owner(p, k, month, rng, h);
                 // A buyer starts from the service he sees, and settles the arrears at transfer.
@@ -116,5 +116,39 @@ mod tests {
         let expected = monthly(0.2) * hs.len() as f64;
         let sd = (expected * (1.0 - monthly(0.2))).sqrt();
         assert!((moves - expected).abs() < 4.0 * sd, "{moves} vs {expected}");
+    }
+}
+
+#[cfg(test)]
+mod occupancy_tests {
+    use super::*;
+    use crate::model::rng::{Stream, stream};
+    use crate::model::world::Community;
+
+    #[test]
+    fn occupancy_shares_are_stationary_under_turnover() {
+        let p = Params::default();
+        let mut c = Community::generate(&p, 4, 0, 0);
+        let k = p.kinds[0].clone();
+        let comp = c.compounds.iter().find(|x| x.kind == 0).unwrap().clone();
+        let hs = &mut c.households[comp.first_household as usize..comp.end_household as usize];
+        let mut rng = stream(4, 0, 0, Stream::Residents);
+        let mut owner = 0.0;
+        let mut n = 0.0;
+        for m in 1..=240 {
+            step_compound(&p, &k, 0.5, m, hs, &mut rng);
+            if m > 120 {
+                owner += hs
+                    .iter()
+                    .filter(|h| h.occupancy == Occupancy::OwnerOccupied)
+                    .count() as f64;
+                n += hs.len() as f64;
+            }
+        }
+        let share = owner / n;
+        assert!(
+            (share - k.owner_occupied_share).abs() < 0.05,
+            "owner-occupied {share}"
+        );
     }
 }

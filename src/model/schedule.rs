@@ -283,6 +283,7 @@ pub fn step(p: &Params, c: &mut Community, month: u32) -> Tally {
     t.coverage_sum = c.mediation_coverage * t.households;
     t.known_sum = workforce::known_share(wf, &c.staff) * t.households;
     let coverage = c.mediation_coverage;
+    let income_factor = (1.0 + p.owners.income_growth).powf(f64::from(month) / 12.0);
 
     let Community {
         households,
@@ -313,7 +314,8 @@ pub fn step(p: &Params, c: &mut Community, month: u32) -> Tally {
         ));
         // (2) payment decisions, building by building
         let price = fee_price(p, comp, month);
-        let fee = price * comp.floor_area;
+        // Incomes grow: the burden is the fee deflated to start-of-run incomes.
+        let fee = price * comp.floor_area / income_factor;
         let mut payers = 0;
         for b in comp.first_building as usize..comp.end_building as usize {
             let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];

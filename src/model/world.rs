@@ -178,11 +178,30 @@ pub fn draw_threshold(o: &Owners, rng: &mut Rng) -> f32 {
 }
 
 /// Draws the occupant of a dwelling (occupancy, age, vulnerability, income, tenure so far).
-pub fn draw_occupant(k: &Kind, rng: &mut Rng, h: &mut Household) {
-    let u: f64 = rng.random();
-    h.occupancy = if u < k.owner_occupied_share {
+///
+/// At the start (`turnover` false) occupancy follows the kind's shares. When a dwelling
+/// turns over, occupancy is drawn with weights share x monthly move-out chance, so that the shares stay
+/// the stationary distribution although owner-occupiers move less often than renters.
+pub fn draw_occupant(k: &Kind, turnover: bool, rng: &mut Rng, h: &mut Household) {
+    let vacant = (1.0 - k.owner_occupied_share - k.rented_share).max(0.0);
+    let (w_owner, w_rented, w_vacant) = if turnover {
+        let (owner, renter) = (
+            super::residents::monthly(k.move_out_rate_owner),
+            super::residents::monthly(k.move_out_rate_renter),
+        );
+        (
+            k.owner_occupied_share * owner,
+            k.rented_share * renter,
+            vacant * renter,
+        )
+    } else {
+        (k.owner_occupied_share, k.rented_share, vacant)
+    };
+    let total = w_owner + w_rented + w_vacant;
+    let u: f64 = rng.random::<f64>() * if total > 0.0 { total } else { 1.0 };
+    h.occupancy = if u < w_owner || total <= 0.0 {
         Occupancy::OwnerOccupied
-    } else if u < k.owner_occupied_share + k.rented_share {
+    } else if u < w_owner + w_rented {
         Occupancy::Rented
     } else {
         Occupancy::Vacant
@@ -342,7 +361,7 @@ impl Community {
                 vulnerable: false,
                 paid: false,
             };
-            draw_occupant(k, rng, &mut h);
+            draw_occupant(k, false, rng, &mut h);
             h.months_resident = (rng.random::<f64>() * years_lived_max * 12.0) as u16;
             draw_owner(p, k, 0, rng, &mut h);
             h.paid = rng.random::<f64>() < p.owners.initial_paid_share;
