@@ -46,7 +46,7 @@ fn fees(c: &mut Criterion) {
     g.bench_function("step_one_community_month", |b| {
         b.iter(|| {
             month = month % 240 + 1;
-            black_box(step(&p, &mut community, month))
+            black_box(step(&p, &mut community, month, &[], &mut Vec::new()))
         })
     });
     g.finish();

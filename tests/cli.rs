@@ -687,14 +687,19 @@ fn a_failed_run_leaves_earlier_results_intact() {
         "the second run did not replace the results"
     );
     assert_eq!(listing(d.path()), ["run"], "stray files beside the output");
-    assert_eq!(
-        listing(&out),
-        [
-            "manifest.json",
-            "scenario.toml",
-            "summary.csv",
-            "timeseries.csv"
-        ]
+    let files = listing(&out);
+    for f in [
+        "events.csv",
+        "manifest.json",
+        "scenario.toml",
+        "summary.csv",
+        "timeseries.csv",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} missing from {files:?}");
+    }
+    assert!(
+        files.iter().all(|x| !x.contains(".tmp")),
+        "temporary files left: {files:?}"
     );
 }
 

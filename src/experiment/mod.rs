@@ -7,8 +7,9 @@ pub mod stats;
 
 use rayon::prelude::*;
 
+use crate::model::mobilisation;
 use crate::model::params::Params;
-use crate::model::schedule::{self, N_METRICS, Tally};
+use crate::model::schedule::{self, EventRow, N_METRICS, Tally};
 use crate::model::world::Community;
 
 /// One month's metrics, in the order of [`schedule::METRICS`].
@@ -21,6 +22,8 @@ pub struct Replication {
     pub months: Vec<Row>,
     /// Households at the start (conserved through the run).
     pub households: u64,
+    /// One row per event x community x compound kind, in month, event, community order.
+    pub events: Vec<EventRow>,
 }
 
 /// What a whole run produced: replications in order 0..reps.
@@ -38,23 +41,46 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
         .collect();
     let households = communities.iter().map(|c| c.len() as u64).sum();
     let months = p.run.years * 12;
+    let calendar = mobilisation::calendar(p, seed, rep);
     let mut rows = Vec::with_capacity(months as usize);
+    let mut events = Vec::new();
+    let mut todays: Vec<Vec<(u32, f64)>> = vec![Vec::new(); communities.len()];
     for month in 1..=months {
-        let tallies: Vec<Tally> = communities
+        for t in todays.iter_mut() {
+            t.clear();
+        }
+        for (i, e) in calendar
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.month == month)
+        {
+            for &c in &e.communities {
+                todays[c as usize].push((i as u32, e.severity));
+            }
+        }
+        let results: Vec<(Tally, Vec<EventRow>)> = communities
             .par_iter_mut()
-            .map(|c| schedule::step(p, c, month))
+            .zip(todays.par_iter())
+            .map(|(c, todays)| {
+                let mut rows = Vec::new();
+                let t = schedule::step(p, c, month, todays, &mut rows);
+                (t, rows)
+            })
             .collect();
         // Summed in community order: floating-point addition is not associative.
         let mut total = Tally::default();
-        for t in &tallies {
-            total.add(t);
+        for (t, r) in results {
+            total.add(&t);
+            events.extend(r);
         }
         rows.push(total.metrics());
     }
     schedule::rolling_turnover(&mut rows);
+    events.sort_by_key(|e| (e.month, e.event, e.community, e.kind));
     Replication {
         months: rows,
         households,
+        events,
     }
 }
 

@@ -10,6 +10,7 @@ use crate::experiment::RunResult;
 use crate::experiment::stats::{Summary, summarize};
 use crate::io::scenario::Scenario;
 use crate::model::schedule::{METRICS, N_METRICS};
+use crate::model::world::KIND_NAMES;
 
 /// Facts about the run that are not in the scenario.
 #[derive(Debug, Clone)]
@@ -93,6 +94,54 @@ pub fn write_timeseries(w: impl Write, r: &RunResult) -> io::Result<()> {
             rec.push((m + 1).to_string());
             rec.extend(row.iter().map(|x| x.to_string()));
             w.write_record(&rec)?;
+        }
+    }
+    w.flush()
+}
+
+/// Writes `events.csv`: one row per replication x event x community x compound kind.
+pub fn write_events(w: impl Write, r: &RunResult) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record([
+        "rep",
+        "month",
+        "event",
+        "community",
+        "compound_kind",
+        "severity",
+        "households",
+        "t50_hours",
+        "t90_hours",
+        "vulnerable_total",
+        "vulnerable_helped_in_window",
+        "vulnerable_helped_share",
+        "helpers_active",
+        "help_t90_hours",
+    ])?;
+    for (rep, reps) in r.reps.iter().enumerate() {
+        for e in &reps.events {
+            let o = &e.outcome;
+            let share = if o.vulnerable_total > 0 {
+                f64::from(o.vulnerable_helped_in_window) / f64::from(o.vulnerable_total)
+            } else {
+                f64::NAN
+            };
+            w.write_record([
+                rep.to_string(),
+                e.month.to_string(),
+                e.event.to_string(),
+                e.community.to_string(),
+                KIND_NAMES[e.kind as usize].to_string(),
+                e.severity.to_string(),
+                o.households.to_string(),
+                cell(o.t50_hours),
+                cell(o.t90_hours),
+                o.vulnerable_total.to_string(),
+                o.vulnerable_helped_in_window.to_string(),
+                cell(share),
+                o.helpers_active.to_string(),
+                cell(o.help_t90_hours),
+            ])?;
         }
     }
     w.flush()
@@ -216,6 +265,7 @@ pub fn write_run(out: &Path, s: &Scenario, r: &RunResult, info: &RunInfo) -> io:
     commit_dir(out, |dir| {
         write_file(dir, "timeseries.csv", |w| write_timeseries(w, r))?;
         write_file(dir, "summary.csv", |w| write_summary(w, r))?;
+        write_file(dir, "events.csv", |w| write_events(w, r))?;
         write_file(dir, "scenario.toml", |w| {
             w.write_all(resolved_toml(s).as_bytes())
         })?;

@@ -87,6 +87,8 @@ mod tests {
             age: Age::Middle,
             vulnerable: false,
             paid: false,
+            volunteer: false,
+            party_member: false,
         }
     }
 

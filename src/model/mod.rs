@@ -3,6 +3,7 @@
 
 pub mod fees;
 pub mod firms;
+pub mod mobilisation;
 pub mod params;
 pub mod residents;
 pub mod rng;

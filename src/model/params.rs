@@ -240,9 +240,9 @@ section! {
         oversized_factor: f64 = 2.0; Domain::Real { lo: 1.0, hi: 10.0 }; "x";
             "Size of an oversized community relative to an ordinary one.";
             "Assumption.";
-        households_per_grid: u32 = 250; Domain::Int { lo: 20, hi: 5000 }; "households";
-            "Target households per management grid (网格); grids group whole buildings.";
-            "Essay 三.(二).2: grids of about 250 households, at most 10 per community.";
+        households_per_grid: u32 = 400; Domain::Int { lo: 20, hi: 5000 }; "households";
+            "Target households per management grid (网格); grids group whole buildings; each has a grid leader.";
+            "Essay 三.(二).2 sets about 250 (the reform); status quo grids assumed coarser.";
         share_new_estate: f64 = 0.45; SHARE; "share of households";
             "Households living in new commodity estates (新建商品房小区).";
             "Assumption for a Ningbo district in rapid urbanisation (essay 二.(三)).";
@@ -689,7 +689,7 @@ section! {
         knock_minutes: f64 = 3.0; Domain::Real { lo: 0.1, hi: 120.0 }; "minutes";
             "Time a stairwell leader spends per door.";
             "Assumption.";
-        elderly_leader_slowdown: f64 = 1.6; Domain::Real { lo: 1.0, hi: 10.0 }; "x";
+        elderly_leader_slowdown: f64 = 2.0; Domain::Real { lo: 1.0, hi: 10.0 }; "x";
             "How much slower elderly leaders and helpers are.";
             "Essay 二.(三): old compounds' residents have limited energy.";
         reading_delay_hours: f64 = 0.75; Domain::Real { lo: 0.01, hi: 48.0 }; "hours";
@@ -704,7 +704,7 @@ section! {
         knock_rate: f64 = 6.0; Domain::Real { lo: 0.0, hi: 100.0 }; "households/hour";
             "Doors a warned volunteer knocks on per hour in their own building.";
             "Assumption.";
-        visit_hours: f64 = 0.75; Domain::Real { lo: 0.01, hi: 48.0 }; "hours";
+        visit_hours: f64 = 1.5; Domain::Real { lo: 0.01, hi: 48.0 }; "hours";
             "Time an able helper needs to visit and help one vulnerable household.";
             "Assumption.";
         grid_registration: f64 = 0.5; SHARE; "share";

@@ -42,7 +42,7 @@ pub fn step_compound(
         if u < p_move {
             moves += 1;
             let sold = h.occupancy == Occupancy::OwnerOccupied;
-            draw_occupant(k, true, rng, h);
+            draw_occupant(p, k, true, rng, h);
             if sold {
                 draw_owner(p, k, month, rng, h);
                 // A buyer starts from the service he sees, and settles the arrears at transfer.

@@ -17,6 +17,10 @@ pub enum Stream {
     Firms = 4,
     Workforce = 5,
     WorkforceInit = 6,
+    Events = 7,
+    Volunteers = 8,
+    /// City-level draws (the seasonal event calendar); used with community = u64::MAX.
+    City = 9,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

@@ -10,6 +10,7 @@
 
 use super::fees;
 use super::firms;
+use super::mobilisation;
 use super::params::Params;
 use super::residents;
 use super::workforce;
@@ -67,6 +68,16 @@ pub struct Tally {
     pub coverage_sum: f64,
     /// Share of vulnerable households known to workers, weighted by households.
     pub known_sum: f64,
+    /// Occupied dwellings, volunteers and party members registered at home.
+    pub occupied: f64,
+    pub volunteers: f64,
+    pub party_members: f64,
+    /// Leaders' stipends, drills and volunteer support this month, RMB.
+    pub mobilisation_cost: f64,
+    /// Events this month (community x event).
+    pub events: f64,
+    pub vulnerable_needing: f64,
+    pub vulnerable_helped: f64,
 }
 
 impl Tally {
@@ -105,6 +116,13 @@ impl Tally {
         self.mediation_hours += o.mediation_hours;
         self.coverage_sum += o.coverage_sum;
         self.known_sum += o.known_sum;
+        self.occupied += o.occupied;
+        self.volunteers += o.volunteers;
+        self.party_members += o.party_members;
+        self.mobilisation_cost += o.mobilisation_cost;
+        self.events += o.events;
+        self.vulnerable_needing += o.vulnerable_needing;
+        self.vulnerable_helped += o.vulnerable_helped;
         for k in 0..3 {
             self.kind_compounds[k] += o.kind_compounds[k];
             self.kind_managed[k] += o.kind_managed[k];
@@ -220,8 +238,20 @@ metrics! {
         |t| t.exam_exits;
     "lever_cost", "public cost of platform, admission system and linkage this month, RMB",
         |t| t.lever_cost;
-    "public_cost", "workforce_cost + lever_cost + government purchase of services this month, RMB",
-        |t| t.workforce_cost + t.lever_cost + t.purchase_cost;
+    "volunteer_share", "share of occupied dwellings with an active volunteer",
+        |t| ratio(t.volunteers, t.occupied);
+    "party_member_share", "share of occupied dwellings with an in-service party member registered at home",
+        |t| ratio(t.party_members, t.occupied);
+    "event_communities", "communities hit by an emergency event this month, count",
+        |t| t.events;
+    "vulnerable_needing_help", "vulnerable households needing help in this month's events, count (events.csv has the detail)",
+        |t| t.vulnerable_needing;
+    "vulnerable_helped_in_window", "of them, helped within mobilisation.critical_window_hours, count",
+        |t| t.vulnerable_helped;
+    "mobilisation_cost", "leaders' stipends, drills and volunteer support this month, RMB",
+        |t| t.mobilisation_cost;
+    "public_cost", "workforce_cost + lever_cost + mobilisation_cost + government purchase of services this month, RMB",
+        |t| t.workforce_cost + t.lever_cost + t.mobilisation_cost + t.purchase_cost;
 }
 
 /// Index of a metric by name.
@@ -244,8 +274,28 @@ pub fn rolling_turnover(rows: &mut [[f64; N_METRICS]]) {
     }
 }
 
-/// Runs month `month` (1-based) of one community and returns its tally.
-pub fn step(p: &Params, c: &mut Community, month: u32) -> Tally {
+/// One event's result in one community for one compound kind (a row of `events.csv`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventRow {
+    pub month: u32,
+    /// Index of the event within the replication.
+    pub event: u32,
+    pub community: u32,
+    pub kind: u8,
+    pub severity: f64,
+    pub outcome: mobilisation::KindOutcome,
+}
+
+/// Runs month `month` (1-based) of one community and returns its tally. `events` lists the
+/// emergencies that reach this community this month as (event index, severity); their
+/// results are appended to `rows`.
+pub fn step(
+    p: &Params,
+    c: &mut Community,
+    month: u32,
+    events: &[(u32, f64)],
+    rows: &mut Vec<EventRow>,
+) -> Tally {
     let n_households = c.len();
     let mut t = Tally {
         households: n_households as f64,
@@ -283,6 +333,28 @@ pub fn step(p: &Params, c: &mut Community, month: u32) -> Tally {
     t.coverage_sum = c.mediation_coverage * t.households;
     t.known_sum = workforce::known_share(wf, &c.staff) * t.households;
     let coverage = c.mediation_coverage;
+
+    // (0b) emergencies of this month: warning, help, and trust shocks
+    for &(event, severity) in events {
+        let mut rng = c.events_rng.clone();
+        let outcomes = mobilisation::run_event(p, c, severity, &mut rng);
+        c.events_rng = rng;
+        t.events += 1.0;
+        for (kind, o) in outcomes.iter().enumerate() {
+            t.vulnerable_needing += f64::from(o.vulnerable_total);
+            t.vulnerable_helped += f64::from(o.vulnerable_helped_in_window);
+            if o.households > 0 {
+                rows.push(EventRow {
+                    month,
+                    event,
+                    community: c.id,
+                    kind: kind as u8,
+                    severity,
+                    outcome: *o,
+                });
+            }
+        }
+    }
     let income_factor = (1.0 + p.owners.income_growth).powf(f64::from(month) / 12.0);
 
     let Community {
@@ -292,8 +364,12 @@ pub fn step(p: &Params, c: &mut Community, month: u32) -> Tally {
         residents_rng,
         fees_rng,
         firms_rng,
+        volunteers_rng,
+        grids,
         ..
     } = c;
+    let m = &p.mobilisation;
+    let mut leaders = f64::from(*grids);
     for comp in compounds.iter_mut() {
         let k = &p.kinds[comp.kind as usize];
         let range = comp.first_household as usize..comp.end_household as usize;
@@ -312,6 +388,11 @@ pub fn step(p: &Params, c: &mut Community, month: u32) -> Tally {
             &mut households[range.clone()],
             residents_rng,
         ));
+        mobilisation::update_volunteers(p, k, &mut households[range.clone()], volunteers_rng);
+        let n_buildings = f64::from(comp.end_building - comp.first_building);
+        leaders += n_buildings * k.building_leader_share
+            + (comp.households() as f64 / f64::from(k.households_per_stairwell.max(1))).ceil()
+                * k.stairwell_leader_share;
         // (2) payment decisions, building by building
         let price = fee_price(p, comp, month);
         // Incomes grow: the burden is the fee deflated to start-of-run incomes.
@@ -349,10 +430,20 @@ pub fn step(p: &Params, c: &mut Community, month: u32) -> Tally {
         let n = comp.households() as f64;
         t.quality_sum += comp.quality * n;
         for h in hs {
+            if h.occupancy != crate::model::world::Occupancy::Vacant {
+                t.occupied += 1.0;
+                t.volunteers += f64::from(u8::from(h.volunteer));
+                t.party_members += f64::from(u8::from(h.party_member));
+            }
             t.satisfaction_sum += f64::from(h.satisfaction);
             t.expectation_sum += f64::from(h.expectation);
             t.trust_sum += f64::from(h.trust);
         }
     }
+    let wage_index = workforce::average_wage(wf, month) / wf.average_wage;
+    t.mobilisation_cost = (leaders * m.leader_cost
+        + m.drills_per_year * m.drill_cost / 12.0
+        + t.volunteers * m.volunteer_support_cost)
+        * wage_index;
     t
 }

@@ -57,6 +57,10 @@ pub struct Household {
     pub vulnerable: bool,
     /// The owner paid (or, in an unmanaged compound, would pay) the fee last month.
     pub paid: bool,
+    /// Someone in the household volunteers (志愿者).
+    pub volunteer: bool,
+    /// An in-service party member registered at home (在职党员进社区), who helps in emergencies.
+    pub party_member: bool,
 }
 
 /// A property-management firm serving one compound (物业企业).
@@ -124,6 +128,8 @@ pub struct Community {
     pub fees_rng: Rng,
     pub firms_rng: Rng,
     pub workforce_rng: Rng,
+    pub events_rng: Rng,
+    pub volunteers_rng: Rng,
 }
 
 /// Standard staff of a compound of `n` households of kind `k`.
@@ -182,7 +188,7 @@ pub fn draw_threshold(o: &Owners, rng: &mut Rng) -> f32 {
 /// At the start (`turnover` false) occupancy follows the kind's shares. When a dwelling
 /// turns over, occupancy is drawn with weights share x monthly move-out chance, so that the shares stay
 /// the stationary distribution although owner-occupiers move less often than renters.
-pub fn draw_occupant(k: &Kind, turnover: bool, rng: &mut Rng, h: &mut Household) {
+pub fn draw_occupant(p: &Params, k: &Kind, turnover: bool, rng: &mut Rng, h: &mut Household) {
     let vacant = (1.0 - k.owner_occupied_share - k.rented_share).max(0.0);
     let (w_owner, w_rented, w_vacant) = if turnover {
         let (owner, renter) = (
@@ -224,8 +230,13 @@ pub fn draw_occupant(k: &Kind, turnover: bool, rng: &mut Rng, h: &mut Household)
     }
     h.income = income as f32;
     h.months_resident = 0;
+    // A party member registered at home is of working age (in service).
+    let w: f64 = rng.random();
+    h.party_member = h.age != Age::Elderly && w < p.mobilisation.party_member_share;
+    h.volunteer = false;
     if h.occupancy == Occupancy::Vacant {
         h.vulnerable = false;
+        h.party_member = false;
     }
 }
 
@@ -328,6 +339,8 @@ impl Community {
             fees_rng: rng::stream(seed, rep, u64::from(id), Stream::Fees),
             firms_rng: rng::stream(seed, rep, u64::from(id), Stream::Firms),
             workforce_rng: rng::stream(seed, rep, u64::from(id), Stream::Workforce),
+            events_rng: rng::stream(seed, rep, u64::from(id), Stream::Events),
+            volunteers_rng: rng::stream(seed, rep, u64::from(id), Stream::Volunteers),
         }
     }
 
@@ -360,8 +373,12 @@ impl Community {
                 age: Age::Middle,
                 vulnerable: false,
                 paid: false,
+                volunteer: false,
+                party_member: false,
             };
-            draw_occupant(k, false, rng, &mut h);
+            draw_occupant(p, k, false, rng, &mut h);
+            h.volunteer =
+                h.occupancy != Occupancy::Vacant && rng.random::<f64>() < k.initial_volunteer_share;
             h.months_resident = (rng.random::<f64>() * years_lived_max * 12.0) as u16;
             draw_owner(p, k, 0, rng, &mut h);
             h.paid = rng.random::<f64>() < p.owners.initial_paid_share;
@@ -548,7 +565,11 @@ mod tests {
         let p = Params::default();
         let c = Community::generate(&p, 1, 0, 0);
         let mean = c.len() as f64 / f64::from(c.grids);
-        assert!((150.0..400.0).contains(&mean), "mean grid {mean}");
+        let target = f64::from(p.world.households_per_grid);
+        assert!(
+            (0.6 * target..1.4 * target).contains(&mean),
+            "mean grid {mean}, target {target}"
+        );
     }
 
     #[test]

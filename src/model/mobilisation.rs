@@ -1,0 +1,614 @@
+//! Emergency mobilisation (应急动员): a typhoon or flood alert reaches the community, passes
+//! down through workers and grid, building and stairwell leaders, group messages and
+//! neighbours; vulnerable residents need a visit by a helper. A continuous-time
+//! sub-simulation over hours inside the event's month, one community at a time.
+//!
+//! Warning. Every occupied dwelling gets an external arrival time, the earliest of: the
+//! leader chain (office -> workers call grid leaders -> grid leaders call building leaders ->
+//! building leaders call stairwell leaders -> stairwell leaders knock on each door), the group
+//! message (members read it after an exponential delay), and mass media (rate p). Inside a
+//! building, warned neighbours pass it on (word of mouth: hazard q x ties x warned share) and
+//! warned volunteers knock on doors. With only mass media and homogeneous word of mouth on,
+//! the warned share follows the Bass curve.
+//!
+//! Help. Vulnerable households that need help (share = severity) are visited by helpers
+//! (workers, volunteers, party members registered at home) in the order they become known:
+//! at the alert if registered in the grid or known to a worker, when warned if a neighbour
+//! reports them, never otherwise. k helpers, each taking s hours per visit, serve them first
+//! come, first served: with n known at once the last is helped at ceil(n / k) x s.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+use super::params::{Kind, Mobilisation, Params};
+use super::rng::Rng;
+use super::workforce;
+use super::world::{Age, Community, Household, Occupancy};
+
+/// What one event did in one community, for one compound kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KindOutcome {
+    /// Occupied dwellings of this kind.
+    pub households: u32,
+    /// Hours until 50 % / 90 % of them were warned (NaN if never within the horizon).
+    pub t50_hours: f64,
+    pub t90_hours: f64,
+    /// Vulnerable households that needed help.
+    pub vulnerable_total: u32,
+    pub vulnerable_helped_in_window: u32,
+    /// Helpers who made at least one visit within the window.
+    pub helpers_active: u32,
+    /// Hours until 90 % of the vulnerable needing help were helped (NaN if never).
+    pub help_t90_hours: f64,
+}
+
+/// Seconds are not needed: times are in hours, `f64`, with `INF` for "never".
+const INF: f64 = f64::INFINITY;
+
+/// Ties of a household to its neighbours, 0-1: the kind's level, built up over ~3 years.
+pub fn ties(k: &Kind, h: &Household) -> f64 {
+    if h.occupancy == Occupancy::Vacant {
+        return 0.0;
+    }
+    k.ties * (1.0 - (-f64::from(h.months_resident) / 36.0).exp())
+}
+
+/// Delay multiplier from drills (at most four a year count).
+pub fn drill_speed(m: &Mobilisation) -> f64 {
+    1.0 / (1.0 + m.drill_effect * m.drills_per_year.min(4.0))
+}
+
+/// Hours from the official alert until the community office has it.
+pub fn office_delay(m: &Mobilisation) -> f64 {
+    let handoffs = if m.unified_command { 1 } else { m.handoffs };
+    f64::from(handoffs) * m.handoff_minutes / 60.0
+}
+
+fn exp_draw(rng: &mut Rng, mean: f64) -> f64 {
+    let e: f64 = Exp1.sample(rng);
+    e * mean
+}
+
+/// First-come-first-served visits by `helpers` (each `(active_from, hours_per_visit)`) to
+/// households becoming known at `available` (sorted ascending). Returns when each was helped
+/// (in `available`'s order; INF if never) and how many visits each helper made by `window`.
+pub fn visit_queue(helpers: &[(f64, f64)], available: &[f64], window: f64) -> (Vec<f64>, Vec<u32>) {
+    let mut heap: BinaryHeap<Reverse<(u64, usize)>> = helpers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.0.is_finite())
+        .map(|(i, h)| Reverse((h.0.to_bits(), i)))
+        .collect();
+    let mut done = Vec::with_capacity(available.len());
+    let mut visits = vec![0u32; helpers.len()];
+    for &a in available {
+        if !a.is_finite() {
+            done.push(INF);
+            continue;
+        }
+        let Some(Reverse((free_bits, i))) = heap.pop() else {
+            done.push(INF);
+            continue;
+        };
+        // Non-negative f64 order like their bit patterns.
+        let free = f64::from_bits(free_bits);
+        let finish = free.max(a) + helpers[i].1;
+        if finish <= window {
+            visits[i] += 1;
+        }
+        done.push(finish);
+        heap.push(Reverse((finish.to_bits(), i)));
+    }
+    (done, visits)
+}
+
+/// Time at which `q` of the values are at most it (NaN if fewer than that are finite).
+fn quantile_time(times: &mut [f64], q: f64) -> f64 {
+    if times.is_empty() {
+        return f64::NAN;
+    }
+    let k = ((q * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1;
+    let (_, v, _) = times.select_nth_unstable_by(k, f64::total_cmp);
+    if v.is_finite() { *v } else { f64::NAN }
+}
+
+/// Warning times of the occupied households of one building, given their external arrival
+/// times `ext` (INF if none), ties, and volunteer flags. Time-stepped word of mouth and door
+/// knocking; `out` receives the warned time of each (INF if not within the horizon).
+pub fn warn_building(
+    m: &Mobilisation,
+    ext: &[f64],
+    ties: &[f64],
+    volunteer: &[bool],
+    rng: &mut Rng,
+    out: &mut Vec<f64>,
+) {
+    let n = ext.len();
+    out.clear();
+    out.resize(n, INF);
+    if n == 0 {
+        return;
+    }
+    let dt = m.step_minutes / 60.0;
+    let q = m.word_of_mouth_rate;
+    let mut waiting: Vec<usize> = (0..n).collect();
+    let mut warned = 0usize;
+    let mut volunteers_warned = 0usize;
+    let others = (n.max(2) - 1) as f64;
+    let mut t = 0.0;
+    while !waiting.is_empty() && t < m.horizon_hours {
+        if warned == 0 {
+            // Nobody to spread it yet: jump to the step of the first external arrival.
+            let first = waiting.iter().map(|&i| ext[i]).fold(INF, f64::min);
+            if !first.is_finite() || first >= m.horizon_hours {
+                break;
+            }
+            t = (first / dt).floor() * dt;
+        }
+        let end = t + dt;
+        let share = warned as f64 / others;
+        let knock = if volunteers_warned > 0 {
+            m.knock_rate * volunteers_warned as f64 / waiting.len() as f64
+        } else {
+            0.0
+        };
+        let mut newly = 0;
+        let mut new_volunteers = 0;
+        let mut j = 0;
+        while j < waiting.len() {
+            let i = waiting[j];
+            let hazard = q * ties[i] * share + knock;
+            let u: f64 = rng.random();
+            let when = if ext[i] < end {
+                ext[i].max(t)
+            } else if hazard > 0.0 && u < 1.0 - (-hazard * dt).exp() {
+                end
+            } else {
+                INF
+            };
+            if when.is_finite() {
+                out[i] = when;
+                newly += 1;
+                new_volunteers += usize::from(volunteer[i]);
+                waiting.swap_remove(j);
+            } else {
+                j += 1;
+            }
+        }
+        warned += newly;
+        volunteers_warned += new_volunteers;
+        t = end;
+    }
+    for v in out.iter_mut() {
+        if *v > m.horizon_hours {
+            *v = INF;
+        }
+    }
+}
+
+/// Runs one event of `severity` in a community. Returns per compound kind the outcome, and
+/// applies the trust shocks to households (not helped in time, and the compound's spillover).
+pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) -> [KindOutcome; 3] {
+    let m = &p.mobilisation;
+    let speed = drill_speed(m);
+    let office = office_delay(m);
+    let call = m.call_minutes / 60.0 * speed;
+    let knock = m.knock_minutes / 60.0 * speed;
+    let reading = m.reading_delay_hours * speed;
+    let known_by_workers = workforce::known_share(&p.workforce, &c.staff);
+    let workers = c.staff.workers.len();
+    let n = c.households.len();
+
+    // 1. External arrival times through the leader chain, group messages and mass media.
+    let mut ext = vec![INF; n];
+    // Grid leaders are called by the workers, shared round robin.
+    let mut grid_time = vec![INF; usize::from(c.grids)];
+    for (g, t) in grid_time.iter_mut().enumerate() {
+        if workers > 0 {
+            *t = office + (g / workers + 1) as f64 * call;
+        }
+    }
+    let mut calls_by_grid = vec![0u32; usize::from(c.grids)];
+    for comp in &c.compounds {
+        let k = &p.kinds[comp.kind as usize];
+        let elderly_leader = k.elderly_head_share;
+        for b in comp.first_building as usize..comp.end_building as usize {
+            let g = usize::from(c.grid_of_building[b]);
+            let slow = if rng.random::<f64>() < elderly_leader {
+                m.elderly_leader_slowdown
+            } else {
+                1.0
+            };
+            let has_building_leader = rng.random::<f64>() < k.building_leader_share;
+            let building_time = if has_building_leader {
+                calls_by_grid[g] += 1;
+                grid_time[g] + f64::from(calls_by_grid[g]) * call
+            } else {
+                INF
+            };
+            let (start, end) = (
+                c.building_start[b] as usize,
+                c.building_start[b + 1] as usize,
+            );
+            let per_stairwell = (k.households_per_stairwell as usize).max(1);
+            let mut first = start;
+            let mut stairwell = 0;
+            while first < end {
+                let last = (first + per_stairwell).min(end);
+                let has_leader = rng.random::<f64>() < k.stairwell_leader_share;
+                stairwell += 1;
+                let leader_time = if has_leader {
+                    building_time + f64::from(stairwell) * call * slow
+                } else {
+                    INF
+                };
+                let mut door = 0.0;
+                for (i, h) in c.households[first..last].iter().enumerate() {
+                    let idx = first + i;
+                    if h.occupancy == Occupancy::Vacant {
+                        continue;
+                    }
+                    door += 1.0;
+                    let by_leader = leader_time + door * knock * slow;
+                    let elderly = h.age == Age::Elderly;
+                    let member_p = k.group_message_coverage * if elderly { 0.5 } else { 1.0 };
+                    let u: f64 = rng.random();
+                    let by_group = if u < member_p {
+                        office + exp_draw(rng, reading * if elderly { 3.0 } else { 1.0 })
+                    } else {
+                        INF
+                    };
+                    let by_media = if m.broadcast_rate > 0.0 {
+                        exp_draw(rng, 1.0 / m.broadcast_rate)
+                    } else {
+                        INF
+                    };
+                    ext[idx] = by_leader.min(by_group).min(by_media);
+                }
+                first = last;
+            }
+        }
+    }
+
+    // 2. Word of mouth and door knocking inside each building.
+    let mut warned = vec![INF; n];
+    let mut b_ext = Vec::new();
+    let mut b_ties = Vec::new();
+    let mut b_vol = Vec::new();
+    let mut b_idx = Vec::new();
+    let mut b_out = Vec::new();
+    for comp in &c.compounds {
+        let k = &p.kinds[comp.kind as usize];
+        for b in comp.first_building as usize..comp.end_building as usize {
+            b_ext.clear();
+            b_ties.clear();
+            b_vol.clear();
+            b_idx.clear();
+            for i in c.building_start[b] as usize..c.building_start[b + 1] as usize {
+                let h = &c.households[i];
+                if h.occupancy == Occupancy::Vacant {
+                    continue;
+                }
+                b_idx.push(i);
+                b_ext.push(ext[i]);
+                b_ties.push(ties(k, h));
+                b_vol.push(h.volunteer || h.party_member);
+            }
+            warn_building(m, &b_ext, &b_ties, &b_vol, rng, &mut b_out);
+            for (j, &i) in b_idx.iter().enumerate() {
+                warned[i] = b_out[j];
+            }
+        }
+    }
+
+    // 3. Help for the vulnerable, compound by compound; workers shared by need.
+    let window = m.critical_window_hours;
+    let mut need: Vec<Vec<(f64, usize)>> = Vec::with_capacity(c.compounds.len());
+    for comp in &c.compounds {
+        let k = &p.kinds[comp.kind as usize];
+        let mut list = Vec::new();
+        for i in comp.first_household as usize..comp.end_household as usize {
+            let h = &c.households[i];
+            let u: f64 = rng.random();
+            let v: f64 = rng.random();
+            if !h.vulnerable || h.occupancy == Occupancy::Vacant || u >= severity {
+                continue;
+            }
+            let known = v < m.grid_registration + (1.0 - m.grid_registration) * known_by_workers;
+            let w: f64 = rng.random();
+            let available = if known {
+                office
+            } else if w < m.neighbour_report * ties(k, h) {
+                warned[i]
+            } else {
+                INF
+            };
+            list.push((available, i));
+        }
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        need.push(list);
+    }
+    let total_need: usize = need.iter().map(Vec::len).sum();
+    let mut outcomes = [KindOutcome {
+        households: 0,
+        t50_hours: f64::NAN,
+        t90_hours: f64::NAN,
+        vulnerable_total: 0,
+        vulnerable_helped_in_window: 0,
+        helpers_active: 0,
+        help_t90_hours: f64::NAN,
+    }; 3];
+    let mut help_times: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut unhelped = vec![0u32; c.compounds.len()];
+    let mut assigned = 0usize;
+    let mut helpers: Vec<(f64, f64)> = Vec::new();
+    for (ci, comp) in c.compounds.iter().enumerate() {
+        // Workers go where the need is: a share of them in proportion to this compound's need.
+        let cum_before = need[..ci].iter().map(Vec::len).sum::<usize>();
+        let cum_after = cum_before + need[ci].len();
+        let share = |cum: usize| {
+            if total_need == 0 {
+                0
+            } else {
+                workers * cum / total_need
+            }
+        };
+        let my_workers = share(cum_after) - share(cum_before);
+        assigned += my_workers;
+        helpers.clear();
+        for _ in 0..my_workers {
+            helpers.push((office, m.visit_hours));
+        }
+        for i in comp.first_household as usize..comp.end_household as usize {
+            let h = &c.households[i];
+            if (h.volunteer || h.party_member) && !h.vulnerable && warned[i].is_finite() {
+                let slow = if h.age == Age::Elderly {
+                    m.elderly_leader_slowdown
+                } else {
+                    1.0
+                };
+                helpers.push((warned[i], m.visit_hours * slow));
+            }
+        }
+        let available: Vec<f64> = need[ci].iter().map(|x| x.0).collect();
+        let (done, visits) = visit_queue(&helpers, &available, window);
+        help_times[comp.kind as usize].extend_from_slice(&done);
+        let o = &mut outcomes[comp.kind as usize];
+        o.vulnerable_total += need[ci].len() as u32;
+        let helped = done.iter().filter(|t| **t <= window).count() as u32;
+        o.vulnerable_helped_in_window += helped;
+        o.helpers_active += visits.iter().filter(|v| **v > 0).count() as u32;
+        unhelped[ci] = need[ci].len() as u32 - helped;
+        // Trust: those not helped in time lose it; the whole compound a little.
+        for (j, x) in need[ci].iter().enumerate() {
+            if done[j] > window {
+                let h = &mut c.households[x.1];
+                h.trust = (h.trust - m.trust_shock as f32).max(0.0);
+            }
+        }
+    }
+    debug_assert!(assigned <= workers);
+
+    // 4. Warning times per kind, and the compound-wide trust spillover.
+    let mut times: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (ci, comp) in c.compounds.iter().enumerate() {
+        let kind = comp.kind as usize;
+        let range = comp.first_household as usize..comp.end_household as usize;
+        let occupied = c.households[range.clone()]
+            .iter()
+            .filter(|h| h.occupancy != Occupancy::Vacant)
+            .count();
+        let unhelped_share = if occupied > 0 {
+            f64::from(unhelped[ci]) / occupied as f64
+        } else {
+            0.0
+        };
+        let drop = (m.trust_spillover * unhelped_share) as f32;
+        for i in range {
+            let h = &mut c.households[i];
+            if h.occupancy == Occupancy::Vacant {
+                continue;
+            }
+            times[kind].push(warned[i]);
+            h.trust = (h.trust - drop).max(0.0);
+        }
+    }
+    for (kind, t) in times.iter_mut().enumerate() {
+        outcomes[kind].households = t.len() as u32;
+        outcomes[kind].t50_hours = quantile_time(t, 0.5);
+        outcomes[kind].t90_hours = quantile_time(t, 0.9);
+        outcomes[kind].help_t90_hours = quantile_time(&mut help_times[kind], 0.9);
+    }
+    outcomes
+}
+
+/// An emergency in the city: a month, a severity, and the communities it reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CityEvent {
+    pub month: u32,
+    pub severity: f64,
+    /// Community ids reached, ascending.
+    pub communities: Vec<u32>,
+}
+
+/// The events of one replication: the scenario's `[[events]]`, then seasonal typhoons
+/// (Poisson `typhoons_per_year` a year, each in July-October, severity uniform in
+/// [severity_low, severity_high], reaching each community with chance `affected_share`),
+/// drawn from the replication's city stream. Sorted by month (stable).
+pub fn calendar(p: &Params, seed: u64, rep: u64) -> Vec<CityEvent> {
+    let m = &p.mobilisation;
+    let all: Vec<u32> = (0..p.world.communities).collect();
+    let mut out: Vec<CityEvent> = p
+        .events
+        .iter()
+        .map(|e| CityEvent {
+            month: e.month,
+            severity: e.severity,
+            communities: if e.communities.is_empty() {
+                all.clone()
+            } else {
+                let mut c = e.communities.clone();
+                c.sort_unstable();
+                c.dedup();
+                c
+            },
+        })
+        .collect();
+    let mut rng = super::rng::stream(seed, rep, u64::MAX, super::rng::Stream::City);
+    if m.typhoons_per_year > 0.0 {
+        let poisson = rand_distr::Poisson::new(m.typhoons_per_year).expect("validated rate");
+        for year in 0..p.run.years {
+            let n: f64 = poisson.sample(&mut rng);
+            for _ in 0..n as u32 {
+                let month = year * 12 + 7 + rng.random_range(0..4u32);
+                let severity =
+                    m.severity_low + rng.random::<f64>() * (m.severity_high - m.severity_low);
+                let communities = all
+                    .iter()
+                    .copied()
+                    .filter(|_| rng.random::<f64>() < m.affected_share)
+                    .collect();
+                out.push(CityEvent {
+                    month,
+                    severity,
+                    communities,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|e| e.month);
+    out
+}
+
+/// Households' volunteering for one month: volunteers stop at `volunteer_quit_rate`; other
+/// occupied households start at the kind's join rate times their trust (halved in their
+/// first two years).
+pub fn update_volunteers(p: &Params, k: &Kind, hs: &mut [Household], rng: &mut Rng) {
+    let quit = super::residents::monthly(p.mobilisation.volunteer_quit_rate);
+    let join = super::residents::monthly(k.volunteer_join_rate);
+    for h in hs.iter_mut() {
+        let u: f64 = rng.random();
+        if h.occupancy == Occupancy::Vacant {
+            h.volunteer = false;
+            continue;
+        }
+        if h.volunteer {
+            if u < quit {
+                h.volunteer = false;
+            }
+        } else {
+            let settled = if h.months_resident >= 24 { 1.0 } else { 0.5 };
+            if u < join * f64::from(h.trust) * settled {
+                h.volunteer = true;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rng::{Stream, stream};
+
+    #[test]
+    fn queue_completion_is_ceil_n_over_k_times_s() {
+        for (n, k, s) in [
+            (10usize, 3usize, 0.5f64),
+            (12, 4, 0.75),
+            (1, 5, 2.0),
+            (7, 1, 0.25),
+        ] {
+            let helpers = vec![(0.0, s); k];
+            let available = vec![0.0; n];
+            let (done, visits) = visit_queue(&helpers, &available, f64::INFINITY);
+            let last = done.iter().cloned().fold(0.0, f64::max);
+            let expected = n.div_ceil(k) as f64 * s;
+            assert!(
+                (last - expected).abs() < 1e-12,
+                "n={n} k={k}: {last} vs {expected}"
+            );
+            assert_eq!(visits.iter().sum::<u32>() as usize, n);
+        }
+        // No helper: nobody is helped.
+        let (done, _) = visit_queue(&[], &[0.0, 1.0], 10.0);
+        assert!(done.iter().all(|t| t.is_infinite()));
+        // Helpers start when they are active; late arrivals wait for nobody.
+        let (done, _) = visit_queue(&[(2.0, 1.0)], &[0.0, 5.0], 10.0);
+        assert_eq!(done, vec![3.0, 6.0]);
+    }
+
+    /// Bass (1969): F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}).
+    fn bass(p: f64, q: f64, t: f64) -> f64 {
+        let e = (-(p + q) * t).exp();
+        (1.0 - e) / (1.0 + q / p * e)
+    }
+
+    #[test]
+    fn broadcast_plus_homogeneous_word_of_mouth_follows_the_bass_curve() {
+        let mut params = Params::default();
+        let m = &mut params.mobilisation;
+        m.step_minutes = 0.5;
+        m.horizon_hours = 12.0;
+        m.word_of_mouth_rate = 1.2;
+        let (p, q) = (0.15, 1.2);
+        let n = 20_000;
+        let mut rng = stream(9, 0, 0, Stream::Events);
+        let ext: Vec<f64> = (0..n).map(|_| exp_draw(&mut rng, 1.0 / p)).collect();
+        let ties = vec![1.0; n];
+        let vol = vec![false; n];
+        let mut out = Vec::new();
+        warn_building(&params.mobilisation, &ext, &ties, &vol, &mut rng, &mut out);
+        for t in [0.5, 1.0, 2.0, 3.0, 4.0, 6.0] {
+            let f = out.iter().filter(|x| **x <= t).count() as f64 / n as f64;
+            let expected = bass(p, q, t);
+            let se = (expected * (1.0 - expected) / n as f64).sqrt();
+            // Sampling error plus the time step's discretisation (half a step of growth).
+            let step_err = 0.5 * (0.5 / 60.0) * (p + q) * expected.max(0.05);
+            assert!(
+                (f - expected).abs() < 4.0 * se + step_err + 0.003,
+                "t={t}: simulated {f:.4} vs Bass {expected:.4}"
+            );
+        }
+    }
+
+    #[test]
+    fn word_of_mouth_needs_ties_and_knocking_needs_volunteers() {
+        let params = Params::default();
+        let m = &params.mobilisation;
+        let n = 100;
+        let mut ext = vec![INF; n];
+        ext[0] = 0.1;
+        let mut rng = stream(1, 0, 0, Stream::Events);
+        let mut out = Vec::new();
+        warn_building(m, &ext, &vec![0.0; n], &vec![false; n], &mut rng, &mut out);
+        assert_eq!(
+            out.iter().filter(|t| t.is_finite()).count(),
+            1,
+            "no ties, no spread"
+        );
+        warn_building(m, &ext, &vec![0.8; n], &vec![false; n], &mut rng, &mut out);
+        let with_ties = out.iter().filter(|t| t.is_finite()).count();
+        assert!(with_ties > 90, "{with_ties}");
+        let mut vol = vec![false; n];
+        vol[0] = true;
+        warn_building(m, &ext, &vec![0.0; n], &vol, &mut rng, &mut out);
+        assert!(
+            out.iter().filter(|t| t.is_finite()).count() > 50,
+            "a volunteer knocks"
+        );
+    }
+
+    #[test]
+    fn unified_command_and_drills_speed_the_alert() {
+        let mut m = Params::default().mobilisation;
+        let slow = office_delay(&m);
+        m.unified_command = true;
+        assert!(office_delay(&m) < slow);
+        assert_eq!(drill_speed(&m), 1.0);
+        m.drills_per_year = 2.0;
+        assert!(drill_speed(&m) < 1.0);
+    }
+}
