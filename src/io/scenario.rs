@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::model::params::{Params, SetError};
+use crate::model::params::{Params, ScheduledEvent, SetError};
 
 /// A scenario resolved to every parameter's value.
 #[derive(Debug, Clone)]
@@ -130,7 +130,72 @@ impl Source {
     }
 }
 
-const TOP_LEVEL: [&str; 3] = ["name", "description", "extends"];
+const TOP_LEVEL: [&str; 4] = ["name", "description", "extends", "events"];
+
+/// Parses `[[events]]`: each with `month` (from 1), `severity` (0-1) and optional
+/// `communities` (a list of ids; absent means all).
+fn parse_events(v: &toml::Value) -> Result<Vec<ScheduledEvent>, String> {
+    let toml::Value::Array(items) = v else {
+        return Err("expected [[events]] tables (month, severity, communities)".into());
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let toml::Value::Table(t) = item else {
+            return Err(format!(
+                "events[{i}] must be a table with month, severity, communities"
+            ));
+        };
+        for k in t.keys() {
+            if !["month", "severity", "communities"].contains(&k.as_str()) {
+                return Err(format!(
+                    "events[{i}].{k} is not a key of an event (allowed: month, severity, communities)"
+                ));
+            }
+        }
+        let month = match t.get("month") {
+            Some(toml::Value::Integer(m)) if *m >= 1 && *m <= i64::from(u32::MAX) => *m as u32,
+            Some(other) => {
+                return Err(format!(
+                    "events[{i}].month is {other}; expected a whole number from 1 (month of the run)"
+                ));
+            }
+            None => return Err(format!("events[{i}] needs a month (from 1)")),
+        };
+        let severity = match t.get("severity") {
+            Some(toml::Value::Float(x)) if (0.0..=1.0).contains(x) => *x,
+            Some(toml::Value::Integer(x)) if (0..=1).contains(x) => *x as f64,
+            Some(other) => {
+                return Err(format!(
+                    "events[{i}].severity is {other}; expected a number from 0 to 1"
+                ));
+            }
+            None => 1.0,
+        };
+        let communities = match t.get("communities") {
+            None => Vec::new(),
+            Some(toml::Value::Array(ids)) => ids
+                .iter()
+                .map(|id| match id {
+                    toml::Value::Integer(c) if *c >= 0 && *c <= i64::from(u32::MAX) => Ok(*c as u32),
+                    other => Err(format!(
+                        "events[{i}].communities has {other}; expected community ids (whole numbers from 0)"
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(other) => {
+                return Err(format!(
+                    "events[{i}].communities is {other}; expected a list of community ids"
+                ));
+            }
+        };
+        out.push(ScheduledEvent {
+            month,
+            severity,
+            communities,
+        });
+    }
+    Ok(out)
+}
 
 /// Loads a scenario file (and what it extends) into parameters.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -256,6 +321,10 @@ fn load_into(
         load_into(&parent_path, params, files)?;
     }
 
+    if let Some(v) = table.get("events") {
+        // A file's [[events]] replace those of the file it extends.
+        params.events = parse_events(v).map_err(|m| src.error(Some("events"), m))?;
+    }
     let known: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
     for (section, value) in &table {
         if TOP_LEVEL.contains(&section.as_str()) {
@@ -438,6 +507,36 @@ mod tests {
         assert_eq!(e.line, Some(2));
         let f = write(d.path(), "syntax.toml", "[world\n");
         assert!(load(&f).unwrap_err().message.contains("not valid TOML"));
+    }
+
+    #[test]
+    fn events_are_read_and_checked() {
+        let d = tempfile::tempdir().unwrap();
+        let f = write(
+            d.path(),
+            "e.toml",
+            "[[events]]\nmonth = 8\nseverity = 0.7\ncommunities = [0, 2]\n[[events]]\nmonth = 20\n",
+        );
+        let s = load(&f).unwrap();
+        assert_eq!(s.params.events.len(), 2);
+        assert_eq!(s.params.events[0].communities, vec![0, 2]);
+        assert_eq!(s.params.events[1].severity, 1.0);
+        let f = write(d.path(), "bad.toml", "[[events]]\nmonth = 0\n");
+        assert!(load(&f).unwrap_err().message.contains("events[0].month"));
+        let f = write(
+            d.path(),
+            "late.toml",
+            "[run]\nyears = 1\n[[events]]\nmonth = 13\n",
+        );
+        assert!(load(&f).unwrap_err().message.contains("from 1 to 12"));
+        let f = write(
+            d.path(),
+            "who.toml",
+            "[[events]]\nmonth = 3\ncommunities = [99]\n",
+        );
+        assert!(load(&f).unwrap_err().message.contains("community 99"));
+        let f = write(d.path(), "key.toml", "[[events]]\nmonth = 3\nsevere = 1\n");
+        assert!(load(&f).unwrap_err().message.contains("events[0].severe"));
     }
 
     #[test]
