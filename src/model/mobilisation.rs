@@ -134,6 +134,13 @@ pub fn warn_building(
     }
     let dt = m.step_minutes / 60.0;
     let q = m.word_of_mouth_rate;
+    // Each household is warned by neighbours once its cumulative hazard
+    // ties_i x A(t) + K(t) passes its own Exp(1) threshold, where A accumulates q x warned
+    // share and K the door-knocking rate: the same law as a Bernoulli draw per step, with
+    // one draw per household instead of one per household and step.
+    let threshold: Vec<f64> = (0..n).map(|_| Exp1.sample(rng)).collect();
+    let mut social = 0.0; // A(t)
+    let mut knocked = 0.0; // K(t)
     let mut waiting: Vec<usize> = (0..n).collect();
     let mut warned = 0usize;
     let mut volunteers_warned = 0usize;
@@ -149,22 +156,18 @@ pub fn warn_building(
             t = (first / dt).floor() * dt;
         }
         let end = t + dt;
-        let share = warned as f64 / others;
-        let knock = if volunteers_warned > 0 {
-            m.knock_rate * volunteers_warned as f64 / waiting.len() as f64
-        } else {
-            0.0
-        };
+        social += q * (warned as f64 / others) * dt;
+        if volunteers_warned > 0 {
+            knocked += m.knock_rate * volunteers_warned as f64 / waiting.len() as f64 * dt;
+        }
         let mut newly = 0;
         let mut new_volunteers = 0;
         let mut j = 0;
         while j < waiting.len() {
             let i = waiting[j];
-            let hazard = q * ties[i] * share + knock;
-            let u: f64 = rng.random();
             let when = if ext[i] < end {
                 ext[i].max(t)
-            } else if hazard > 0.0 && u < 1.0 - (-hazard * dt).exp() {
+            } else if ties[i] * social + knocked >= threshold[i] {
                 end
             } else {
                 INF
