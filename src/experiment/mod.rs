@@ -3,7 +3,9 @@
 //! (seed, replication, community, mechanism), and sums are taken in a fixed order, so the
 //! output is bit-identical whatever the number of threads.
 
+pub mod compare;
 pub mod stats;
+pub mod sweep;
 
 use rayon::prelude::*;
 

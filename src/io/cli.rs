@@ -38,6 +38,17 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario's replications and write timeseries.csv, summary.csv and manifest.json.
     Run(RunArgs),
+    /// Compare scenarios with a base: same seed and replications (common random numbers),
+    /// paired differences with 95 % CIs in comparison.csv, each run in its own subdirectory.
+    Compare(crate::io::compare::CompareArgs),
+    /// Sweep keys of a scenario over a grid (--vary KEY=LO:HI:STEPS) or a Latin hypercube
+    /// (--lhs N --vary KEY=LO:HI); end states per point and replication in sweep.csv.
+    Sweep(crate::io::compare::SweepArgs),
+    /// Re-draw the plots (DIR/plots/, PNG and SVG) and DIR/report.html of an earlier output directory.
+    Plot {
+        /// Output directory of `shequ run` (with timeseries.csv).
+        dir: PathBuf,
+    },
     /// Explain a scenario key (meaning, unit, range, default, source), or list every key.
     Explain {
         /// A key such as property.guided_price, or a section such as owners.
@@ -124,7 +135,37 @@ pub fn main_with(args: Vec<String>) -> i32 {
             run_command(&a, &args, true)
         }
         Some(Command::Run(a)) => run_command(&a, &args, false),
+        Some(Command::Compare(a)) => crate::io::compare::compare_command(&a, &args),
+        Some(Command::Sweep(a)) => crate::io::compare::sweep_command(&a, &args),
         Some(Command::Explain { key, markdown }) => explain(key.as_deref(), markdown),
+        Some(Command::Plot { dir }) => plot_command(&dir),
+    }
+}
+
+/// `shequ plot DIR`: the plots and report of an earlier output directory.
+fn plot_command(dir: &Path) -> i32 {
+    if !crate::io::report::is_output_dir(dir) {
+        eprintln!(
+            "error: {} has no timeseries.csv: name the output directory of `shequ run`",
+            dir.display()
+        );
+        return EXIT_INPUT;
+    }
+    match crate::io::report::render_dir(dir) {
+        Ok(r) => {
+            eprintln!(
+                "{} plots in {}, report in {} ({:.2} s)",
+                r.figures.len(),
+                r.plots_dir.display(),
+                r.report.display(),
+                r.seconds
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            EXIT_RUN
+        }
     }
 }
 
@@ -150,7 +191,14 @@ fn run_command(a: &RunArgs, args: &[String], demo: bool) -> i32 {
         );
     }
     let started = Instant::now();
-    let result = match experiment::run(p, a.common.threads, &|| {}) {
+    let bar = crate::io::compare::progress_bar(
+        u64::from(p.run.replications),
+        quiet,
+        "replications",
+    );
+    let result = experiment::run(p, a.common.threads, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let result = match result {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start {:?} threads: {e}", a.common.threads);
@@ -176,6 +224,24 @@ fn run_command(a: &RunArgs, args: &[String], demo: bool) -> i32 {
             out.display()
         );
         print_glance(&result, demo);
+    }
+    // Plots and report, drawn from the finished directory; the CSVs stay if this fails.
+    match crate::io::report::render_dir(&out) {
+        Ok(r) if !quiet => eprintln!(
+            "plots in {}, report in {} ({:.2} s)",
+            r.plots_dir.display(),
+            r.report.display(),
+            r.seconds
+        ),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!(
+                "error: {e:#}\n(the results are in {}; `shequ plot {}` retries the plots)",
+                out.display(),
+                out.display()
+            );
+            return EXIT_RUN;
+        }
     }
     0
 }

@@ -1,5 +1,8 @@
 //! Scenario files, outputs and the command line: everything that touches the outside world.
 
 pub mod cli;
+pub mod compare;
 pub mod output;
+pub mod plot;
+pub mod report;
 pub mod scenario;

@@ -1,0 +1,224 @@
+//! Paired comparison of scenarios under common random numbers.
+//!
+//! Every scenario of a comparison runs with the same seed, the same number of replications
+//! and the same span. Because every random stream derives from
+//! (seed, replication, community, mechanism), replication r of one scenario sees the same
+//! draws as replication r of another wherever their worlds agree, so the difference
+//! `scenario - base` is taken replication by replication (a paired comparison) and its
+//! t-based confidence interval is far narrower than that of two independent samples.
+
+use crate::experiment::stats::{Summary, summarize};
+use crate::experiment::{self, RunResult};
+use crate::model::params::Params;
+use crate::model::schedule::METRICS;
+
+/// Which part of a run a value summarises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// The value of the last simulated month.
+    FinalMonth,
+    /// The mean over the last 12 months (or over all months of a shorter run).
+    LastYear,
+}
+
+impl Window {
+    /// Both windows, in output order.
+    pub const ALL: [Window; 2] = [Window::FinalMonth, Window::LastYear];
+
+    /// The name used in CSV files (`final_month`, `last_year`), as in `summary.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Window::FinalMonth => "final_month",
+            Window::LastYear => "last_year",
+        }
+    }
+}
+
+/// The value of metric `i` over `window` in each replication, in replication order.
+/// Computed exactly as `summary.csv` computes it, so the means agree to the last bit.
+pub fn per_rep(r: &RunResult, i: usize, window: Window) -> Vec<f64> {
+    let months = r.months as usize;
+    match window {
+        Window::FinalMonth => r.reps.iter().map(|rep| rep.months[months - 1][i]).collect(),
+        Window::LastYear => {
+            let w = months.min(12);
+            r.reps
+                .iter()
+                .map(|rep| {
+                    rep.months[months - w..]
+                        .iter()
+                        .map(|row| row[i])
+                        .sum::<f64>()
+                        / w as f64
+                })
+                .collect()
+        }
+    }
+}
+
+/// The paired difference `other - base`, replication by replication: its mean, sd and
+/// t-based 95 % confidence interval. `base` and `other` must have the same length.
+pub fn paired(base: &[f64], other: &[f64]) -> Summary {
+    assert_eq!(base.len(), other.len(), "paired samples of different sizes");
+    let d: Vec<f64> = base.iter().zip(other).map(|(b, o)| o - b).collect();
+    summarize(&d)
+}
+
+/// One row of `comparison.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    pub metric: &'static str,
+    /// Index of the scenario in the list given to [`compare`] (0 is the base).
+    pub scenario: usize,
+    pub window: Window,
+    pub base_mean: f64,
+    pub scenario_mean: f64,
+    /// Summary of the per-replication differences `scenario - base`.
+    pub diff: Summary,
+}
+
+impl Difference {
+    /// Whether the 95 % interval of the mean difference lies wholly above or below zero
+    /// (false when there is no interval, i.e. with one replication).
+    pub fn excludes_zero(&self) -> bool {
+        self.diff.ci_low > 0.0 || self.diff.ci_high < 0.0
+    }
+}
+
+/// Compares every result with `results[0]`, the base. Rows are ordered metric, then
+/// scenario (the base first, compared with itself: differences exactly 0), then window.
+/// Fails if the runs do not have the same replications and months.
+pub fn compare(results: &[RunResult]) -> Result<Vec<Difference>, String> {
+    let Some(base) = results.first() else {
+        return Ok(Vec::new());
+    };
+    for (k, r) in results.iter().enumerate() {
+        if r.reps.len() != base.reps.len() || r.months != base.months {
+            return Err(format!(
+                "scenario {k} ran {} replication(s) x {} months, the base {} x {}: paired comparison needs the same",
+                r.reps.len(),
+                r.months,
+                base.reps.len(),
+                base.months
+            ));
+        }
+    }
+    if base.months == 0 {
+        return Err("no month was simulated".into());
+    }
+    let mut out = Vec::with_capacity(METRICS.len() * results.len() * 2);
+    for (i, m) in METRICS.iter().enumerate() {
+        let bases = Window::ALL.map(|w| {
+            let b = per_rep(base, i, w);
+            let mean = summarize(&b).mean;
+            (b, mean)
+        });
+        for (k, r) in results.iter().enumerate() {
+            for (window, (b, base_mean)) in Window::ALL.into_iter().zip(&bases) {
+                let o = per_rep(r, i, window);
+                out.push(Difference {
+                    metric: m.name,
+                    scenario: k,
+                    window,
+                    base_mean: *base_mean,
+                    scenario_mean: summarize(&o).mean,
+                    diff: paired(b, &o),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs each scenario in turn (replications in parallel inside each), calling `on_done`
+/// once per finished replication. All of `ps` should share seed, replications and years.
+pub fn run_all(
+    ps: &[Params],
+    threads: Option<usize>,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Vec<(RunResult, f64)>, rayon::ThreadPoolBuildError> {
+    ps.iter()
+        .map(|p| {
+            let t = std::time::Instant::now();
+            experiment::run(p, threads, on_done).map(|r| (r, t.elapsed().as_secs_f64()))
+        })
+        .collect()
+}
+
+/// Runs `go` on a pool of `threads` threads (`None`: rayon's global pool, which honours
+/// `RAYON_NUM_THREADS`).
+pub fn in_pool<T: Send>(
+    threads: Option<usize>,
+    go: impl FnOnce() -> T + Send,
+) -> Result<T, rayon::ThreadPoolBuildError> {
+    Ok(match threads {
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()?
+            .install(go),
+        None => go(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::schedule::N_METRICS;
+
+    #[test]
+    fn paired_interval_of_a_hand_sample() {
+        // Differences 1, 2, 3, 4, 5: mean 3, sd sqrt(2.5), t(4) = 2.776445.
+        let base = [10.0, 20.0, 30.0, 40.0, 50.0];
+        let other = [11.0, 22.0, 33.0, 44.0, 55.0];
+        let s = paired(&base, &other);
+        assert_eq!(s.n, 5);
+        assert_eq!(s.mean, 3.0);
+        assert!((s.sd - 2.5f64.sqrt()).abs() < 1e-12);
+        let half = 2.776_445 * 2.5f64.sqrt() / 5f64.sqrt();
+        assert!((s.ci_low - (3.0 - half)).abs() < 1e-5, "{s:?}");
+        assert!((s.ci_high - (3.0 + half)).abs() < 1e-5, "{s:?}");
+    }
+
+    /// A run whose every metric in every month of replication k is `values[k]`. Built from
+    /// a real (tiny) replication so that it has whatever fields a replication has.
+    fn result(values: &[f64]) -> RunResult {
+        let mut p = Params::default();
+        p.world.communities = 1;
+        p.world.households_per_community = 50;
+        p.run.years = 1;
+        let template = experiment::run_replication(&p, 1, 0);
+        RunResult {
+            reps: values
+                .iter()
+                .map(|v| {
+                    let mut r = template.clone();
+                    r.months = vec![[*v; N_METRICS]; 24];
+                    r
+                })
+                .collect(),
+            months: 24,
+        }
+    }
+
+    #[test]
+    fn base_row_is_exactly_zero_and_order_is_metric_scenario_window() {
+        let rs = [result(&[1.0, 2.0, 4.0]), result(&[3.0, 4.0, 7.0])];
+        let d = compare(&rs).unwrap();
+        assert_eq!(d.len(), N_METRICS * 2 * 2);
+        assert_eq!((d[0].scenario, d[0].window), (0, Window::FinalMonth));
+        assert_eq!((d[1].scenario, d[1].window), (0, Window::LastYear));
+        assert_eq!((d[2].scenario, d[2].window), (1, Window::FinalMonth));
+        assert_eq!(d[4].metric, METRICS[1].name);
+        assert_eq!(d[0].diff.mean, 0.0);
+        assert_eq!((d[0].diff.ci_low, d[0].diff.ci_high), (0.0, 0.0));
+        assert!(!d[0].excludes_zero());
+        // Differences 2, 2, 3: mean 7/3, half-width 4.303 * 0.577 / sqrt(3) = 1.434.
+        assert!((d[2].diff.mean - 7.0 / 3.0).abs() < 1e-12);
+        assert!(d[2].excludes_zero());
+    }
+
+    #[test]
+    fn mismatched_runs_are_refused() {
+        assert!(compare(&[result(&[1.0, 2.0]), result(&[1.0])]).is_err());
+    }
+}

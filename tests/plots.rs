@@ -1,0 +1,403 @@
+//! Plots and the HTML report: `shequ run` draws them, `shequ plot DIR` redraws them, the
+//! report is self-contained, and (where Chromium is installed) a headless browser renders
+//! it with every image decoded.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shequ");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// Every plot a run of the baseline draws, with its title.
+const PLOTS: &[(&str, &str)] = &[
+    ("fee_collection_rate", "Fee collection rate"),
+    ("service_quality", "Service quality"),
+    ("spiral", "The property-fee spiral"),
+    ("owner_satisfaction", "Owner satisfaction"),
+    ("managed_share", "Compounds with a property firm"),
+    ("firm_exits", "Property firms withdrawing, per year"),
+    ("workers_employed", "Community workers employed"),
+    ("worker_vacancy_rate", "Vacant worker positions"),
+    ("worker_turnover_annual", "Worker turnover"),
+    ("certified_share", "Certified social workers"),
+    ("local_share", "Local workers"),
+    ("mediation_coverage", "Owner-firm disputes mediated"),
+    ("end_state", "Where the run ends"),
+];
+
+fn shequ(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(ROOT)
+        .output()
+        .expect("run shequ")
+}
+
+fn run_baseline(out: &Path) {
+    let o = shequ(&[
+        "run",
+        "scenarios/baseline.toml",
+        "--reps",
+        "2",
+        "--years",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        o.status.success(),
+        "shequ run failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Width and height from a PNG's IHDR chunk (after checking the signature).
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.len() > 33, "PNG too short");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    assert_eq!(&bytes[12..16], b"IHDR", "PNG without IHDR first");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn check_plots(dir: &Path) {
+    let plots = dir.join("plots");
+    let files = files_in(&plots);
+    assert_eq!(
+        files.len(),
+        PLOTS.len() * 2,
+        "expected a PNG and an SVG per plot, found {files:?}"
+    );
+    for (stem, title) in PLOTS {
+        let png = fs::read(plots.join(format!("{stem}.png")))
+            .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
+        assert_eq!(png_size(&png), (1200, 800), "{stem}.png size");
+        assert!(png.len() > 20_000, "{stem}.png is nearly empty");
+        let svg = fs::read_to_string(plots.join(format!("{stem}.svg")))
+            .unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
+        assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+        let texts = svg.matches("<text").count();
+        assert!(texts >= 8, "{stem}.svg has {texts} <text> elements");
+        assert!(
+            svg.contains(title),
+            "{stem}.svg does not contain its title `{title}`"
+        );
+        assert!(svg.len() > 3_000, "{stem}.svg is nearly empty");
+    }
+}
+
+fn check_report(dir: &Path) -> String {
+    let html = fs::read_to_string(dir.join("report.html")).expect("report.html");
+    let lower = html.to_lowercase();
+    for bad in [
+        "src=\"http",
+        "src='http",
+        "href=\"http",
+        "href='http",
+        "url(http",
+        "src=\"//",
+        "src=http",
+        "href=http",
+        "href=\"//",
+        "<link",
+        "<script",
+        "@import",
+    ] {
+        assert!(
+            !lower.contains(bad),
+            "report.html refers to the network or loads something: `{bad}`"
+        );
+    }
+    let images = html.matches("<img src=\"data:image/png;base64,").count();
+    assert_eq!(images, PLOTS.len(), "every plot inline, once");
+    assert_eq!(html.matches("<img").count(), images, "no other images");
+    assert!(html.contains("baseline"), "scenario name");
+    assert!(html.contains("Status quo"), "scenario description");
+    assert!(html.contains("Fee collection rate"), "key figures table");
+    assert!(html.contains("95 % CI"));
+    assert!(html.contains("&quot;resolved&quot;"), "manifest");
+    html
+}
+
+#[test]
+fn run_draws_plots_and_a_self_contained_report_and_plot_redraws_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("base");
+    run_baseline(&out);
+    for f in [
+        "timeseries.csv",
+        "summary.csv",
+        "manifest.json",
+        "report.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    check_plots(&out);
+    check_report(&out);
+
+    // `shequ plot DIR` draws them again from the CSVs.
+    let before = files_in(&out.join("plots"));
+    fs::remove_dir_all(out.join("plots")).unwrap();
+    fs::remove_file(out.join("report.html")).unwrap();
+    let started = Instant::now();
+    let o = shequ(&["plot", out.to_str().unwrap()]);
+    let took = started.elapsed();
+    assert!(
+        o.status.success(),
+        "shequ plot failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(files_in(&out.join("plots")), before);
+    check_plots(&out);
+    check_report(&out);
+    // Plotting a small run is quick even in the test build (generous bound for slow CI).
+    assert!(took < Duration::from_secs(20), "shequ plot took {took:?}");
+    // No temporary directories left beside the output or the plots.
+    assert_eq!(files_in(tmp.path()), vec!["base".to_string()]);
+    assert!(files_in(&out).iter().all(|f| !f.starts_with('.')));
+
+    // Redrawing over existing plots replaces them.
+    let o = shequ(&["plot", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    check_plots(&out);
+
+    // Not an output directory: refused as bad input, nothing written.
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let o = shequ(&["plot", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("timeseries.csv"));
+    assert!(files_in(&empty).is_empty());
+    let o = shequ(&["plot", tmp.path().join("missing").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn scenarios_overlay_on_the_same_axes() {
+    use shequ::io::plot::{self, EndStateRow, Estimate, PhaseTrace, ScenarioSeries};
+    let tmp = tempfile::tempdir().unwrap();
+    let plots_dir = tmp.path().join("plots");
+    // Two made-up scenarios, three replications, four years.
+    let make = |start: f64, slope: f64| -> Vec<Vec<f64>> {
+        (0..3)
+            .map(|r| {
+                (0..48)
+                    .map(|m| start + slope * f64::from(m) + 0.01 * f64::from(r))
+                    .collect()
+            })
+            .collect()
+    };
+    let (a, b) = (make(0.85, -0.003), make(0.85, 0.0005));
+    let spec = plot::metric_plot("fee_collection_rate").unwrap();
+    let f = plot::time_series(
+        &plots_dir,
+        "collection",
+        spec,
+        &[
+            ScenarioSeries {
+                name: "baseline",
+                reps: &a,
+            },
+            ScenarioSeries {
+                name: "reform",
+                reps: &b,
+            },
+        ],
+    )
+    .unwrap();
+    assert_eq!(f.stem, "collection");
+    let svg = fs::read_to_string(f.svg(&plots_dir)).unwrap();
+    assert!(svg.contains("baseline") && svg.contains("reform"), "legend");
+    let png = fs::read(f.png(&plots_dir)).unwrap();
+    assert_eq!(png_size(&png), (1200, 800));
+
+    let (qa, qb) = (make(0.45, -0.002), make(0.45, 0.0002));
+    let f = plot::spiral(
+        &plots_dir,
+        &[
+            PhaseTrace {
+                name: "baseline",
+                x: &a,
+                y: &qa,
+            },
+            PhaseTrace {
+                name: "reform",
+                x: &b,
+                y: &qb,
+            },
+        ],
+    )
+    .unwrap();
+    assert!(f.png(&plots_dir).is_file());
+
+    let est = |m: f64| {
+        Some(Estimate {
+            mean: m,
+            ci_low: m - 0.02,
+            ci_high: m + 0.02,
+        })
+    };
+    let rows = vec![
+        EndStateRow {
+            label: "Fee collection rate".into(),
+            estimates: vec![est(0.63), est(0.86)],
+        },
+        EndStateRow {
+            label: "Service quality".into(),
+            estimates: vec![est(0.24), None],
+        },
+    ];
+    let f = plot::end_state(
+        &plots_dir,
+        "end",
+        "End state",
+        &["baseline", "reform"],
+        &rows,
+    )
+    .unwrap();
+    assert!(f.svg(&plots_dir).is_file());
+}
+
+/// Runs `cmd` with its output in files under `work` (a pipe would fill up and block it),
+/// killing it after `limit`.
+fn output_within(mut cmd: Command, work: &Path, limit: Duration) -> Output {
+    let (out_path, err_path) = (work.join("stdout.txt"), work.join("stderr.txt"));
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out_path).unwrap())
+        .stderr(fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("start chromium");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "chromium did not finish within {limit:?}: {}",
+                fs::read_to_string(&err_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: fs::read(&out_path).unwrap_or_default(),
+        stderr: fs::read(&err_path).unwrap_or_default(),
+    }
+}
+
+fn chromium(profile: &Path, extra: &[String], url: &str) -> Output {
+    let mut c = Command::new(CHROMIUM);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .args(extra)
+    .arg(url);
+    output_within(c, profile.parent().unwrap(), Duration::from_secs(120))
+}
+
+fn file_url(p: &Path) -> String {
+    format!("file://{}", p.canonicalize().unwrap().display())
+}
+
+fn screenshot(work: &Path, name: &str, page: &Path) -> PathBuf {
+    let shot = work.join(format!("{name}.png"));
+    let o = chromium(
+        &work.join(format!("profile-{name}")),
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1200,2000".to_string(),
+        ],
+        &file_url(page),
+    );
+    assert!(
+        shot.is_file(),
+        "chromium made no screenshot of {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    shot
+}
+
+#[test]
+fn headless_chromium_renders_the_report_with_its_images() {
+    if !Path::new(CHROMIUM).exists() {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "{CHROMIUM} is missing: CI must install Debian's chromium package \
+                 (apt-get install -y chromium) to check that report.html renders"
+            );
+        }
+        eprintln!("note: {CHROMIUM} not found; skipping the headless-browser check of report.html");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("base");
+    run_baseline(&out);
+    let work = tmp.path().join("browser");
+    fs::create_dir(&work).unwrap();
+
+    // A screenshot of the report holds far more than one of a blank page.
+    let blank = work.join("blank.html");
+    fs::write(&blank, "<!DOCTYPE html><html><body></body></html>").unwrap();
+    let blank_shot = fs::read(screenshot(&work, "blank", &blank)).unwrap();
+    let shot = fs::read(screenshot(&work, "report", &out.join("report.html"))).unwrap();
+    assert_eq!(png_size(&shot), (1200, 2000));
+    assert!(
+        shot.len() > 4 * blank_shot.len() && shot.len() > 50_000,
+        "the screenshot of report.html ({} bytes) is hardly more than a blank page's ({} bytes)",
+        shot.len(),
+        blank_shot.len()
+    );
+
+    // Every image decodes at its full size: a copy of the report with a probe script that
+    // writes the count of loaded images into the DOM, read back with --dump-dom.
+    let html = check_report(&out);
+    let probe = "<script>addEventListener('load',()=>{const i=[...document.images];\
+                 document.body.setAttribute('data-images',i.length+'/'+i.filter(x=>x.complete\
+                 &&x.naturalWidth===1200&&x.naturalHeight===800).length)})</script></body>";
+    let checked = out.join("report-probe.html");
+    fs::write(&checked, html.replace("</body>", probe)).unwrap();
+    let o = chromium(
+        &work.join("profile-dom"),
+        &[
+            "--virtual-time-budget=10000".to_string(),
+            "--dump-dom".to_string(),
+        ],
+        &file_url(&checked),
+    );
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let want = format!("data-images=\"{n}/{n}\"", n = PLOTS.len());
+    assert!(
+        dom.contains(&want),
+        "not every image rendered: expected {want} in the DOM; stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
