@@ -35,6 +35,9 @@ pub struct Tally {
     pub exits: f64,
     pub entries: f64,
     pub fee_revenue: f64,
+    /// Fees owed by the owners flagged as paying, summed household by household (an
+    /// accounting check on `fee_revenue`, which the firms book).
+    pub fees_paid: f64,
     pub revenue: f64,
     pub cost: f64,
     /// Sum over billed dwellings of the fee price.
@@ -50,6 +53,7 @@ pub struct Tally {
     pub positions: f64,
     pub employed: f64,
     pub separations: f64,
+    pub hires: f64,
     pub exam_exits: f64,
     pub tenure_sum: f64,
     pub male: f64,
@@ -102,6 +106,8 @@ impl Tally {
         self.positions += o.positions;
         self.employed += o.employed;
         self.separations += o.separations;
+        self.hires += o.hires;
+        self.fees_paid += o.fees_paid;
         self.exam_exits += o.exam_exits;
         self.tenure_sum += o.tenure_sum;
         self.male += o.male;
@@ -182,8 +188,10 @@ metrics! {
         |t| ratio(t.trust_sum, t.households);
     "unmanaged_compounds", "compounds without a firm, count",
         |t| t.compounds - t.managed;
-    "fee_revenue", "fees collected this month, RMB",
+    "fee_revenue", "fees collected this month, RMB (booked by firms)",
         |t| t.fee_revenue;
+    "fees_paid", "fees paid this month, RMB (summed over paying owners; equals fee_revenue)",
+        |t| t.fees_paid;
     "households", "households, count",
         |t| t.households;
     "move_rate", "share of dwellings whose occupant changed this month",
@@ -208,6 +216,8 @@ metrics! {
         |t| ratio(t.positions - t.employed, t.positions);
     "worker_separations", "workers who left this month, count",
         |t| t.separations;
+    "worker_hires", "recruits who started this month, count",
+        |t| t.hires;
     "worker_turnover_annual", "separations over the last 12 months / mean headcount over them (annualised in the first year)",
         |_t| 0.0; // filled from the last 12 rows by `rolling_turnover`
     "worker_mean_tenure_months", "mean tenure of employed workers, months",
@@ -317,6 +327,7 @@ pub fn step(
     t.positions = f64::from(c.staff.positions);
     t.employed = employed;
     t.separations = f64::from(w.separations);
+    t.hires = f64::from(w.hires);
     t.exam_exits = f64::from(w.exam_exits);
     for x in &c.staff.workers {
         t.tenure_sum += f64::from(x.tenure_months);
@@ -409,6 +420,8 @@ pub fn step(
         let kind = comp.kind as usize;
         t.kind_compounds[kind] += 1.0;
         if managed_before {
+            let paying = hs.iter().filter(|h| h.paid).count();
+            t.fees_paid += paying as f64 * price * comp.floor_area;
             t.billed += comp.households() as f64;
             t.paid += f64::from(payers);
             t.kind_billed[kind] += comp.households() as f64;

@@ -44,6 +44,8 @@ pub struct WorkforceMonth {
     pub separations: u32,
     /// Of which: left through the exam season or directed recruitment.
     pub exam_exits: u32,
+    /// Recruits who started this month.
+    pub hires: u32,
     /// Wages and allowances, RMB.
     pub cost: f64,
     /// Public cost of the platform, admission system and linkage levers, RMB.
@@ -274,6 +276,7 @@ pub fn step(
         1.0 / (1.0 + w.recruit_delay_months)
     };
     let vacancies = s.positions.saturating_sub(s.workers.len() as u32);
+    let mut hires = 0;
     for _ in 0..vacancies {
         let u: f64 = rng.random();
         let mut x = recruit(w, rng);
@@ -281,6 +284,7 @@ pub fn step(
             let heads = s.workers.iter().filter(|y| y.head).count() as u32;
             x.head = heads < s.head_positions;
             s.workers.push(x);
+            hires += 1;
         }
     }
     let cert = monthly(
@@ -311,6 +315,7 @@ pub fn step(
     WorkforceMonth {
         separations,
         exam_exits,
+        hires,
         cost,
         lever_cost: lever_cost * growth,
     }
