@@ -486,31 +486,6 @@ pub fn calendar(p: &Params, seed: u64, rep: u64) -> Vec<CityEvent> {
     out
 }
 
-/// Households' volunteering for one month: volunteers stop at `volunteer_quit_rate`; other
-/// occupied households start at the kind's join rate times their trust (halved in their
-/// first two years).
-pub fn update_volunteers(p: &Params, k: &Kind, hs: &mut [Household], rng: &mut Rng) {
-    let quit = super::residents::monthly(p.mobilisation.volunteer_quit_rate);
-    let join = super::residents::monthly(k.volunteer_join_rate);
-    for h in hs.iter_mut() {
-        let u: f64 = rng.random();
-        if h.occupancy == Occupancy::Vacant {
-            h.volunteer = false;
-            continue;
-        }
-        if h.volunteer {
-            if u < quit {
-                h.volunteer = false;
-            }
-        } else {
-            let settled = if h.months_resident >= 24 { 1.0 } else { 0.5 };
-            if u < join * f64::from(h.trust) * settled {
-                h.volunteer = true;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use rand::RngExt;
 
 use super::params::{Kind, Params};
 use super::rng::Rng;
-use super::world::{Household, Occupancy, draw_occupant, draw_owner};
+use super::world::{Household, Occupancy, OccupantDraws, draw_occupant, draw_owner};
 
 /// Monthly probability from an annual one.
 #[inline]
@@ -13,9 +13,22 @@ pub fn monthly(annual: f64) -> f64 {
     1.0 - (1.0 - annual).powf(1.0 / 12.0)
 }
 
-/// One month for the households of one compound with service `quality`.
+/// What one compound's residents did and felt this month (sums for the tally).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ResidentsMonth {
+    pub moves: u32,
+    pub satisfaction_sum: f64,
+    pub expectation_sum: f64,
+    pub trust_sum: f64,
+    pub occupied: u32,
+    pub volunteers: u32,
+    pub party_members: u32,
+}
+
+/// One month for the households of one compound with service `quality`, in one pass:
+/// moving, satisfaction, expectations, trust, and volunteering (from its own stream `vol_rng`).
 /// An owner-occupier moving out sells (a new owner arrives); a renter or vacancy turning over
-/// brings a new occupant under the same owner. Returns the number of moves.
+/// brings a new occupant under the same owner.
 pub fn step_compound(
     p: &Params,
     k: &Kind,
@@ -23,16 +36,20 @@ pub fn step_compound(
     month: u32,
     hs: &mut [Household],
     rng: &mut Rng,
-) -> u32 {
+    vol_rng: &mut Rng,
+) -> ResidentsMonth {
     let o = &p.owners;
     let p_owner = monthly(k.move_out_rate_owner);
     let p_renter = monthly(k.move_out_rate_renter);
+    let draws = OccupantDraws::new(k, true);
     let rate = o.satisfaction_rate as f32;
     let q = quality as f32;
     let exp_step = (o.expectation_growth / 12.0) as f32;
     let t0 = o.initial_trust as f32;
     let rev = o.trust_reversion as f32;
-    let mut moves = 0;
+    let quit = monthly(p.mobilisation.volunteer_quit_rate);
+    let join = monthly(k.volunteer_join_rate);
+    let mut out = ResidentsMonth::default();
     for h in hs.iter_mut() {
         let u: f64 = rng.random();
         let p_move = match h.occupancy {
@@ -40,23 +57,51 @@ pub fn step_compound(
             Occupancy::Rented | Occupancy::Vacant => p_renter,
         };
         if u < p_move {
-            moves += 1;
+            out.moves += 1;
             let sold = h.occupancy == Occupancy::OwnerOccupied;
-            draw_occupant(p, k, true, rng, h);
+            draw_occupant(p, k, &draws, rng, h);
             if sold {
                 draw_owner(p, k, month, rng, h);
                 // A buyer starts from the service he sees, and settles the arrears at transfer.
                 h.satisfaction = q;
                 h.paid = true;
             }
-            continue;
+        } else {
+            h.months_resident = h.months_resident.saturating_add(1);
+            h.satisfaction += rate * (q - h.satisfaction);
+            h.expectation = (h.expectation + exp_step).clamp(0.0, 1.0);
+            h.trust += rev * (t0 - h.trust);
         }
-        h.months_resident = h.months_resident.saturating_add(1);
-        h.satisfaction += rate * (q - h.satisfaction);
-        h.expectation = (h.expectation + exp_step).clamp(0.0, 1.0);
-        h.trust += rev * (t0 - h.trust);
+        let v: f64 = vol_rng.random();
+        update_volunteer(h, quit, join, v);
+        out.satisfaction_sum += f64::from(h.satisfaction);
+        out.expectation_sum += f64::from(h.expectation);
+        out.trust_sum += f64::from(h.trust);
+        if h.occupancy != Occupancy::Vacant {
+            out.occupied += 1;
+            out.volunteers += u32::from(h.volunteer);
+            out.party_members += u32::from(h.party_member);
+        }
     }
-    moves
+    out
+}
+
+/// Volunteering for one month: a volunteer stops with chance `quit`; another occupied
+/// household starts with chance `join` x trust (halved in its first two years). `u` is uniform.
+#[inline]
+pub fn update_volunteer(h: &mut Household, quit: f64, join: f64, u: f64) {
+    if h.occupancy == Occupancy::Vacant {
+        h.volunteer = false;
+    } else if h.volunteer {
+        if u < quit {
+            h.volunteer = false;
+        }
+    } else {
+        let settled = if h.months_resident >= 24 { 1.0 } else { 0.5 };
+        if u < join * f64::from(h.trust) * settled {
+            h.volunteer = true;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -82,8 +127,9 @@ mod tests {
         let mut hs = c.households[..200].to_vec();
         let e0: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
         let mut rng = stream(1, 0, 0, Stream::Residents);
+        let mut vol = stream(1, 0, 0, Stream::Volunteers);
         for m in 1..=120 {
-            step_compound(&p, &p.kinds[0], 0.3, m, &mut hs, &mut rng);
+            step_compound(&p, &p.kinds[0], 0.3, m, &mut hs, &mut rng, &mut vol);
         }
         for h in &hs {
             assert!((h.satisfaction - 0.3).abs() < 1e-3);
@@ -104,6 +150,7 @@ mod tests {
         p.kinds[0].rented_share = 0.0;
         p.kinds[0].move_out_rate_owner = 0.2;
         let mut rng = stream(2, 0, 0, Stream::Residents);
+        let mut vol = stream(2, 0, 0, Stream::Volunteers);
         let c = Community::generate(&p, 2, 0, 0);
         let mut hs = c.households.clone();
         for h in hs.iter_mut() {
@@ -112,7 +159,7 @@ mod tests {
         // Keep everyone an owner-occupier so the hazard stays the owners' one.
         let mut k = p.kinds[0].clone();
         k.owner_occupied_share = 1.0;
-        let moves = step_compound(&p, &k, 0.5, 1, &mut hs, &mut rng) as f64;
+        let moves = f64::from(step_compound(&p, &k, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
         let expected = monthly(0.2) * hs.len() as f64;
         let sd = (expected * (1.0 - monthly(0.2))).sqrt();
         assert!((moves - expected).abs() < 4.0 * sd, "{moves} vs {expected}");
@@ -133,10 +180,11 @@ mod occupancy_tests {
         let comp = c.compounds.iter().find(|x| x.kind == 0).unwrap().clone();
         let hs = &mut c.households[comp.first_household as usize..comp.end_household as usize];
         let mut rng = stream(4, 0, 0, Stream::Residents);
+        let mut vol = stream(4, 0, 0, Stream::Volunteers);
         let mut owner = 0.0;
         let mut n = 0.0;
         for m in 1..=240 {
-            step_compound(&p, &k, 0.5, m, hs, &mut rng);
+            step_compound(&p, &k, 0.5, m, hs, &mut rng, &mut vol);
             if m > 120 {
                 owner += hs
                     .iter()

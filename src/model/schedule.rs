@@ -391,15 +391,22 @@ pub fn step(
         } else {
             comp.quality
         };
-        t.moves += f64::from(residents::step_compound(
+        let r = residents::step_compound(
             p,
             k,
             seen,
             month,
             &mut households[range.clone()],
             residents_rng,
-        ));
-        mobilisation::update_volunteers(p, k, &mut households[range.clone()], volunteers_rng);
+            volunteers_rng,
+        );
+        t.moves += f64::from(r.moves);
+        t.satisfaction_sum += r.satisfaction_sum;
+        t.expectation_sum += r.expectation_sum;
+        t.trust_sum += r.trust_sum;
+        t.occupied += f64::from(r.occupied);
+        t.volunteers += f64::from(r.volunteers);
+        t.party_members += f64::from(r.party_members);
         let n_buildings = f64::from(comp.end_building - comp.first_building);
         leaders += n_buildings * k.building_leader_share
             + (comp.households() as f64 / f64::from(k.households_per_stairwell.max(1))).ceil()
@@ -409,9 +416,13 @@ pub fn step(
         // Incomes grow: the burden is the fee deflated to start-of-run incomes.
         let fee = price * comp.floor_area / income_factor;
         let mut payers = 0;
+        let mut paid_by_owners = 0.0;
         for b in comp.first_building as usize..comp.end_building as usize {
             let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];
-            payers += fees::decide_building(&p.owners, fee, hs, fees_rng);
+            let n = fees::decide_building(&p.owners, fee, hs, fees_rng);
+            payers += n;
+            // Owners' payments, building by building (the firm books them all at once).
+            paid_by_owners += f64::from(n) * price * comp.floor_area;
         }
         // (3) the firm's month, (4) entry, (5) vote
         let managed_before = comp.firm.is_some();
@@ -420,8 +431,7 @@ pub fn step(
         let kind = comp.kind as usize;
         t.kind_compounds[kind] += 1.0;
         if managed_before {
-            let paying = hs.iter().filter(|h| h.paid).count();
-            t.fees_paid += paying as f64 * price * comp.floor_area;
+            t.fees_paid += paid_by_owners;
             t.billed += comp.households() as f64;
             t.paid += f64::from(payers);
             t.kind_billed[kind] += comp.households() as f64;
@@ -440,18 +450,7 @@ pub fn step(
         t.exits += f64::from(u8::from(m.withdrew));
         t.managed += f64::from(u8::from(comp.firm.is_some()));
         t.kind_managed[kind] += f64::from(u8::from(comp.firm.is_some()));
-        let n = comp.households() as f64;
-        t.quality_sum += comp.quality * n;
-        for h in hs {
-            if h.occupancy != crate::model::world::Occupancy::Vacant {
-                t.occupied += 1.0;
-                t.volunteers += f64::from(u8::from(h.volunteer));
-                t.party_members += f64::from(u8::from(h.party_member));
-            }
-            t.satisfaction_sum += f64::from(h.satisfaction);
-            t.expectation_sum += f64::from(h.expectation);
-            t.trust_sum += f64::from(h.trust);
-        }
+        t.quality_sum += comp.quality * comp.households() as f64;
     }
     let wage_index = workforce::average_wage(wf, month) / wf.average_wage;
     t.mobilisation_cost = (leaders * m.leader_cost

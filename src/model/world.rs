@@ -183,31 +183,50 @@ pub fn draw_threshold(o: &Owners, rng: &mut Rng) -> f32 {
     }
 }
 
+/// How new occupants of one compound kind are drawn; built once per compound and month.
+pub struct OccupantDraws {
+    /// Cumulative weights of owner-occupied, rented (the rest is vacant), and their total.
+    owner: f64,
+    owner_or_rented: f64,
+    total: f64,
+    income: LogNormal<f64>,
+}
+
+impl OccupantDraws {
+    /// At the start (`turnover` false) occupancy follows the kind's shares. When a dwelling
+    /// turns over, occupancy is drawn with weights share x monthly move-out chance, so that
+    /// the shares stay the stationary distribution although owner-occupiers move less often
+    /// than renters.
+    pub fn new(k: &Kind, turnover: bool) -> Self {
+        let vacant = (1.0 - k.owner_occupied_share - k.rented_share).max(0.0);
+        let (w_owner, w_rented, w_vacant) = if turnover {
+            let (owner, renter) = (
+                super::residents::monthly(k.move_out_rate_owner),
+                super::residents::monthly(k.move_out_rate_renter),
+            );
+            (
+                k.owner_occupied_share * owner,
+                k.rented_share * renter,
+                vacant * renter,
+            )
+        } else {
+            (k.owner_occupied_share, k.rented_share, vacant)
+        };
+        OccupantDraws {
+            owner: w_owner,
+            owner_or_rented: w_owner + w_rented,
+            total: w_owner + w_rented + w_vacant,
+            income: LogNormal::new(k.income_median.ln(), 0.5).expect("validated median"),
+        }
+    }
+}
+
 /// Draws the occupant of a dwelling (occupancy, age, vulnerability, income, tenure so far).
-///
-/// At the start (`turnover` false) occupancy follows the kind's shares. When a dwelling
-/// turns over, occupancy is drawn with weights share x monthly move-out chance, so that the shares stay
-/// the stationary distribution although owner-occupiers move less often than renters.
-pub fn draw_occupant(p: &Params, k: &Kind, turnover: bool, rng: &mut Rng, h: &mut Household) {
-    let vacant = (1.0 - k.owner_occupied_share - k.rented_share).max(0.0);
-    let (w_owner, w_rented, w_vacant) = if turnover {
-        let (owner, renter) = (
-            super::residents::monthly(k.move_out_rate_owner),
-            super::residents::monthly(k.move_out_rate_renter),
-        );
-        (
-            k.owner_occupied_share * owner,
-            k.rented_share * renter,
-            vacant * renter,
-        )
-    } else {
-        (k.owner_occupied_share, k.rented_share, vacant)
-    };
-    let total = w_owner + w_rented + w_vacant;
-    let u: f64 = rng.random::<f64>() * if total > 0.0 { total } else { 1.0 };
-    h.occupancy = if u < w_owner || total <= 0.0 {
+pub fn draw_occupant(p: &Params, k: &Kind, d: &OccupantDraws, rng: &mut Rng, h: &mut Household) {
+    let u: f64 = rng.random::<f64>() * if d.total > 0.0 { d.total } else { 1.0 };
+    h.occupancy = if u < d.owner || d.total <= 0.0 {
         Occupancy::OwnerOccupied
-    } else if u < w_owner + w_rented {
+    } else if u < d.owner_or_rented {
         Occupancy::Rented
     } else {
         Occupancy::Vacant
@@ -222,8 +241,7 @@ pub fn draw_occupant(p: &Params, k: &Kind, turnover: bool, rng: &mut Rng, h: &mu
     };
     let v: f64 = rng.random();
     h.vulnerable = h.age == Age::Elderly && v < k.vulnerable_share_of_elderly;
-    let ln = LogNormal::new(k.income_median.ln(), 0.5).expect("validated median");
-    let mut income: f64 = ln.sample(rng);
+    let mut income: f64 = d.income.sample(rng);
     if h.age == Age::Elderly {
         // Pensions are lower than wages (assumption, docs/ODD.md).
         income *= 0.6;
@@ -357,6 +375,7 @@ impl Community {
         let first_household = households.len() as u32;
         let first_building = building_start.len() as u32;
         let per_building = k.households_per_building as usize;
+        let draws = OccupantDraws::new(k, false);
         let years_lived_max = [5.0, 25.0, 12.0][kind];
         for i in 0..size {
             if i % per_building == 0 {
@@ -376,7 +395,7 @@ impl Community {
                 volunteer: false,
                 party_member: false,
             };
-            draw_occupant(p, k, false, rng, &mut h);
+            draw_occupant(p, k, &draws, rng, &mut h);
             h.volunteer =
                 h.occupancy != Occupancy::Vacant && rng.random::<f64>() < k.initial_volunteer_share;
             h.months_resident = (rng.random::<f64>() * years_lived_max * 12.0) as u16;
