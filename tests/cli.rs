@@ -770,3 +770,39 @@ fn parameter_docs_match_the_declarations() {
         );
     }
 }
+
+#[test]
+fn bench_reports_speed_memory_and_thread_independence() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shequ"))
+        .args([
+            "bench",
+            "--households",
+            "20000",
+            "--years",
+            "1",
+            "--threads",
+            "2",
+            "--check-threads",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("output identical: yes"), "{text}");
+    // The table row: households, months, then a positive throughput.
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("20000"))
+        .unwrap_or_else(|| panic!("no row for 20000 households:\n{text}"));
+    let cols: Vec<f64> = row
+        .split_whitespace()
+        .take(5)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert_eq!(cols[1], 12.0, "months");
+    assert!(cols[3] > 0.0, "throughput");
+    if cfg!(target_os = "linux") {
+        assert!(text.contains("bytes per household"), "{text}");
+    }
+}

@@ -49,6 +49,23 @@ pub enum Command {
         /// Output directory of `shequ run` (with timeseries.csv).
         dir: PathBuf,
     },
+    /// Measure speed and memory: one replication at city scale (prints, writes nothing).
+    Bench {
+        /// Scenario to measure (default: the baseline).
+        #[arg(default_value = DEFAULT_SCENARIO)]
+        scenario: PathBuf,
+        /// Households to simulate (communities of the scenario's size, none oversized).
+        #[arg(long, default_value_t = 2_000_000)]
+        households: u64,
+        /// Run 0.25, 0.5, 1, 2 and 4 million households to show time grows linearly.
+        #[arg(long)]
+        scaling: bool,
+        /// Also run on one thread and check the output is identical.
+        #[arg(long)]
+        check_threads: bool,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Explain a scenario key (meaning, unit, range, default, source), or list every key.
     Explain {
         /// A key such as property.guided_price, or a section such as owners.
@@ -138,6 +155,15 @@ pub fn main_with(args: Vec<String>) -> i32 {
         Some(Command::Compare(a)) => crate::io::compare::compare_command(&a, &args),
         Some(Command::Sweep(a)) => crate::io::compare::sweep_command(&a, &args),
         Some(Command::Explain { key, markdown }) => explain(key.as_deref(), markdown),
+        Some(Command::Bench {
+            scenario,
+            households,
+            scaling,
+            check_threads,
+            common,
+        }) => {
+            crate::io::bench::bench_command(&scenario, households, scaling, check_threads, &common)
+        }
         Some(Command::Plot { dir }) => plot_command(&dir),
     }
 }
@@ -191,11 +217,8 @@ fn run_command(a: &RunArgs, args: &[String], demo: bool) -> i32 {
         );
     }
     let started = Instant::now();
-    let bar = crate::io::compare::progress_bar(
-        u64::from(p.run.replications),
-        quiet,
-        "replications",
-    );
+    let bar =
+        crate::io::compare::progress_bar(u64::from(p.run.replications), quiet, "replications");
     let result = experiment::run(p, a.common.threads, &|| bar.inc(1));
     bar.finish_and_clear();
     let result = match result {

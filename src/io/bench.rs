@@ -1,0 +1,147 @@
+//! `shequ bench`: the city-scale speed and memory figures, reproducible with one command.
+//! Runs one replication of a scenario (default: the baseline, all mechanisms on) at a given
+//! number of households, and prints household-months per second, time per month, and peak
+//! resident memory per household (VmHWM from /proc/self/status, Linux only). Writes nothing.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::experiment::run_replication;
+use crate::io::cli::CommonArgs;
+use crate::model::params::Params;
+
+/// Peak resident set size of this process, bytes (None where /proc is unavailable).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// One measured replication.
+#[derive(Debug, Clone, Copy)]
+pub struct Measure {
+    pub households: u64,
+    pub months: u32,
+    pub seconds: f64,
+    pub threads: usize,
+}
+
+impl Measure {
+    pub fn household_months_per_second(&self) -> f64 {
+        self.households as f64 * f64::from(self.months) / self.seconds
+    }
+}
+
+/// Params for `households` households of ordinary size (no oversized communities).
+pub fn city(base: &Params, households: u64) -> Params {
+    let mut p = base.clone();
+    p.world.oversized_community_share = 0.0;
+    p.world.communities = (households as f64 / f64::from(p.world.households_per_community))
+        .round()
+        .max(1.0) as u32;
+    p
+}
+
+/// Runs one replication on `threads` threads and times it (world generation included).
+pub fn measure(
+    p: &Params,
+    threads: usize,
+) -> Result<(Measure, Vec<[f64; crate::model::schedule::N_METRICS]>), String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
+    let start = Instant::now();
+    let r = pool.install(|| run_replication(p, p.run.seed, 0));
+    let seconds = start.elapsed().as_secs_f64();
+    Ok((
+        Measure {
+            households: r.households,
+            months: p.run.years * 12,
+            seconds,
+            threads,
+        },
+        r.months,
+    ))
+}
+
+/// The `bench` command: `households` (default 2,000,000), `scaling` runs 0.25 M to 4 M.
+pub fn bench_command(
+    scenario: &Path,
+    households: u64,
+    scaling: bool,
+    check_threads: bool,
+    common: &CommonArgs,
+) -> i32 {
+    let s = match crate::io::cli::resolve(scenario, common) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::io::cli::EXIT_INPUT;
+        }
+    };
+    let threads = common.threads.unwrap_or_else(rayon::current_num_threads);
+    let sizes: Vec<u64> = if scaling {
+        vec![250_000, 500_000, 1_000_000, 2_000_000, 4_000_000]
+    } else {
+        vec![households]
+    };
+    println!(
+        "shequ bench: scenario {}, {} years, seed {}, {} thread(s), {} core(s) available",
+        s.name,
+        s.params.run.years,
+        s.params.run.seed,
+        threads,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    println!(
+        "{:>12} {:>8} {:>12} {:>16} {:>16}",
+        "households", "months", "seconds", "M hh-months/s", "ms per month"
+    );
+    for n in sizes {
+        let p = city(&s.params, n);
+        let (m, rows) = match measure(&p, threads) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return crate::io::cli::EXIT_INPUT;
+            }
+        };
+        println!(
+            "{:>12} {:>8} {:>12.2} {:>16.1} {:>16.2}",
+            m.households,
+            m.months,
+            m.seconds,
+            m.household_months_per_second() / 1e6,
+            m.seconds * 1e3 / f64::from(m.months)
+        );
+        if check_threads && threads != 1 {
+            match measure(&p, 1) {
+                Ok((one, rows1)) => println!(
+                    "{:>12} {:>8} {:>12.2} {:>16.1} {:>16.2}   1 thread; output identical: {}",
+                    one.households,
+                    one.months,
+                    one.seconds,
+                    one.household_months_per_second() / 1e6,
+                    one.seconds * 1e3 / f64::from(one.months),
+                    if rows1 == rows { "yes" } else { "NO" }
+                ),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return crate::io::cli::EXIT_INPUT;
+                }
+            }
+        }
+    }
+    if let Some(peak) = peak_rss_bytes() {
+        let largest = if scaling { 4_000_000 } else { households };
+        println!(
+            "peak resident memory: {:.1} MiB = {:.1} bytes per household (largest run, {} households)",
+            peak as f64 / 1_048_576.0,
+            peak as f64 / largest as f64,
+            largest
+        );
+    }
+    0
+}
