@@ -138,10 +138,25 @@ pub fn warn_building(
     // ties_i x A(t) + K(t) passes its own Exp(1) threshold, where A accumulates q x warned
     // share and K the door-knocking rate: the same law as a Bernoulli draw per step, with
     // one draw per household instead of one per household and step.
-    let threshold: Vec<f64> = (0..n).map(|_| Exp1.sample(rng)).collect();
+    /// A household still waiting: external arrival, ties, Exp(1) threshold, index, volunteer.
+    struct Waiting {
+        ext: f64,
+        ties: f64,
+        threshold: f64,
+        index: u32,
+        volunteer: bool,
+    }
+    let mut waiting: Vec<Waiting> = (0..n)
+        .map(|i| Waiting {
+            ext: ext[i],
+            ties: ties[i],
+            threshold: Exp1.sample(rng),
+            index: i as u32,
+            volunteer: volunteer[i],
+        })
+        .collect();
     let mut social = 0.0; // A(t)
     let mut knocked = 0.0; // K(t)
-    let mut waiting: Vec<usize> = (0..n).collect();
     let mut warned = 0usize;
     let mut volunteers_warned = 0usize;
     let others = (n.max(2) - 1) as f64;
@@ -149,7 +164,7 @@ pub fn warn_building(
     while !waiting.is_empty() && t < m.horizon_hours {
         if warned == 0 {
             // Nobody to spread it yet: jump to the step of the first external arrival.
-            let first = waiting.iter().map(|&i| ext[i]).fold(INF, f64::min);
+            let first = waiting.iter().map(|w| w.ext).fold(INF, f64::min);
             if !first.is_finite() || first >= m.horizon_hours {
                 break;
             }
@@ -160,29 +175,22 @@ pub fn warn_building(
         if volunteers_warned > 0 {
             knocked += m.knock_rate * volunteers_warned as f64 / waiting.len() as f64 * dt;
         }
-        let mut newly = 0;
-        let mut new_volunteers = 0;
         let mut j = 0;
         while j < waiting.len() {
-            let i = waiting[j];
-            let when = if ext[i] < end {
-                ext[i].max(t)
-            } else if ties[i] * social + knocked >= threshold[i] {
+            let w = &waiting[j];
+            let when = if w.ext < end {
+                w.ext.max(t)
+            } else if w.ties * social + knocked >= w.threshold {
                 end
             } else {
-                INF
-            };
-            if when.is_finite() {
-                out[i] = when;
-                newly += 1;
-                new_volunteers += usize::from(volunteer[i]);
-                waiting.swap_remove(j);
-            } else {
                 j += 1;
-            }
+                continue;
+            };
+            out[w.index as usize] = when;
+            warned += 1;
+            volunteers_warned += usize::from(w.volunteer);
+            waiting.swap_remove(j);
         }
-        warned += newly;
-        volunteers_warned += new_volunteers;
         t = end;
     }
     for v in out.iter_mut() {
@@ -315,9 +323,12 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
         let mut list = Vec::new();
         for i in comp.first_household as usize..comp.end_household as usize {
             let h = &c.households[i];
+            if !h.vulnerable || h.occupancy == Occupancy::Vacant {
+                continue;
+            }
             let u: f64 = rng.random();
             let v: f64 = rng.random();
-            if !h.vulnerable || h.occupancy == Occupancy::Vacant || u >= severity {
+            if u >= severity {
                 continue;
             }
             let known = v < m.grid_registration + (1.0 - m.grid_registration) * known_by_workers;
