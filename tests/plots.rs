@@ -73,15 +73,45 @@ fn files_in(dir: &Path) -> Vec<String> {
     v
 }
 
-fn check_plots(dir: &Path) {
+/// The mobilisation plots, drawn when events.csv has rows.
+const MOBILISATION: &[(&str, &str)] = &[
+    ("mobilisation_t90", "Hours to warn 90 % of households"),
+    (
+        "mobilisation_helped",
+        "Vulnerable households helped in time",
+    ),
+    (
+        "mobilisation_help_t90",
+        "Hours to help 90 % of vulnerable households",
+    ),
+];
+
+/// Whether a run directory's events.csv has rows (a header and at least one line).
+fn has_events(dir: &Path) -> bool {
+    fs::read_to_string(dir.join("events.csv")).is_ok_and(|t| t.lines().count() > 1)
+}
+
+/// The plots a run directory should have: [`PLOTS`], and [`MOBILISATION`] with events.
+fn run_plots(dir: &Path) -> Vec<(&'static str, &'static str)> {
+    let mut v = PLOTS.to_vec();
+    if has_events(dir) {
+        v.extend_from_slice(MOBILISATION);
+    }
+    v
+}
+
+/// Checks that `plots/` holds exactly a PNG (1200 x 800) and an SVG per expected plot, each
+/// with its title and with every name in `names`.
+fn check_plot_files(dir: &Path, expected: &[(&str, &str)], names: &[&str]) {
     let plots = dir.join("plots");
     let files = files_in(&plots);
-    assert_eq!(
-        files.len(),
-        PLOTS.len() * 2,
-        "expected a PNG and an SVG per plot, found {files:?}"
-    );
-    for (stem, title) in PLOTS {
+    let mut want: Vec<String> = expected
+        .iter()
+        .flat_map(|(stem, _)| [format!("{stem}.png"), format!("{stem}.svg")])
+        .collect();
+    want.sort();
+    assert_eq!(files, want, "expected a PNG and an SVG per plot");
+    for (stem, title) in expected {
         let png = fs::read(plots.join(format!("{stem}.png")))
             .unwrap_or_else(|e| panic!("{stem}.png: {e}"));
         assert_eq!(png_size(&png), (1200, 800), "{stem}.png size");
@@ -95,11 +125,20 @@ fn check_plots(dir: &Path) {
             svg.contains(title),
             "{stem}.svg does not contain its title `{title}`"
         );
+        for name in names {
+            assert!(svg.contains(name), "{stem}.svg does not name `{name}`");
+        }
         assert!(svg.len() > 3_000, "{stem}.svg is nearly empty");
     }
 }
 
-fn check_report(dir: &Path) -> String {
+fn check_plots(dir: &Path) {
+    check_plot_files(dir, &run_plots(dir), &[]);
+}
+
+/// Checks that report.html loads nothing from the network and inlines `images` PNGs (and
+/// no other image); returns the page.
+fn check_self_contained(dir: &Path, images: usize) -> String {
     let html = fs::read_to_string(dir.join("report.html")).expect("report.html");
     let lower = html.to_lowercase();
     for bad in [
@@ -121,9 +160,23 @@ fn check_report(dir: &Path) -> String {
             "report.html refers to the network or loads something: `{bad}`"
         );
     }
-    let images = html.matches("<img src=\"data:image/png;base64,").count();
-    assert_eq!(images, PLOTS.len(), "every plot inline, once");
+    let inline = html.matches("<img src=\"data:image/png;base64,").count();
+    assert_eq!(inline, images, "every plot inline, once");
     assert_eq!(html.matches("<img").count(), images, "no other images");
+    // Each plot's PNG is inlined whole, under its own figure.
+    for f in files_in(&dir.join("plots")) {
+        if let Some(stem) = f.strip_suffix(".png") {
+            assert!(
+                html.contains(&format!("<figure id=\"{stem}\">")),
+                "report.html lacks the figure {stem}"
+            );
+        }
+    }
+    html
+}
+
+fn check_report(dir: &Path) -> String {
+    let html = check_self_contained(dir, run_plots(dir).len());
     assert!(html.contains("baseline"), "scenario name");
     assert!(html.contains("Status quo"), "scenario description");
     assert!(html.contains("Fee collection rate"), "key figures table");
@@ -377,16 +430,61 @@ fn headless_chromium_renders_the_report_with_its_images() {
         blank_shot.len()
     );
 
-    // Every image decodes at its full size: a copy of the report with a probe script that
-    // writes the count of loaded images into the DOM, read back with --dump-dom.
-    let html = check_report(&out);
+    // Every image decodes at its full size.
+    check_report(&out);
+    images_render(&work, "run", &out, run_plots(&out).len());
+
+    // So do the reports of a comparison and of a sweep.
+    let cmp = tmp.path().join("cmp");
+    let o = shequ(&[
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/reform_grid.toml",
+        "--years",
+        "1",
+        "--reps",
+        "2",
+        "--out",
+        cmp.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let n = files_in(&cmp.join("plots")).len() / 2;
+    check_self_contained(&cmp, n);
+    images_render(&work, "compare", &cmp, n);
+    let sweep = tmp.path().join("sweep");
+    let o = shequ(&[
+        "sweep",
+        "scenarios/baseline.toml",
+        "--vary",
+        "property.government_purchase=0:20:2",
+        "--vary",
+        "owners.enforcement=0.2:0.6:2",
+        "--years",
+        "1",
+        "--reps",
+        "2",
+        "--out",
+        sweep.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_self_contained(&sweep, SWEEP_METRICS.len());
+    images_render(&work, "sweep", &sweep, SWEEP_METRICS.len());
+}
+
+/// Checks in headless Chromium that every image of `dir/report.html` decodes at its full
+/// size: a copy of the report with a probe script that writes the count of loaded images
+/// into the DOM, read back with --dump-dom.
+fn images_render(work: &Path, name: &str, dir: &Path, n: usize) {
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
     let probe = "<script>addEventListener('load',()=>{const i=[...document.images];\
                  document.body.setAttribute('data-images',i.length+'/'+i.filter(x=>x.complete\
                  &&x.naturalWidth===1200&&x.naturalHeight===800).length)})</script></body>";
-    let checked = out.join("report-probe.html");
+    let checked = dir.join("report-probe.html");
     fs::write(&checked, html.replace("</body>", probe)).unwrap();
     let o = chromium(
-        &work.join("profile-dom"),
+        &work.join(format!("profile-dom-{name}")),
         &[
             "--virtual-time-budget=10000".to_string(),
             "--dump-dom".to_string(),
@@ -394,10 +492,220 @@ fn headless_chromium_renders_the_report_with_its_images() {
         &file_url(&checked),
     );
     let dom = String::from_utf8_lossy(&o.stdout);
-    let want = format!("data-images=\"{n}/{n}\"", n = PLOTS.len());
+    let want = format!("data-images=\"{n}/{n}\"");
     assert!(
         dom.contains(&want),
-        "not every image rendered: expected {want} in the DOM; stderr: {}",
+        "{name}: not every image rendered: expected {want} in the DOM; stderr: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+    fs::remove_file(&checked).unwrap();
+}
+
+/// The main metrics a sweep draws, by stem suffix.
+const SWEEP_METRICS: &[&str] = &[
+    "fee_collection_rate",
+    "service_quality",
+    "owner_satisfaction",
+    "managed_share",
+    "firm_exits",
+    "public_cost",
+];
+
+/// Every key time series of a baseline run (the first two, then the spiral, then the rest
+/// in [`PLOTS`] order), as drawn in a comparison.
+fn compare_plots() -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&str, &str)> = PLOTS
+        .iter()
+        .copied()
+        .filter(|(stem, _)| *stem != "end_state")
+        .collect();
+    v.extend([
+        ("differences", "Paired differences from the base"),
+        ("differences_other", "Paired differences from the base"),
+        ("end_state", "Where the scenarios end"),
+    ]);
+    v
+}
+
+/// A scenario that extends the baseline with one scheduled typhoon and no random ones, so
+/// its events.csv has rows whatever the seed.
+fn typhoon_scenario(dir: &Path) -> PathBuf {
+    let path = dir.join("typhoon.toml");
+    let base = Path::new(ROOT).join("scenarios/baseline.toml");
+    fs::write(
+        &path,
+        format!(
+            "name = \"typhoon\"\n\
+             description = \"One scheduled typhoon in month 8.\"\n\
+             extends = {:?}\n\
+             [mobilisation]\ntyphoons_per_year = 0.0\n\
+             [[events]]\nmonth = 8\nseverity = 1.0\n",
+            base.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn compare_draws_overlays_differences_mobilisation_and_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let typhoon = typhoon_scenario(tmp.path());
+    let out = tmp.path().join("cmp");
+    let started = Instant::now();
+    let o = shequ(&[
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/reform_grid.toml",
+        typhoon.to_str().unwrap(),
+        "--years",
+        "2",
+        "--reps",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        o.status.success(),
+        "shequ compare failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    eprintln!("compare with plots: {:?}", started.elapsed());
+    assert!(has_events(&out.join("typhoon")), "typhoon has events");
+    let mut expected = compare_plots();
+    expected.extend_from_slice(MOBILISATION);
+    let names = ["baseline", "reform_grid", "typhoon"];
+    check_plot_files(&out, &expected, &names);
+    // The difference charts name each scenario against the base.
+    let svg = fs::read_to_string(out.join("plots/differences.svg")).unwrap();
+    assert!(svg.contains("reform_grid − baseline") && svg.contains("typhoon − baseline"));
+    let html = check_self_contained(&out, expected.len());
+    for text in [
+        "Status quo",            // the base's description
+        "One scheduled typhoon", // the other's
+        "CI excludes 0",         // the differences table
+        "95 % CI of the difference",
+        "Emergency mobilisation", // the mobilisation table
+        "typhoon/manifest.json",  // each scenario's manifest
+        "&quot;pairing&quot;",    // the comparison's
+    ] {
+        assert!(html.contains(text), "compare report lacks `{text}`");
+    }
+
+    // `shequ plot` recognises a compare directory and draws the same again.
+    fs::remove_dir_all(out.join("plots")).unwrap();
+    fs::remove_file(out.join("report.html")).unwrap();
+    let o = shequ(&["plot", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_plot_files(&out, &expected, &names);
+    check_self_contained(&out, expected.len());
+    // A scenario's own folder is still a run directory.
+    let o = shequ(&["plot", out.join("typhoon").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_plots(&out.join("typhoon"));
+    assert!(files_in(tmp.path()).iter().all(|f| !f.starts_with('.')));
+
+    // A plotting failure is a run failure (exit 1) that keeps the results.
+    fs::remove_dir_all(out.join("plots")).unwrap();
+    fs::write(out.join("plots"), "not a folder").unwrap();
+    let o = shequ(&["plot", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error"));
+    assert!(out.join("comparison.csv").is_file());
+    assert!(out.join("baseline/timeseries.csv").is_file());
+}
+
+fn sweep(out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "sweep",
+        "scenarios/baseline.toml",
+        "--years",
+        "1",
+        "--reps",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let o = shequ(&args);
+    assert!(
+        o.status.success(),
+        "shequ sweep failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn sweep_plots(prefix: &str) -> Vec<(String, String)> {
+    SWEEP_METRICS
+        .iter()
+        .map(|m| (format!("{prefix}_{m}"), String::new()))
+        .collect()
+}
+
+fn check_sweep(out: &Path, prefix: &str, title: &str, key: &str) {
+    let expected = sweep_plots(prefix);
+    let borrowed: Vec<(&str, &str)> = expected.iter().map(|(s, _)| (s.as_str(), title)).collect();
+    check_plot_files(out, &borrowed, &[key]);
+    let html = check_self_contained(out, expected.len());
+    assert!(html.contains(key), "sweep report names the key");
+    assert!(html.contains("RMB/household/month"), "the key's unit");
+    assert!(html.contains("Results by point"));
+    assert!(html.contains("&quot;vary&quot;"), "manifest");
+}
+
+#[test]
+fn sweeps_draw_lines_heat_maps_and_scatter_panels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = "property.government_purchase";
+    // One key: a line per main metric.
+    let one = tmp.path().join("one");
+    sweep(&one, &["--vary", "property.government_purchase=0:20:3"]);
+    check_sweep(&one, "sweep", "against the varied key", key);
+    let svg = fs::read_to_string(one.join("plots/sweep_fee_collection_rate.svg")).unwrap();
+    assert!(svg.contains("(RMB/household/month)"), "x axis with unit");
+
+    // Two keys on a grid: a heat map per main metric.
+    let two = tmp.path().join("two");
+    sweep(
+        &two,
+        &[
+            "--vary",
+            "property.government_purchase=0:20:3",
+            "--vary",
+            "owners.enforcement=0.2:0.6:2",
+        ],
+    );
+    check_sweep(&two, "heatmap", "mean over the sweep grid", key);
+    let svg = fs::read_to_string(two.join("plots/heatmap_service_quality.svg")).unwrap();
+    assert!(svg.contains("owners.enforcement (0-1)"), "y axis with unit");
+
+    // A Latin hypercube: scatter panels, one per key.
+    let lhs = tmp.path().join("lhs");
+    sweep(
+        &lhs,
+        &[
+            "--lhs",
+            "5",
+            "--vary",
+            "property.government_purchase=0:20",
+            "--vary",
+            "owners.enforcement=0.2:0.6",
+            "--vary",
+            "world.households_per_grid=200:500",
+        ],
+    );
+    check_sweep(
+        &lhs,
+        "scatter",
+        "against each varied key",
+        "government_purchase",
+    );
+
+    // `shequ plot` recognises a sweep directory.
+    fs::remove_dir_all(two.join("plots")).unwrap();
+    let o = shequ(&["plot", two.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_sweep(&two, "heatmap", "mean over the sweep grid", key);
 }

@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod stats;
 pub mod sweep;
+pub mod validate;
 
 use rayon::prelude::*;
 

@@ -46,7 +46,8 @@ pub enum Command {
     Sweep(crate::io::compare::SweepArgs),
     /// Re-draw the plots (DIR/plots/, PNG and SVG) and DIR/report.html of an earlier output directory.
     Plot {
-        /// Output directory of `shequ run` (with timeseries.csv).
+        /// Output directory of `shequ run` (timeseries.csv), `shequ compare` (comparison.csv)
+        /// or `shequ sweep` (sweep.csv).
         dir: PathBuf,
     },
     /// Measure speed and memory: one replication at city scale (prints, writes nothing).
@@ -74,6 +75,35 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// List the scenario files of a directory (default scenarios/), one line each: name and description.
+    Scenarios {
+        /// Directory of scenario files.
+        dir: Option<PathBuf>,
+    },
+    /// Run every validation case (textbook cases, accounting invariants, the essay's stylised
+    /// facts, reform directions) and print a table; exit code 1 if any fails.
+    Validate(ValidateArgs),
+}
+
+/// Options of `shequ validate`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ValidateArgs {
+    /// Replications of every scenario (default 10, or 5 with --quick).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// 5 replications, and 10 years for the workforce-only levers: the same cases and
+    /// tolerances, fast enough for `cargo test`.
+    #[arg(long)]
+    pub quick: bool,
+    /// Master seed of every run (default: run.seed of the baseline).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The scenario library.
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Worker threads (default: all cores). Never changes the results.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -161,10 +191,112 @@ pub fn main_with(args: Vec<String>) -> i32 {
             scaling,
             check_threads,
             common,
-        }) => {
-            crate::io::bench::bench_command(&scenario, households, scaling, check_threads, &common)
-        }
+        }) => crate::io::bench::bench_command(&scenario, households, scaling, check_threads, &common),
         Some(Command::Plot { dir }) => plot_command(&dir),
+        Some(Command::Scenarios { dir }) => {
+            scenarios_command(&dir.unwrap_or_else(|| PathBuf::from("scenarios")))
+        }
+        Some(Command::Validate(a)) => validate_command(&a),
+    }
+}
+
+/// `shequ scenarios [DIR]`: every scenario file of DIR with its name and description.
+fn scenarios_command(dir: &Path) -> i32 {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", dir.display());
+            return EXIT_INPUT;
+        }
+    };
+    files.sort();
+    let mut code = 0;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} scenario(s) in {} (run one with `shequ run {}/NAME.toml`):",
+        files.len(),
+        dir.display(),
+        dir.display()
+    );
+    for f in &files {
+        match scenario::load(f) {
+            Ok(s) => {
+                let _ = writeln!(out, "  {:<28} {}", s.name, s.description);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = EXIT_INPUT;
+            }
+        }
+    }
+    emit(&out);
+    code
+}
+
+/// `shequ validate`: runs every case of `experiment::validate` and prints the table.
+fn validate_command(a: &ValidateArgs) -> i32 {
+    use crate::experiment::validate;
+    let load = |name: &str| -> Result<Params, String> {
+        scenario::load(&a.scenarios.join(name))
+            .map(|s| s.params)
+            .map_err(|e| e.to_string())
+    };
+    let seed = match a.seed {
+        Some(s) => s,
+        None => match load("baseline.toml") {
+            Ok(p) => p.run.seed,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_INPUT;
+            }
+        },
+    };
+    let mut o = if a.quick {
+        validate::Options::quick(seed)
+    } else {
+        validate::Options::full(seed)
+    };
+    if let Some(r) = a.reps {
+        o.reps = r.max(1);
+    }
+    eprintln!(
+        "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for workforce-only levers), seed {}",
+        validate::scenario_files().len(),
+        a.scenarios.display(),
+        o.reps,
+        o.years,
+        o.short_years,
+        o.seed
+    );
+    let started = Instant::now();
+    let go = || validate::run(&o, &load);
+    let results = match a.threads {
+        Some(t) => match rayon::ThreadPoolBuilder::new().num_threads(t).build() {
+            Ok(pool) => pool.install(go),
+            Err(e) => {
+                eprintln!("error: cannot start {t} threads: {e}");
+                return EXIT_INPUT;
+            }
+        },
+        None => go(),
+    };
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    emit(&validate::table(&results));
+    eprintln!("({:.1} s)", started.elapsed().as_secs_f64());
+    if results.iter().any(|r| r.status == validate::Status::Fail) {
+        EXIT_RUN
+    } else {
+        0
     }
 }
 
@@ -172,7 +304,7 @@ pub fn main_with(args: Vec<String>) -> i32 {
 fn plot_command(dir: &Path) -> i32 {
     if !crate::io::report::is_output_dir(dir) {
         eprintln!(
-            "error: {} has no timeseries.csv: name the output directory of `shequ run`",
+            "error: {} has no timeseries.csv, comparison.csv or sweep.csv: name the output directory of `shequ run`, `shequ compare` or `shequ sweep`",
             dir.display()
         );
         return EXIT_INPUT;
@@ -217,8 +349,11 @@ fn run_command(a: &RunArgs, args: &[String], demo: bool) -> i32 {
         );
     }
     let started = Instant::now();
-    let bar =
-        crate::io::compare::progress_bar(u64::from(p.run.replications), quiet, "replications");
+    let bar = crate::io::compare::progress_bar(
+        u64::from(p.run.replications),
+        quiet,
+        "replications",
+    );
     let result = experiment::run(p, a.common.threads, &|| bar.inc(1));
     bar.finish_and_clear();
     let result = match result {

@@ -188,7 +188,10 @@ pub fn labels(names: &[&str]) -> Vec<String> {
         }
         let mut label = base.clone();
         let mut k = 2;
-        while out.contains(&label) || label == "comparison.csv" || label == "manifest.json" {
+        // Not the name of a file or folder the comparison itself writes.
+        while out.contains(&label)
+            || ["comparison.csv", "manifest.json", "plots", "report.html"].contains(&label.as_str())
+        {
             label = format!("{base}-{k}");
             k += 1;
         }
@@ -281,6 +284,32 @@ pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) ->
         }
     }
     s
+}
+
+/// Draws the plots and report of a finished output directory, as `shequ run` does; on
+/// failure prints the error (the CSVs stay) and gives the exit code.
+fn render(out: &Path, quiet: bool) -> Result<(), i32> {
+    match crate::io::report::render_dir(out) {
+        Ok(r) => {
+            if !quiet {
+                eprintln!(
+                    "plots in {}, report in {} ({:.2} s)",
+                    r.plots_dir.display(),
+                    r.report.display(),
+                    r.seconds
+                );
+            }
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!(
+                "error: {e:#}\n(the results are in {}; `shequ plot {}` retries the plots)",
+                out.display(),
+                out.display()
+            );
+            Err(EXIT_RUN)
+        }
+    }
 }
 
 /// Runs `shequ compare`; returns the exit code.
@@ -432,6 +461,10 @@ pub fn compare_command(a: &CompareArgs, args: &[String]) -> i32 {
             &diffs,
             run.replications as usize,
         ));
+    }
+    // Plots and report, drawn from the finished directory; the CSVs stay if this fails.
+    if let Err(code) = render(&out, quiet) {
+        return code;
     }
     0
 }
@@ -594,6 +627,10 @@ pub fn sweep_command(a: &SweepArgs, args: &[String]) -> i32 {
             out.display()
         );
         emit(&sweep_table(&plan, &result));
+    }
+    // Plots and report, drawn from the finished directory; the CSVs stay if this fails.
+    if let Err(code) = render(&out, quiet) {
+        return code;
     }
     0
 }

@@ -35,6 +35,18 @@
 //! # Ok(()) }
 //! ```
 //! [`plot_run`] draws the whole set for one run directory; `io::report` puts them in a page.
+//!
+//! # Other output directories
+//!
+//! - [`mobilisation`] (module `events`): the distribution over events of `t90_hours`,
+//!   `vulnerable_helped_share` and `help_t90_hours` by compound kind from `events.csv`, as
+//!   box plots with the single events beside them, side by side per scenario.
+//! - [`CompareDir`] and [`plot_compare`] (module `compare`): the overlays of a `shequ compare`
+//!   directory and [`differences`], the paired differences scenario − base with their 95 %
+//!   CIs and a zero line, one panel per unit.
+//! - [`SweepDir`] and [`plot_sweep`] (module `sweep`): a line with its band per main metric
+//!   for one varied key, a heat map per main metric for a two-key grid, scatter panels (one
+//!   per key) for a Latin hypercube or more keys.
 
 use std::error::Error;
 use std::fs;
@@ -48,6 +60,18 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
 use crate::experiment::stats::{Summary, summarize};
+
+mod compare;
+mod events;
+mod sweep;
+
+pub use compare::{
+    CompareDir, DIFF_OTHER, DiffPanel, DiffRow, differences, plot_compare, read_comparison,
+};
+pub use events::{EventRow, EventSet, MOBILISATION_PLOTS, kind_label, mobilisation, read_events};
+pub use sweep::{
+    SWEEP_METRICS, SweepDir, SweepLayout, SweepMetric, SweepPoint, key_label, plot_sweep,
+};
 
 /// Pixel size of every chart.
 pub const SIZE: (u32, u32) = (1200, 800);
@@ -228,10 +252,13 @@ pub struct RunDir {
     pub summary: Vec<SummaryRow>,
     /// `Null` when the directory has no manifest.json.
     pub manifest: serde_json::Value,
+    /// The rows of events.csv (empty when it is absent or has no rows).
+    pub events: Vec<EventRow>,
 }
 
 impl RunDir {
-    /// Reads `timeseries.csv` (required), `summary.csv` and `manifest.json` (optional).
+    /// Reads `timeseries.csv` (required), `summary.csv`, `manifest.json` and `events.csv`
+    /// (optional).
     pub fn load(dir: &Path) -> Result<Self> {
         let ts = dir.join("timeseries.csv");
         if !ts.is_file() {
@@ -255,6 +282,12 @@ impl RunDir {
         } else {
             serde_json::Value::Null
         };
+        let ep = dir.join("events.csv");
+        let events = if ep.is_file() {
+            read_events(&ep)?
+        } else {
+            Vec::new()
+        };
         let fallback = dir
             .file_name()
             .map_or_else(|| "run".to_string(), |n| n.to_string_lossy().into_owned());
@@ -266,6 +299,7 @@ impl RunDir {
             timeseries,
             summary,
             manifest,
+            events,
         })
     }
 
@@ -514,6 +548,12 @@ pub fn colour(i: usize) -> RGBColor {
 }
 
 const INK: RGBColor = RGBColor(30, 30, 30);
+
+/// `c` mixed with white: `a` = 1 is `c`, 0 is white (an opaque stand-in for `c.mix(a)`).
+fn pale(c: RGBColor, a: f64) -> RGBColor {
+    let m = |x: u8| (255.0 - (255.0 - f64::from(x)) * a).round() as u8;
+    RGBColor(m(c.0), m(c.1), m(c.2))
+}
 const GRID: RGBColor = RGBColor(220, 220, 220);
 const MUTED: RGBColor = RGBColor(90, 90, 90);
 
@@ -552,6 +592,14 @@ enum Key {
     Band(RGBColor),
     ThinLine(RGBColor),
     DotLine(RGBColor),
+    /// A box of a box plot (with its median line).
+    Box(RGBColor),
+    /// A small translucent dot: one observation.
+    Dot(RGBColor),
+    /// An open circle: an estimate whose interval includes zero.
+    OpenDot(RGBColor),
+    /// A vertical whisker with caps.
+    Whisker(RGBColor),
 }
 
 /// Title at the top; returns the area below it.
@@ -637,6 +685,46 @@ where
                         c.stroke_width(2),
                     ))?;
                     area.draw(&Circle::new((x + swatch / 2, y), 7, c.filled()))?;
+                }
+                Key::Box(c) => {
+                    area.draw(&Rectangle::new(
+                        [(x + 8, y - 12), (x + swatch - 8, y + 12)],
+                        c.mix(0.3).filled(),
+                    ))?;
+                    area.draw(&Rectangle::new(
+                        [(x + 8, y - 12), (x + swatch - 8, y + 12)],
+                        c.stroke_width(2),
+                    ))?;
+                    area.draw(&PathElement::new(
+                        vec![(x + 8, y + 2), (x + swatch - 8, y + 2)],
+                        INK.stroke_width(3),
+                    ))?;
+                }
+                Key::Dot(c) => {
+                    for (dx, dy) in [(10, -5), (20, 4), (30, -2), (36, 6)] {
+                        area.draw(&Circle::new((x + dx, y + dy), 3, c.mix(0.5).filled()))?;
+                    }
+                }
+                Key::OpenDot(c) => {
+                    area.draw(&PathElement::new(
+                        vec![(x, y), (x + swatch, y)],
+                        c.stroke_width(2),
+                    ))?;
+                    area.draw(&Circle::new((x + swatch / 2, y), 7, WHITE.filled()))?;
+                    area.draw(&Circle::new((x + swatch / 2, y), 7, c.stroke_width(3)))?;
+                }
+                Key::Whisker(c) => {
+                    let m = x + swatch / 2;
+                    area.draw(&PathElement::new(
+                        vec![(m, y - 12), (m, y + 12)],
+                        c.stroke_width(2),
+                    ))?;
+                    for yy in [y - 12, y + 12] {
+                        area.draw(&PathElement::new(
+                            vec![(m - 7, yy), (m + 7, yy)],
+                            c.stroke_width(2),
+                        ))?;
+                    }
                 }
             }
             area.draw_text(label, &style, (x + swatch + 10, y))?;
@@ -867,7 +955,9 @@ impl Chart for TimeSeriesChart<'_> {
             .x_label_formatter(&xfmt)
             .y_label_formatter(&yfmt)
             .draw()?;
-        // Bands first, then lines on top.
+        // Bands first, then lines on top. Several scenarios: lighter bands with thin edges,
+        // so each stays traceable where they overlap.
+        let band_alpha = if single { 0.22 } else { 0.12 };
         for (i, l) in self.lines.iter().enumerate() {
             let c = colour(i);
             let mut run: Vec<(f64, f64, f64)> = Vec::new();
@@ -875,7 +965,18 @@ impl Chart for TimeSeriesChart<'_> {
                 if run.len() >= 2 {
                     let mut pts: Vec<(f64, f64)> = run.iter().map(|p| (p.0, p.2)).collect();
                     pts.extend(run.iter().rev().map(|p| (p.0, p.1)));
-                    chart.draw_series(std::iter::once(Polygon::new(pts, c.mix(0.22).filled())))?;
+                    chart.draw_series(std::iter::once(Polygon::new(
+                        pts,
+                        c.mix(band_alpha).filled(),
+                    )))?;
+                    if !single {
+                        for edge in [
+                            run.iter().map(|p| (p.0, p.1)).collect::<Vec<_>>(),
+                            run.iter().map(|p| (p.0, p.2)).collect(),
+                        ] {
+                            chart.draw_series(LineSeries::new(edge, c.mix(0.7).stroke_width(1)))?;
+                        }
+                    }
                 }
                 run.clear();
                 Ok(())
@@ -1084,6 +1185,8 @@ impl Chart for PhaseChart<'_> {
             }
         }
         let plot = chart.plotting_area().clone();
+        // The start and end of each mean path: (year index, pixel, label on the right?).
+        let mut ends: Vec<(usize, (i32, i32), bool, RGBColor)> = Vec::new();
         for (i, p) in self.paths.iter().enumerate() {
             let pts: Vec<(f64, f64)> = p.mean.clone();
             for (k, seg) in pts.windows(2).enumerate() {
@@ -1129,8 +1232,8 @@ impl Chart for PhaseChart<'_> {
                 let c = if single { year_colour(k) } else { colour(i) };
                 chart.draw_series(std::iter::once(Circle::new(*pt, 6, c.filled())))?;
             }
-            // Start and end labels, on the side away from the path.
-            let label = |k: usize, prefer_right: bool| -> DrawResult {
+            // Start and end: a ring now, a label once every path is drawn.
+            let mut mark = |k: usize, prefer_right: bool| -> DrawResult {
                 let Some(pt) = pts.get(k) else {
                     return Ok(());
                 };
@@ -1138,30 +1241,94 @@ impl Chart for PhaseChart<'_> {
                     return Ok(());
                 }
                 let px = plot.map_coordinate(pt);
-                let text = format!("year {}", k + 1);
-                let style = anchored(bold(NOTE_PX), HPos::Left, VPos::Center);
                 let c = if single { year_colour(k) } else { colour(i) };
-                let (pw, _) = root.estimate_text_size(&text, &style)?;
-                let (xr, _) = plot.get_pixel_range();
-                let right = px.0 + 16;
-                let left = px.0 - 16 - pw as i32;
-                let x = if (prefer_right && right + pw as i32 <= xr.end) || left < xr.start {
-                    right
-                } else {
-                    left
-                };
                 root.draw(&Circle::new(px, 10, c.stroke_width(3)))?;
-                root.draw_text(&text, &style, (x, px.1))?;
+                ends.push((k, px, prefer_right, c));
                 Ok(())
             };
             let n = pts.len();
             if n > 1 {
                 // The path leaves the start towards the first segment and arrives at the end
                 // along the last: put the labels where the path is not.
-                label(0, pts[1].0 <= pts[0].0)?;
-                label(n - 1, pts[n - 1].0 >= pts[n - 2].0)?;
+                mark(0, pts[1].0 <= pts[0].0)?;
+                mark(n - 1, pts[n - 1].0 >= pts[n - 2].0)?;
             } else {
-                label(0, true)?;
+                mark(0, true)?;
+            }
+        }
+        // Year labels beside their rings: on the preferred side, else the other, else above
+        // or below, wherever no other ring, label or mean path is; scenarios that start (or
+        // end) together share one label.
+        let style = anchored(bold(NOTE_PX), HPos::Left, VPos::Center);
+        let (xr, yr) = plot.get_pixel_range();
+        let overlaps =
+            |a: &[i32; 4], b: &[i32; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+        let rings: Vec<[i32; 4]> = ends
+            .iter()
+            .map(|(_, p, _, _)| [p.0 - 12, p.1 - 12, p.0 + 12, p.1 + 12])
+            .collect();
+        // Points along every mean path, as small boxes.
+        let mut along: Vec<[i32; 4]> = Vec::new();
+        for p in &self.paths {
+            for seg in p.mean.windows(2) {
+                if seg.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
+                    continue;
+                }
+                let (a, b) = (plot.map_coordinate(&seg[0]), plot.map_coordinate(&seg[1]));
+                let steps = (f64::from((b.0 - a.0).abs() + (b.1 - a.1).abs()) / 6.0).ceil() as i32;
+                for t in 0..=steps.max(1) {
+                    let x = a.0 + (b.0 - a.0) * t / steps.max(1);
+                    let y = a.1 + (b.1 - a.1) * t / steps.max(1);
+                    along.push([x - 3, y - 3, x + 3, y + 3]);
+                }
+            }
+        }
+        let mut placed: Vec<(String, (i32, i32), [i32; 4])> = Vec::new();
+        for (k, px, prefer_right, c) in &ends {
+            let text = format!("year {}", k + 1);
+            if placed
+                .iter()
+                .any(|(t, p, _)| *t == text && (p.0 - px.0).abs() + (p.1 - px.1).abs() < 70)
+            {
+                continue;
+            }
+            let (pw, _) = root.estimate_text_size(&text, &style)?;
+            let pw = pw as i32;
+            let right = (px.0 + 16, px.1);
+            let left = (px.0 - 16 - pw, px.1);
+            let (first, second) = if *prefer_right {
+                (right, left)
+            } else {
+                (left, right)
+            };
+            let above = (px.0 - pw / 2, px.1 - 26);
+            let below = (px.0 - pw / 2, px.1 + 26);
+            let own_ring = |r: &[i32; 4]| (r[0] + 12, r[1] + 12) == *px;
+            let near_own = |r: &[i32; 4]| (r[0] + 3 - px.0).abs() + (r[1] + 3 - px.1).abs() <= 14;
+            let free = |at: (i32, i32)| {
+                let bbox = [at.0 - 2, at.1 - 12, at.0 + pw + 2, at.1 + 12];
+                let inside = bbox[0] >= xr.start
+                    && bbox[2] <= xr.end
+                    && bbox[1] >= yr.start
+                    && bbox[3] <= yr.end;
+                let clear = rings
+                    .iter()
+                    .filter(|r| !own_ring(r))
+                    .all(|r| !overlaps(r, &bbox))
+                    && along
+                        .iter()
+                        .filter(|r| !near_own(r))
+                        .all(|r| !overlaps(r, &bbox))
+                    && placed.iter().all(|(_, _, b)| !overlaps(b, &bbox));
+                (inside && clear).then_some(bbox)
+            };
+            let chosen = [first, second, above, below]
+                .into_iter()
+                .find_map(|at| free(at).map(|b| (at, b)));
+            if let Some((at, bbox)) = chosen {
+                let ink = if single { INK } else { *c };
+                root.draw_text(&text, &style.color(&ink), at)?;
+                placed.push((text, *px, bbox));
             }
         }
         if with_bar {
@@ -1405,7 +1572,7 @@ impl Chart for EndStateChart<'_> {
                     c.filled(),
                 )))?;
                 let text = if has_ci {
-                    format!("{:.3} ({:.3}-{:.3})", e.mean, e.ci_low, e.ci_high)
+                    format!("{:.3} [{:.3}, {:.3}]", e.mean, e.ci_low, e.ci_high)
                 } else {
                     format!("{:.3}", e.mean)
                 };
@@ -1448,8 +1615,8 @@ pub fn end_state(
         stem: stem.to_string(),
         title: title.to_string(),
         caption: "Each dot is the mean over replications of the metric's last-year average; \
-                  the whiskers and the numbers in brackets are its t-based 95 % confidence \
-                  interval (from summary.csv)."
+                  the whiskers and the numbers in square brackets are its t-based 95 % \
+                  confidence interval (from summary.csv)."
             .to_string(),
     })
 }
@@ -1514,6 +1681,15 @@ pub fn plot_run(run: &RunDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             "Where the run ends: last-year means",
             &[name],
             &rows,
+        )?);
+    }
+    if !run.events.is_empty() {
+        figures.extend(mobilisation(
+            plots_dir,
+            &[EventSet {
+                name,
+                rows: &run.events,
+            }],
         )?);
     }
     Ok(figures)

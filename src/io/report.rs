@@ -2,10 +2,12 @@
 //! base64 `data:` URI, the CSS is inline) with the scenario, the key figures as tables,
 //! every plot and the manifest. A page a teacher can project and a researcher can send.
 //!
-//! [`render_dir`] is what `shequ run` and `shequ plot DIR` call: it draws the plots of a
-//! directory into `DIR/plots/` (replaced as a whole) and writes the report. The page is
-//! built from [`Report`] sections, so other commands (`compare`, `sweep`) can assemble
-//! their own pages from the same blocks and [`Report::write`].
+//! [`render_dir`] is what `shequ run`, `shequ compare`, `shequ sweep` and `shequ plot DIR`
+//! call: it recognises the kind of directory ([`dir_kind`]), draws its plots into
+//! `DIR/plots/` (replaced as a whole) and writes the report. Pages are built from
+//! [`Report`] sections: [`run_report`], [`compare_report`] (scenarios, the paired
+//! differences with their CIs, every plot, the manifests) and [`sweep_report`] (the varied
+//! keys with units, the results per point, every plot, the manifest).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -16,7 +18,11 @@ use anyhow::{Context, Result, bail};
 use base64::Engine as _;
 
 use crate::io::output::commit_dir;
-use crate::io::plot::{self, Figure, KEY_TIME_SERIES, RunDir};
+use crate::io::plot::{
+    self, CompareDir, EventSet, Figure, KEY_TIME_SERIES, RunDir, SWEEP_METRICS, SweepDir,
+    SweepLayout,
+};
+use crate::model::params::Params;
 
 /// What [`render_dir`] produced.
 #[derive(Debug, Clone)]
@@ -27,32 +33,82 @@ pub struct Rendered {
     pub seconds: f64,
 }
 
-/// Whether `dir` is an output directory that [`render_dir`] can draw (today: one with
-/// `timeseries.csv`, as `shequ run` writes).
-pub fn is_output_dir(dir: &Path) -> bool {
-    dir.join("timeseries.csv").is_file()
+/// The kinds of output directory [`render_dir`] draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirKind {
+    /// `shequ run`: timeseries.csv, summary.csv, events.csv, manifest.json.
+    Run,
+    /// `shequ compare`: comparison.csv, manifest.json and one run directory per scenario.
+    Compare,
+    /// `shequ sweep`: sweep.csv, sweep_points.csv, manifest.json.
+    Sweep,
 }
 
-/// Draws the plots of an output directory into `DIR/plots/` and writes `DIR/report.html`.
-/// Today: the directory of `shequ run` (timeseries.csv, summary.csv, manifest.json).
-/// To add another kind (comparison.csv, sweep.csv), detect its file here and build its
-/// figures and [`Report`] the same way.
+/// What kind of output directory `dir` is, by its files (comparison.csv, then sweep.csv or
+/// sweep_points.csv, then timeseries.csv); `None` if none.
+pub fn dir_kind(dir: &Path) -> Option<DirKind> {
+    if dir.join("comparison.csv").is_file() {
+        Some(DirKind::Compare)
+    } else if dir.join("sweep_points.csv").is_file() || dir.join("sweep.csv").is_file() {
+        Some(DirKind::Sweep)
+    } else if dir.join("timeseries.csv").is_file() {
+        Some(DirKind::Run)
+    } else {
+        None
+    }
+}
+
+/// Whether `dir` is an output directory that [`render_dir`] can draw: one of `shequ run`
+/// (timeseries.csv), `shequ compare` (comparison.csv) or `shequ sweep` (sweep.csv).
+pub fn is_output_dir(dir: &Path) -> bool {
+    dir_kind(dir).is_some()
+}
+
+/// Draws with `draw` into a temporary directory swapped in whole as `plots_dir`: no stale
+/// or half-drawn plots.
+fn draw_plots(
+    dir: &Path,
+    plots_dir: &Path,
+    draw: impl FnOnce(&Path) -> Result<Vec<Figure>>,
+) -> Result<Vec<Figure>> {
+    let mut figures = Vec::new();
+    commit_dir(plots_dir, |tmp| {
+        figures = draw(tmp).map_err(|e| std::io::Error::other(format!("{e:#}")))?;
+        Ok(())
+    })
+    .with_context(|| format!("cannot draw the plots of {}", dir.display()))?;
+    Ok(figures)
+}
+
+/// Draws the plots of an output directory into `DIR/plots/` and writes `DIR/report.html`:
+/// the directory of `shequ run`, `shequ compare` or `shequ sweep` (see [`dir_kind`]).
 pub fn render_dir(dir: &Path) -> Result<Rendered> {
     let started = Instant::now();
     if !dir.is_dir() {
         bail!("{} is not a directory", dir.display());
     }
-    let run = RunDir::load(dir)?;
     let plots_dir = dir.join("plots");
-    let mut figures = Vec::new();
-    // Drawn into a temporary directory and swapped in whole: no stale or half-drawn plots.
-    commit_dir(&plots_dir, |tmp| {
-        figures = plot::plot_run(&run, tmp).map_err(std::io::Error::other)?;
-        Ok(())
-    })
-    .with_context(|| format!("cannot draw the plots of {}", dir.display()))?;
     let report = dir.join("report.html");
-    run_report(&run, &figures).write(&report, &plots_dir)?;
+    let figures = match dir_kind(dir) {
+        Some(DirKind::Compare) => {
+            let cmp = CompareDir::load(dir)?;
+            let figures = draw_plots(dir, &plots_dir, |tmp| plot::plot_compare(&cmp, tmp))?;
+            compare_report(&cmp, &figures).write(&report, &plots_dir)?;
+            figures
+        }
+        Some(DirKind::Sweep) => {
+            let sw = SweepDir::load(dir)?;
+            let figures = draw_plots(dir, &plots_dir, |tmp| plot::plot_sweep(&sw, tmp))?;
+            sweep_report(&sw, &figures).write(&report, &plots_dir)?;
+            figures
+        }
+        Some(DirKind::Run) | None => {
+            let run = RunDir::load(dir)?;
+            let figures = draw_plots(dir, &plots_dir, |tmp| plot::plot_run(&run, tmp))?;
+            run_report(&run, &figures).write(&report, &plots_dir)?;
+            figures
+        }
+    };
     Ok(Rendered {
         plots_dir,
         figures,
@@ -126,7 +182,7 @@ main{max-width:1240px;margin:0 auto;padding:24px 32px 64px;background:#fff}
 h1{font-size:34px;margin:8px 0 4px}h2{font-size:26px;margin:40px 0 12px;
  border-bottom:2px solid #ddd;padding-bottom:4px}h3{font-size:21px;margin:28px 0 8px}
 .lead{font-size:20px;color:#333;margin:4px 0 20px}
-table{border-collapse:collapse;margin:8px 0 16px;font-size:17px}
+table{border-collapse:collapse;margin:8px 0 16px;font-size:17px}.wide{overflow-x:auto}
 th,td{padding:6px 12px;border-bottom:1px solid #e2e2e2;text-align:left;vertical-align:top}
 th{background:#f0f0ec}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 figure{margin:16px 0 32px}figure img{width:100%;max-width:1200px;height:auto;
@@ -191,7 +247,7 @@ fn block_html(h: &mut String, b: &Block, plots_dir: &Path) -> Result<()> {
             rows,
             numeric,
         } => {
-            h.push_str("<table>\n");
+            h.push_str("<div class=\"wide\"><table>\n");
             if !header.is_empty() {
                 h.push_str("<thead><tr>");
                 for c in header {
@@ -212,7 +268,7 @@ fn block_html(h: &mut String, b: &Block, plots_dir: &Path) -> Result<()> {
                 }
                 h.push_str("</tr>\n");
             }
-            h.push_str("</tbody>\n</table>\n");
+            h.push_str("</tbody>\n</table></div>\n");
         }
         Block::Figure(f) => {
             let png = f.png(plots_dir);
@@ -436,6 +492,16 @@ pub fn run_report(run: &RunDir, figures: &[Figure]) -> Report {
         });
     }
 
+    if let Some(table) = mobilisation_table(&[EventSet {
+        name: &run.name,
+        rows: &run.events,
+    }]) {
+        sections.push(Section {
+            heading: "Emergency mobilisation".to_string(),
+            blocks: vec![mobilisation_note(), table],
+        });
+    }
+
     sections.push(Section {
         heading: "Plots".to_string(),
         blocks: figures.iter().cloned().map(Block::Figure).collect(),
@@ -466,6 +532,680 @@ pub fn run_report(run: &RunDir, figures: &[Figure]) -> Report {
     };
     Report {
         title: format!("shequ (社区) report: {}", run.name),
+        lead,
+        sections,
+    }
+}
+
+/// The value of a manifest key as text (`–` when absent).
+fn manifest_text(m: &serde_json::Value, k: &str) -> String {
+    match m.get(k) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => "–".to_string(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Version, commit, threads, wall time and command line of a manifest, as table rows.
+fn provenance_rows(m: &serde_json::Value) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    if m.is_null() {
+        return rows;
+    }
+    for (k, label) in [
+        ("shequ_version", "shequ version"),
+        ("git_commit", "git commit"),
+        ("threads", "threads"),
+        ("wall_seconds", "wall time (s)"),
+    ] {
+        let v = match m.get(k).and_then(|x| x.as_f64()) {
+            Some(x) if k == "wall_seconds" => format!("{x:.2}"),
+            _ => manifest_text(m, k),
+        };
+        rows.push(vec![label.to_string(), v]);
+    }
+    if let Some(cl) = m.get("command_line").and_then(|c| c.as_array()) {
+        let words: Vec<&str> = cl.iter().filter_map(|w| w.as_str()).collect();
+        rows.push(vec!["command".to_string(), words.join(" ")]);
+    }
+    rows
+}
+
+fn median(values: &mut Vec<f64>) -> f64 {
+    values.retain(|v| v.is_finite());
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn hours(h: f64) -> String {
+    if h.is_finite() {
+        format!("{h:.1}")
+    } else {
+        "–".to_string()
+    }
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "–".to_string()
+    } else {
+        format!("{:.1} %", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+fn mobilisation_note() -> Block {
+    Block::Paragraph(
+        "Warning and help during emergency events (events.csv), by compound kind, over every \
+         event, community and replication: the median hours until 90 % of households were \
+         warned and until 90 % of the vulnerable households needing help were visited, how \
+         often 90 % was never reached within the simulated hours, and the mean share of those \
+         needing help who got it in time."
+            .to_string(),
+    )
+}
+
+/// The mobilisation key figures by compound kind (and scenario); `None` without events.
+fn mobilisation_table(sets: &[EventSet<'_>]) -> Option<Block> {
+    if sets.iter().all(|s| s.rows.is_empty()) {
+        return None;
+    }
+    let several = sets.len() > 1;
+    let mut kinds: Vec<&str> = crate::model::world::KIND_NAMES.to_vec();
+    for s in sets {
+        for r in s.rows {
+            if !kinds.contains(&r.kind.as_str()) {
+                kinds.push(&r.kind);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for kind in kinds {
+        for s in sets {
+            let of: Vec<&plot::EventRow> = s
+                .rows
+                .iter()
+                .filter(|r| r.kind == kind && r.households > 0)
+                .collect();
+            if of.is_empty() {
+                continue;
+            }
+            let needy: Vec<&&plot::EventRow> =
+                of.iter().filter(|r| r.vulnerable_total > 0).collect();
+            let mut t90: Vec<f64> = of.iter().map(|r| r.t90_hours).collect();
+            let t90_never = t90.iter().filter(|v| !v.is_finite()).count();
+            let mut help: Vec<f64> = needy.iter().map(|r| r.help_t90_hours).collect();
+            let help_never = help.iter().filter(|v| !v.is_finite()).count();
+            let shares: Vec<f64> = needy
+                .iter()
+                .map(|r| r.vulnerable_helped_share)
+                .filter(|v| v.is_finite())
+                .collect();
+            let helped = if shares.is_empty() {
+                f64::NAN
+            } else {
+                shares.iter().sum::<f64>() / shares.len() as f64
+            };
+            let mut row = Vec::new();
+            if several {
+                row.push(s.name.to_string());
+            }
+            row.extend([
+                plot::kind_label(kind),
+                of.len().to_string(),
+                hours(median(&mut t90)),
+                percent(t90_never, of.len()),
+                fmt_num(helped),
+                hours(median(&mut help)),
+                percent(help_never, needy.len()),
+            ]);
+            rows.push(row);
+        }
+    }
+    let mut header: Vec<String> = Vec::new();
+    if several {
+        header.push("scenario".into());
+    }
+    header.extend(
+        [
+            "compound kind",
+            "observations",
+            "hours to warn 90 % (median)",
+            "never warned 90 %",
+            "vulnerable helped in time (mean share)",
+            "hours to help 90 % (median)",
+            "never helped 90 %",
+        ]
+        .map(String::from),
+    );
+    let off = usize::from(several);
+    Some(Block::Table {
+        header,
+        rows,
+        numeric: (off + 1..off + 7).collect(),
+    })
+}
+
+/// The report of one `shequ compare` directory.
+pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
+    let m = &cmp.manifest;
+    let base = cmp.base();
+    let others: Vec<&str> = cmp.labels[1..].iter().map(String::as_str).collect();
+    let mut sections = Vec::new();
+
+    // The scenarios.
+    let scenario_rows: Vec<Vec<String>> = cmp
+        .labels
+        .iter()
+        .zip(&cmp.runs)
+        .enumerate()
+        .map(|(i, (label, run))| {
+            let files = run
+                .manifest
+                .get("scenario_files")
+                .and_then(|f| f.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let overrides = run
+                .manifest
+                .get("overrides")
+                .and_then(|o| o.as_array())
+                .map(|a| {
+                    a.iter()
+                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            vec![
+                if i == 0 {
+                    format!("{label} (base)")
+                } else {
+                    label.clone()
+                },
+                run.description.clone(),
+                files,
+                overrides,
+            ]
+        })
+        .collect();
+    let first = &cmp.runs[0].timeseries;
+    let mut facts = vec![
+        vec!["base".to_string(), base.to_string()],
+        vec!["compared with it".to_string(), others.join(", ")],
+        vec![
+            "replications (each scenario)".to_string(),
+            first.reps().to_string(),
+        ],
+        vec![
+            "simulated time".to_string(),
+            format!(
+                "{} months ({} years)",
+                first.months(),
+                first.months() as f64 / 12.0
+            ),
+        ],
+        vec!["seed (all scenarios)".to_string(), manifest_text(m, "seed")],
+    ];
+    facts.extend(provenance_rows(m));
+    sections.push(Section {
+        heading: "The scenarios".to_string(),
+        blocks: vec![
+            Block::Table {
+                header: ["scenario", "description", "scenario files", "overrides"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: scenario_rows,
+                numeric: vec![],
+            },
+            Block::Table {
+                header: vec![],
+                rows: facts,
+                numeric: vec![],
+            },
+            Block::Html(
+                "<p>Every scenario runs with the base's seed, replications and years, so \
+                 replication <i>r</i> of each sees the same random draws wherever their worlds \
+                 agree (common random numbers). Each scenario's own outputs are in its \
+                 subfolder; <code>shequ run SUBFOLDER/scenario.toml</code> reproduces it and \
+                 <code>shequ plot SUBFOLDER</code> draws its own report.</p>"
+                    .to_string(),
+            ),
+        ],
+    });
+
+    // Paired differences of the key metrics.
+    let mut rows = Vec::new();
+    let mut keyed: Vec<(&str, String, String, f64)> = KEY_TIME_SERIES
+        .iter()
+        .map(|spec| {
+            let k = if spec.aggregate == plot::Aggregate::YearlySum {
+                12.0
+            } else {
+                1.0
+            };
+            (
+                spec.metric,
+                format!("{} ({})", spec.title, spec.zh),
+                spec.y_label.to_string(),
+                k,
+            )
+        })
+        .collect();
+    keyed.push((
+        "public_cost",
+        "Public cost (公共支出)".to_string(),
+        "million RMB per year".to_string(),
+        12.0e-6,
+    ));
+    for (metric, title, unit, k) in &keyed {
+        for o in &others {
+            let Some(d) = cmp.diff(metric, o, "last_year") else {
+                continue;
+            };
+            rows.push(vec![
+                title.clone(),
+                unit.clone(),
+                (*o).to_string(),
+                fmt_num(d.base_mean * k),
+                fmt_num(d.scenario_mean * k),
+                diff_text(d.diff_mean * k, d.diff_sd),
+                diff_ci(d.ci_low * k, d.ci_high * k, d.diff_sd),
+                if d.excludes_zero {
+                    "yes".to_string()
+                } else {
+                    "no".to_string()
+                },
+            ]);
+        }
+    }
+    let all: Vec<Vec<String>> = cmp
+        .diffs
+        .iter()
+        .filter(|d| d.scenario != d.base)
+        .map(|d| {
+            vec![
+                d.metric.clone(),
+                d.window.replace('_', " "),
+                d.scenario.clone(),
+                fmt_num(d.base_mean),
+                fmt_num(d.scenario_mean),
+                diff_text(d.diff_mean, d.diff_sd),
+                diff_ci(d.ci_low, d.ci_high, d.diff_sd),
+                if d.excludes_zero { "yes" } else { "no" }.to_string(),
+                d.n.to_string(),
+            ]
+        })
+        .collect();
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Last-year means of the base ({base}) and of each scenario, and the paired difference \
+         scenario − base: the mean over replications of (scenario − base) in the same \
+         replication, with its t-based 95 % confidence interval (comparison.csv). \"Excludes \
+         0\": the interval lies wholly above or below zero, a difference the replications \
+         show clearly."
+    ))];
+    if !rows.is_empty() {
+        blocks.push(Block::Table {
+            header: [
+                "metric",
+                "unit",
+                "scenario",
+                "base mean",
+                "scenario mean",
+                "difference",
+                "95 % CI of the difference",
+                "CI excludes 0",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+            numeric: vec![3, 4, 5, 6],
+        });
+    }
+    blocks.push(Block::Folded {
+        summary: "Every metric: last year and final month (comparison.csv)".to_string(),
+        blocks: vec![Block::Table {
+            header: [
+                "metric",
+                "window",
+                "scenario",
+                "base mean",
+                "scenario mean",
+                "difference",
+                "95 % CI",
+                "excludes 0",
+                "n",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: all,
+            numeric: vec![3, 4, 5, 6, 8],
+        }],
+    });
+    sections.push(Section {
+        heading: "Paired differences at the end of the run".to_string(),
+        blocks,
+    });
+
+    let sets: Vec<EventSet<'_>> = cmp
+        .labels
+        .iter()
+        .zip(&cmp.runs)
+        .map(|(l, r)| EventSet {
+            name: l,
+            rows: &r.events,
+        })
+        .collect();
+    if let Some(table) = mobilisation_table(&sets) {
+        sections.push(Section {
+            heading: "Emergency mobilisation".to_string(),
+            blocks: vec![mobilisation_note(), table],
+        });
+    }
+
+    sections.push(Section {
+        heading: "Plots".to_string(),
+        blocks: figures.iter().cloned().map(Block::Figure).collect(),
+    });
+
+    let mut manifests = Vec::new();
+    if !m.is_null() {
+        manifests.push(Block::Pre {
+            summary: Some("manifest.json (the comparison)".to_string()),
+            text: serde_json::to_string_pretty(m).unwrap_or_default(),
+        });
+    }
+    for (label, run) in cmp.labels.iter().zip(&cmp.runs) {
+        if !run.manifest.is_null() {
+            manifests.push(Block::Pre {
+                summary: Some(format!("{label}/manifest.json")),
+                text: serde_json::to_string_pretty(&run.manifest).unwrap_or_default(),
+            });
+        }
+    }
+    if !manifests.is_empty() {
+        manifests.insert(
+            0,
+            Block::Paragraph(
+                "Everything needed to rerun this result: the comparison's settings and, per \
+                 scenario, the fully resolved scenario, seed, replications, version and command \
+                 line."
+                    .to_string(),
+            ),
+        );
+        sections.push(Section {
+            heading: "Manifests".to_string(),
+            blocks: manifests,
+        });
+    }
+
+    Report {
+        title: format!("shequ (社区) comparison: {base} vs {}", others.join(", ")),
+        lead: format!(
+            "{} compared with the base scenario {base}, replication by replication.",
+            others.join(", ")
+        ),
+        sections,
+    }
+}
+
+/// A difference with its sign.
+fn signed_num(x: f64) -> String {
+    let s = fmt_num(x);
+    if x.is_finite() && x > 0.0 && !s.trim_start_matches(['0', '.', ',']).is_empty() {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// A paired difference; `0 (identical)` when every replication pair agrees exactly.
+fn diff_text(mean: f64, sd: f64) -> String {
+    if mean == 0.0 && sd == 0.0 {
+        "0 (identical)".to_string()
+    } else {
+        signed_num(mean)
+    }
+}
+
+/// The interval of a paired difference as `[low, high]`, signed (`–` when the pairs agree
+/// exactly or there is one replication).
+fn diff_ci(lo: f64, hi: f64, sd: f64) -> String {
+    if sd == 0.0 {
+        "–".to_string()
+    } else if lo.is_finite() && hi.is_finite() {
+        format!("[{}, {}]", signed_num(lo), signed_num(hi))
+    } else {
+        "– (one replication)".to_string()
+    }
+}
+
+/// A varied value as written, or rounded for reading when it is long (a Latin hypercube's
+/// `0.7070848395708168`).
+fn short_value(text: &str, value: f64) -> String {
+    if text.len() > 8 {
+        fmt_num(value)
+    } else {
+        text.to_string()
+    }
+}
+
+/// `mean ± half-width` of a t-based interval (symmetric), or the mean alone.
+fn mean_pm(e: plot::Estimate) -> String {
+    if e.ci_low.is_finite() && e.ci_high.is_finite() {
+        format!(
+            "{} ± {}",
+            fmt_num(e.mean),
+            fmt_num((e.ci_high - e.ci_low) / 2.0)
+        )
+    } else {
+        fmt_num(e.mean)
+    }
+}
+
+/// The report of one `shequ sweep` directory.
+pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
+    let m = &sw.manifest;
+    let mut sections = Vec::new();
+    let design = match manifest_text(m, "design").as_str() {
+        "grid" => "full grid".to_string(),
+        d if d.starts_with("lhs ") => format!("Latin hypercube of {} points", &d[4..]),
+        _ => match sw.layout() {
+            SweepLayout::Line => "one key".to_string(),
+            SweepLayout::Grid { .. } => "full grid of two keys".to_string(),
+            SweepLayout::Scatter => "scattered points".to_string(),
+        },
+    };
+    let mut facts = vec![
+        vec!["scenario".to_string(), sw.scenario.clone()],
+        vec!["design".to_string(), design],
+        vec!["points".to_string(), sw.points.len().to_string()],
+        vec!["replications per point".to_string(), sw.reps().to_string()],
+        vec!["years".to_string(), manifest_text(m, "years")],
+        vec!["seed (every point)".to_string(), manifest_text(m, "seed")],
+    ];
+    facts.extend(provenance_rows(m));
+    let specs = Params::specs();
+    let key_rows: Vec<Vec<String>> = sw
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let spec = specs.iter().find(|s| &s.key == key);
+            // The extremes as written in sweep_points.csv.
+            let lo = sw
+                .points
+                .iter()
+                .min_by(|a, b| a.values[k].total_cmp(&b.values[k]))
+                .map_or_else(String::new, |p| short_value(&p.texts[k], p.values[k]));
+            let hi = sw
+                .points
+                .iter()
+                .max_by(|a, b| a.values[k].total_cmp(&b.values[k]))
+                .map_or_else(String::new, |p| short_value(&p.texts[k], p.values[k]));
+            let mut distinct: Vec<f64> = sw.points.iter().map(|p| p.values[k]).collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            vec![
+                key.clone(),
+                spec.map_or("", |s| s.unit).to_string(),
+                lo,
+                hi,
+                distinct.len().to_string(),
+                spec.map_or_else(String::new, |s| s.default.to_string()),
+                spec.map_or("", |s| s.doc).to_string(),
+            ]
+        })
+        .collect();
+    sections.push(Section {
+        heading: "The sweep".to_string(),
+        blocks: vec![
+            Block::Table {
+                header: vec![],
+                rows: facts,
+                numeric: vec![],
+            },
+            Block::Table {
+                header: [
+                    "varied key",
+                    "unit",
+                    "from",
+                    "to",
+                    "values",
+                    "default",
+                    "meaning",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: key_rows,
+                numeric: vec![2, 3, 4],
+            },
+            Block::Html(
+                "<p>Every point runs the same replications with the same seed (common random \
+                 numbers), so points differ only by the varied keys. The end state of a \
+                 replication is each metric's mean over its last simulated year; \
+                 <code>sweep.csv</code> has one row per point and replication, \
+                 <code>sweep_points.csv</code> the mean and 95 % confidence interval per \
+                 point. <code>scenario.toml</code> is the scenario before the keys are \
+                 varied.</p>"
+                    .to_string(),
+            ),
+        ],
+    });
+
+    // Results by point.
+    let shown: Vec<&plot::SweepMetric> = SWEEP_METRICS
+        .iter()
+        .filter(|s| sw.metrics.iter().any(|m| m == s.metric))
+        .collect();
+    let mut header: Vec<String> = sw.keys.clone();
+    header.extend(shown.iter().map(|s| {
+        if s.factor == 1.0 {
+            s.title.to_string()
+        } else {
+            s.label.to_string()
+        }
+    }));
+    let rows: Vec<Vec<String>> = sw
+        .points
+        .iter()
+        .enumerate()
+        .map(|(p, pt)| {
+            let mut row: Vec<String> = pt
+                .texts
+                .iter()
+                .zip(&pt.values)
+                .map(|(t, v)| short_value(t, *v))
+                .collect();
+            for s in &shown {
+                row.push(sw.estimate(p, s.metric).map_or_else(
+                    || "–".to_string(),
+                    |e| {
+                        mean_pm(plot::Estimate {
+                            mean: e.mean * s.factor,
+                            ci_low: e.ci_low * s.factor,
+                            ci_high: e.ci_high * s.factor,
+                        })
+                    },
+                ));
+            }
+            row
+        })
+        .collect();
+    let nk = sw.keys.len();
+    let table = Block::Table {
+        header,
+        rows,
+        numeric: (0..nk + shown.len()).collect(),
+    };
+    let intro = Block::Paragraph(
+        "Per point: the varied values and, for the main metrics, the mean over replications \
+         of the last-year mean ± the half-width of its t-based 95 % confidence interval \
+         (sweep_points.csv has every metric)."
+            .to_string(),
+    );
+    sections.push(Section {
+        heading: "Results by point".to_string(),
+        blocks: if sw.points.len() <= 25 {
+            vec![intro, table]
+        } else {
+            vec![
+                intro,
+                Block::Folded {
+                    summary: format!("{} points", sw.points.len()),
+                    blocks: vec![table],
+                },
+            ]
+        },
+    });
+
+    sections.push(Section {
+        heading: "Plots".to_string(),
+        blocks: figures.iter().cloned().map(Block::Figure).collect(),
+    });
+
+    if !m.is_null() {
+        sections.push(Section {
+            heading: "Manifest".to_string(),
+            blocks: vec![
+                Block::Paragraph(
+                    "Everything needed to rerun this sweep: the resolved scenario, the varied \
+                     keys, the design, seed, replications, version and command line \
+                     (manifest.json)."
+                        .to_string(),
+                ),
+                Block::Pre {
+                    summary: Some("manifest.json".to_string()),
+                    text: serde_json::to_string_pretty(m).unwrap_or_default(),
+                },
+            ],
+        });
+    }
+
+    let lead = if sw.description.is_empty() {
+        format!("Sweep of {} over {}.", sw.scenario, sw.keys.join(", "))
+    } else {
+        format!(
+            "Sweep of {} over {}. {}",
+            sw.scenario,
+            sw.keys.join(", "),
+            sw.description
+        )
+    };
+    Report {
+        title: format!("shequ (社区) sweep: {}", sw.scenario),
         lead,
         sections,
     }

@@ -1,0 +1,640 @@
+//! The plots of a `shequ compare` directory: every key metric over time with one colour per
+//! scenario, the spiral with one trace per scenario, the last-year levels, the paired
+//! differences scenario − base with their 95 % CIs (from comparison.csv) and the
+//! mobilisation distributions side by side.
+
+use super::*;
+
+/// One row of `comparison.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffRow {
+    pub metric: String,
+    /// `final_month` or `last_year`.
+    pub window: String,
+    /// The scenario's label (its subdirectory).
+    pub scenario: String,
+    pub base: String,
+    pub n: usize,
+    pub base_mean: f64,
+    pub scenario_mean: f64,
+    pub diff_mean: f64,
+    pub diff_sd: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub excludes_zero: bool,
+}
+
+/// Reads `comparison.csv` (empty cells are NaN).
+pub fn read_comparison(path: &Path) -> Result<Vec<DiffRow>> {
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r.headers()?.clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow!("{}: no `{name}` column", path.display()))
+    };
+    let c = [
+        col("metric")?,
+        col("window")?,
+        col("scenario")?,
+        col("base")?,
+        col("n")?,
+        col("base_mean")?,
+        col("scenario_mean")?,
+        col("diff_mean")?,
+        col("diff_sd")?,
+        col("diff_ci95_low")?,
+        col("diff_ci95_high")?,
+        col("excludes_zero")?,
+    ];
+    let mut out = Vec::new();
+    for rec in r.records() {
+        let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
+        let text = |i: usize| rec.get(c[i]).unwrap_or("").to_string();
+        let num = |i: usize| -> f64 { rec.get(c[i]).unwrap_or("").parse().unwrap_or(f64::NAN) };
+        out.push(DiffRow {
+            metric: text(0),
+            window: text(1),
+            scenario: text(2),
+            base: text(3),
+            n: rec.get(c[4]).unwrap_or("").parse().unwrap_or(0),
+            base_mean: num(5),
+            scenario_mean: num(6),
+            diff_mean: num(7),
+            diff_sd: num(8),
+            ci_low: num(9),
+            ci_high: num(10),
+            excludes_zero: rec.get(c[11]) == Some("true"),
+        });
+    }
+    if out.is_empty() {
+        bail!("{}: no rows", path.display());
+    }
+    Ok(out)
+}
+
+/// Everything the plots and the report of one `shequ compare` directory need.
+#[derive(Debug, Clone)]
+pub struct CompareDir {
+    pub dir: PathBuf,
+    /// `Null` when the directory has no manifest.json.
+    pub manifest: serde_json::Value,
+    /// Scenario labels (their subdirectories), the base first.
+    pub labels: Vec<String>,
+    /// The run of each label, in the same order.
+    pub runs: Vec<RunDir>,
+    /// comparison.csv.
+    pub diffs: Vec<DiffRow>,
+}
+
+impl CompareDir {
+    /// Reads `comparison.csv`, `manifest.json` (optional: without it the scenarios are those
+    /// named in comparison.csv) and each scenario's run directory.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let cp = dir.join("comparison.csv");
+        if !cp.is_file() {
+            bail!(
+                "{} has no comparison.csv: not the output directory of `shequ compare`",
+                dir.display()
+            );
+        }
+        let diffs = read_comparison(&cp)?;
+        let mp = dir.join("manifest.json");
+        let manifest: serde_json::Value = if mp.is_file() {
+            let text =
+                fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
+            serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))?
+        } else {
+            serde_json::Value::Null
+        };
+        let mut labels: Vec<String> = Vec::new();
+        let mut dirs: Vec<String> = Vec::new();
+        if let Some(list) = manifest.get("scenarios").and_then(|s| s.as_array()) {
+            for s in list {
+                let Some(label) = s.get("label").and_then(|l| l.as_str()) else {
+                    continue;
+                };
+                let sub = s.get("directory").and_then(|d| d.as_str()).unwrap_or(label);
+                labels.push(label.to_string());
+                dirs.push(sub.to_string());
+            }
+        }
+        if labels.is_empty() {
+            labels.push(diffs[0].base.clone());
+            for d in &diffs {
+                if !labels.contains(&d.scenario) {
+                    labels.push(d.scenario.clone());
+                }
+            }
+            dirs = labels.clone();
+        }
+        if labels.len() < 2 {
+            bail!("{}: fewer than two scenarios", cp.display());
+        }
+        let mut runs = Vec::with_capacity(labels.len());
+        for sub in &dirs {
+            if sub.contains(['/', '\\']) || sub == ".." {
+                bail!("{}: bad scenario directory `{sub}`", mp.display());
+            }
+            runs.push(
+                RunDir::load(&dir.join(sub))
+                    .with_context(|| format!("{}: scenario `{sub}`", dir.display()))?,
+            );
+        }
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            manifest,
+            labels,
+            runs,
+            diffs,
+        })
+    }
+
+    /// The difference of `metric` for scenario `label` over `window`.
+    pub fn diff(&self, metric: &str, label: &str, window: &str) -> Option<&DiffRow> {
+        self.diffs
+            .iter()
+            .find(|d| d.metric == metric && d.scenario == label && d.window == window)
+    }
+
+    /// The base's label.
+    pub fn base(&self) -> &str {
+        &self.labels[0]
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Paired differences: dot and whisker with a zero line, one panel per unit
+// ---------------------------------------------------------------------------------------
+
+/// A panel of the differences chart: rows (metrics) that share a unit and an x axis.
+#[derive(Debug, Clone)]
+pub struct DiffPanel {
+    /// The x axis: what a difference of 1 means.
+    pub x_label: String,
+    /// One row per metric; its estimates are the differences, one per non-base scenario.
+    pub rows: Vec<EndStateRow>,
+}
+
+/// The metrics of the second differences chart (other units than 0-1): metric, row label,
+/// unit, factor from the monthly value in comparison.csv.
+pub const DIFF_OTHER: &[(&str, &str, &str, f64)] = &[
+    ("firm_exits", "Firms withdrawing", "firms per year", 12.0),
+    (
+        "workers_employed",
+        "Workers employed",
+        "workers (headcount)",
+        1.0,
+    ),
+    (
+        "worker_turnover_annual",
+        "Worker turnover",
+        "leavers per worker per year",
+        1.0,
+    ),
+    (
+        "public_cost",
+        "Public cost",
+        "million RMB per year",
+        12.0e-6,
+    ),
+];
+
+struct DiffChart<'a> {
+    title: &'a str,
+    base: &'a str,
+    others: &'a [&'a str],
+    panels: &'a [DiffPanel],
+}
+
+/// `+0.041`, `-1.2`, `+0.000`: signed, with the decimals of the axis.
+/// A value too small for the decimals gets two significant digits instead.
+fn signed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:+.decimals$}");
+    if !s.trim_start_matches(['-', '+', '0', '.']).is_empty() {
+        s
+    } else if v != 0.0 && v.is_finite() {
+        let d = ((-v.abs().log10()).ceil() as usize + 1).min(12);
+        format!("{v:+.d$}")
+    } else {
+        format!("{:.decimals$}", 0.0)
+    }
+}
+
+impl Chart for DiffChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = title(root, self.title)?;
+        let k = self.others.len().max(1);
+        let mut keys: Vec<(Key, String)> = self
+            .others
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (Key::DotLine(colour(i + 1)), format!("{n} − {}", self.base)))
+            .collect();
+        keys.push((
+            Key::OpenDot(MUTED),
+            "open dot: the 95 % CI includes 0".to_string(),
+        ));
+        let area = legend(&area, &keys, 40)?;
+        // The numbers go in a column right of the panels, level with their dots.
+        let value_style = anchored(font(NOTE_PX), HPos::Left, VPos::Center);
+        let mut value_w = 0;
+        for p in self.panels {
+            let d = panel_decimals(p);
+            for e in p.rows.iter().flat_map(|r| r.estimates.iter().flatten()) {
+                let w = root.estimate_text_size(&value_text(e, d), &value_style)?.0;
+                value_w = value_w.max(w as i32);
+            }
+        }
+        let header = anchored(bold(NOTE_PX), HPos::Left, VPos::Center);
+        let header_w = root.estimate_text_size("difference [95 % CI]", &header)?.0 as i32;
+        let value_w = value_w.max(header_w).clamp(60, 380) + 44;
+        let (w, _) = area.dim_in_pixel();
+        area.draw_text(
+            "difference [95 % CI]",
+            &header.color(&MUTED),
+            (w as i32 - value_w + 24, 12),
+        )?;
+        let area = area.split_vertically(24).1;
+        let (_, h) = area.dim_in_pixel();
+        let axis_h: u32 = 86;
+        let total_rows: usize = self.panels.iter().map(|p| p.rows.len().max(1)).sum();
+        let free = h.saturating_sub(axis_h * self.panels.len() as u32 + 10);
+        let row_h = (f64::from(free) / total_rows.max(1) as f64).floor() as u32;
+        let mut rest = area;
+        for (pi, panel) in self.panels.iter().enumerate() {
+            let ph = if pi + 1 == self.panels.len() {
+                rest.dim_in_pixel().1
+            } else {
+                row_h * panel.rows.len().max(1) as u32 + axis_h
+            };
+            let (a, b) = rest.split_vertically(ph);
+            rest = b;
+            draw_diff_panel(root, &a, panel, k, value_w)?;
+        }
+        Ok(())
+    }
+}
+
+/// The x range of a panel: every dot and whisker and zero, padded.
+fn panel_range(panel: &DiffPanel) -> (f64, f64) {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for e in panel.rows.iter().flat_map(|r| r.estimates.iter().flatten()) {
+        for v in [e.mean, e.ci_low, e.ci_high] {
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    if hi - lo <= 0.0 {
+        let m = if hi.abs() > 0.0 { hi.abs() } else { 0.01 };
+        lo -= m;
+        hi += m;
+    }
+    let pad = (hi - lo) * 0.06;
+    (lo - pad, hi + pad)
+}
+
+/// Decimals of a panel's numbers: one more than its ticks.
+fn panel_decimals(panel: &DiffPanel) -> usize {
+    let (x0, x1) = panel_range(panel);
+    tick_decimals(x1 - x0, 9) + 1
+}
+
+/// `+0.041 [+0.030, +0.052]`; `0 (identical)` when every replication pair agrees exactly.
+fn value_text(e: &Estimate, decimals: usize) -> String {
+    if e.mean == 0.0 && e.ci_low == 0.0 && e.ci_high == 0.0 {
+        "0 (identical)".to_string()
+    } else if e.ci_low.is_finite() && e.ci_high.is_finite() {
+        format!(
+            "{} [{}, {}]",
+            signed(e.mean, decimals),
+            signed(e.ci_low, decimals),
+            signed(e.ci_high, decimals)
+        )
+    } else {
+        signed(e.mean, decimals)
+    }
+}
+
+fn draw_diff_panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    panel: &DiffPanel,
+    k: usize,
+    value_w: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let n = panel.rows.len().max(1);
+    let (x0, x1) = panel_range(panel);
+    let span = x1 - x0;
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(value_w as u32)
+        .margin_top(6)
+        .margin_bottom(4)
+        .x_label_area_size(76)
+        .y_label_area_size(260)
+        .build_cartesian_2d(x0..x1, 0.0..n as f64)?;
+    let xfmt = |v: &f64| tick(*v, span, 9);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(INK.stroke_width(2))
+        .x_labels(9)
+        .y_labels(0)
+        .label_style(font(TICK_PX))
+        .axis_desc_style(font(LABEL_PX))
+        .x_desc(&panel.x_label)
+        .x_label_formatter(&xfmt)
+        .draw()?;
+    // The zero line: no difference.
+    chart.draw_series(std::iter::once(PathElement::new(
+        vec![(0.0, 0.0), (0.0, n as f64)],
+        INK.stroke_width(2),
+    )))?;
+    let plot = chart.plotting_area().clone();
+    let (px_range, _) = plot.get_pixel_range();
+    let decimals = panel_decimals(panel);
+    let label_style = anchored(font(LABEL_PX), HPos::Right, VPos::Center);
+    let value_style = anchored(font(NOTE_PX), HPos::Left, VPos::Center);
+    let row_px = {
+        let a = plot.map_coordinate(&(0.0, 0.0)).1;
+        let b = plot.map_coordinate(&(0.0, 1.0)).1;
+        (a - b).abs()
+    };
+    for (r, row) in panel.rows.iter().enumerate() {
+        let yc = n as f64 - r as f64 - 0.5;
+        if r > 0 {
+            let y = n as f64 - r as f64;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(x0, y), (x1, y)],
+                GRID.stroke_width(1),
+            )))?;
+        }
+        let p = plot.map_coordinate(&(x0, yc));
+        root.draw_text(&row.label, &label_style, (px_range.start - 14, p.1))?;
+        // Dots of one row sit at most 30 px apart, centred on the row.
+        let step = (0.7 / k as f64).min(30.0 / f64::from(row_px.max(1)));
+        for (i, e) in row.estimates.iter().enumerate() {
+            let Some(e) = e else { continue };
+            if !e.mean.is_finite() {
+                continue;
+            }
+            let y = yc - (i as f64 - (k - 1) as f64 / 2.0) * step;
+            let c = colour(i + 1);
+            let has_ci = e.ci_low.is_finite() && e.ci_high.is_finite();
+            let excludes = has_ci && (e.ci_low > 0.0 || e.ci_high < 0.0);
+            if has_ci {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(e.ci_low, y), (e.ci_high, y)],
+                    c.stroke_width(3),
+                )))?;
+                for v in [e.ci_low, e.ci_high] {
+                    let q = plot.map_coordinate(&(v, y));
+                    root.draw(&PathElement::new(
+                        vec![(q.0, q.1 - 8), (q.0, q.1 + 8)],
+                        c.stroke_width(3),
+                    ))?;
+                }
+            }
+            let q = plot.map_coordinate(&(e.mean, y));
+            if excludes {
+                root.draw(&Circle::new(q, 8, c.filled()))?;
+            } else {
+                root.draw(&Circle::new(q, 8, WHITE.filled()))?;
+                root.draw(&Circle::new(q, 8, c.stroke_width(3)))?;
+            }
+            let text = value_text(e, decimals);
+            let x = px_range.end + 24;
+            root.draw_text(&text, &value_style.color(&c), (x, q.1))?;
+        }
+    }
+    Ok(())
+}
+
+/// Draws paired differences `others[i] − base` as dots with 95 % whiskers and a zero line:
+/// one panel per unit (its own x axis), one row per metric, one dot per scenario in the
+/// scenario's overlay colour (`colour(i + 1)`; the base has colour 0). A dot is filled when
+/// its interval excludes zero, open when it does not.
+pub fn differences(
+    plots_dir: &Path,
+    stem: &str,
+    title: &str,
+    base: &str,
+    others: &[&str],
+    panels: &[DiffPanel],
+) -> Result<Figure> {
+    let panels: Vec<DiffPanel> = panels
+        .iter()
+        .filter(|p| !p.rows.is_empty())
+        .cloned()
+        .collect();
+    if panels.is_empty() || others.is_empty() {
+        bail!("differences: nothing to draw");
+    }
+    let chart = DiffChart {
+        title,
+        base,
+        others,
+        panels: &panels,
+    };
+    save(&chart, plots_dir, stem)?;
+    Ok(Figure {
+        stem: stem.to_string(),
+        title: title.to_string(),
+        caption: format!(
+            "Paired differences scenario − {base} of the last-year means (comparison.csv): \
+             replication r of each scenario is compared with replication r of the base (same \
+             random draws), the dot is the mean difference and the whiskers and the numbers in \
+             square brackets its t-based 95 % confidence interval. Right of the black zero line: \
+             higher than the base. A filled dot's interval excludes zero (a clear difference); \
+             an open dot's does not. \"0 (identical)\": every replication gave the scenario \
+             exactly the base's value (the scenario does not touch this metric)."
+        ),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// A whole compare directory
+// ---------------------------------------------------------------------------------------
+
+/// Draws every plot of a compare directory into `plots_dir`: the key metrics over time
+/// (one colour per scenario), the spiral (one trace per scenario), the last-year levels,
+/// the paired differences and the mobilisation distributions. Returns the figures in
+/// report order.
+pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
+    let names: Vec<&str> = cmp.labels.iter().map(String::as_str).collect();
+    let months = cmp
+        .runs
+        .iter()
+        .map(|r| r.timeseries.months())
+        .min()
+        .unwrap_or(0);
+    if months < 1 {
+        bail!("{}: a scenario has no months", cmp.dir.display());
+    }
+    let mut figures = Vec::new();
+    for spec in KEY_TIME_SERIES {
+        if spec.aggregate != Aggregate::Monthly && months < 12 {
+            continue;
+        }
+        let series: Option<Vec<ScenarioSeries<'_>>> = cmp
+            .runs
+            .iter()
+            .zip(&names)
+            .map(|(r, name)| {
+                Some(ScenarioSeries {
+                    name,
+                    reps: r.timeseries.metric(spec.metric)?,
+                })
+            })
+            .collect();
+        let Some(series) = series else { continue };
+        figures.push(time_series(plots_dir, spec.metric, spec, &series)?);
+    }
+    if months >= 12 {
+        let traces: Option<Vec<PhaseTrace<'_>>> = cmp
+            .runs
+            .iter()
+            .zip(&names)
+            .map(|(r, name)| {
+                Some(PhaseTrace {
+                    name,
+                    x: r.timeseries.metric("fee_collection_rate")?,
+                    y: r.timeseries.metric("service_quality")?,
+                })
+            })
+            .collect();
+        if let Some(traces) = traces {
+            let f = spiral(plots_dir, &traces)?;
+            figures.insert(figures.len().min(2), f);
+        }
+    }
+
+    // Paired differences: shares on one axis, then one panel per other unit.
+    let others = &names[1..];
+    let diff_row = |metric: &str, label: &str, factor: f64| -> Option<EndStateRow> {
+        let estimates: Vec<Option<Estimate>> = others
+            .iter()
+            .map(|o| {
+                cmp.diff(metric, o, "last_year").map(|d| Estimate {
+                    mean: d.diff_mean * factor,
+                    ci_low: d.ci_low * factor,
+                    ci_high: d.ci_high * factor,
+                })
+            })
+            .collect();
+        estimates.iter().any(Option::is_some).then(|| EndStateRow {
+            label: label.to_string(),
+            estimates,
+        })
+    };
+    let shares = DiffPanel {
+        x_label: "difference of the last-year mean (share or index, 0-1 scale)".to_string(),
+        rows: END_STATE_METRICS
+            .iter()
+            .filter_map(|(m, label)| diff_row(m, label, 1.0))
+            .collect(),
+    };
+    if !shares.rows.is_empty() {
+        figures.push(differences(
+            plots_dir,
+            "differences",
+            "Paired differences from the base (last year, 95 % CI)",
+            names[0],
+            others,
+            &[shares],
+        )?);
+    }
+    let panels: Vec<DiffPanel> = DIFF_OTHER
+        .iter()
+        .filter_map(|(m, label, unit, factor)| {
+            Some(DiffPanel {
+                x_label: format!("difference in {unit}"),
+                rows: vec![diff_row(m, label, *factor)?],
+            })
+        })
+        .collect();
+    if !panels.is_empty() {
+        let mut f = differences(
+            plots_dir,
+            "differences_other",
+            "Paired differences from the base: firms, workers, cost",
+            names[0],
+            others,
+            &panels,
+        )?;
+        f.caption.push_str(
+            " Each panel has its own unit; firm withdrawals and public cost are yearly \
+             (12 times the monthly mean).",
+        );
+        figures.push(f);
+    }
+
+    // Last-year levels of every scenario.
+    let rows: Vec<EndStateRow> = END_STATE_METRICS
+        .iter()
+        .filter_map(|(m, label)| {
+            let estimates: Vec<Option<Estimate>> = cmp
+                .runs
+                .iter()
+                .map(|r| {
+                    r.summary_of(m, "last_year").map(|s| Estimate {
+                        mean: s.mean,
+                        ci_low: s.ci_low,
+                        ci_high: s.ci_high,
+                    })
+                })
+                .collect();
+            estimates.iter().any(Option::is_some).then(|| EndStateRow {
+                label: (*label).to_string(),
+                estimates,
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        figures.push(end_state(
+            plots_dir,
+            "end_state",
+            "Where the scenarios end: last-year means",
+            &names,
+            &rows,
+        )?);
+    }
+
+    let sets: Vec<EventSet<'_>> = cmp
+        .runs
+        .iter()
+        .zip(&names)
+        .map(|(r, name)| EventSet {
+            name,
+            rows: &r.events,
+        })
+        .collect();
+    figures.extend(mobilisation(plots_dir, &sets)?);
+    Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_numbers() {
+        assert_eq!(signed(0.0412, 3), "+0.041");
+        assert_eq!(signed(-1.25, 1), "-1.2");
+        assert_eq!(signed(-0.0001, 3), "-0.00010");
+        assert_eq!(signed(0.0, 3), "0.000");
+    }
+}

@@ -1,0 +1,489 @@
+//! Mobilisation plots from `events.csv`: for each event, community and compound kind, how
+//! long it took to warn 90 % of households, what share of the vulnerable households needing
+//! help were helped in time and how long it took to help 90 % of them. Drawn as box plots by
+//! compound kind with the single events as dots beside each box ("raincloud"), one box per
+//! scenario within each kind.
+
+use super::*;
+use crate::model::world::KIND_NAMES;
+
+/// One row of `events.csv` (the columns the plots use).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub rep: u32,
+    pub month: u32,
+    /// `new_estate`, `old_compound` or `resettlement`.
+    pub kind: String,
+    /// Occupied dwellings of this kind in the community.
+    pub households: u32,
+    /// Hours until 90 % were warned; NaN if never.
+    pub t90_hours: f64,
+    /// Vulnerable households that needed help.
+    pub vulnerable_total: u32,
+    /// Share of them helped within the window; NaN when none needed help.
+    pub vulnerable_helped_share: f64,
+    /// Hours until 90 % of them were helped; NaN if never (or none needed help).
+    pub help_t90_hours: f64,
+}
+
+/// Reads `events.csv` (empty cells are NaN). A file with a header and no rows gives an
+/// empty list.
+pub fn read_events(path: &Path) -> Result<Vec<EventRow>> {
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let header = r
+        .headers()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow!("{}: no `{name}` column", path.display()))
+    };
+    let c = [
+        col("rep")?,
+        col("month")?,
+        col("compound_kind")?,
+        col("households")?,
+        col("t90_hours")?,
+        col("vulnerable_total")?,
+        col("vulnerable_helped_share")?,
+        col("help_t90_hours")?,
+    ];
+    let mut out = Vec::new();
+    for (line, rec) in r.records().enumerate() {
+        let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
+        let bad = |what: &str| format!("{}: row {}: bad {what}", path.display(), line + 2);
+        let int = |i: usize, what: &str| -> Result<u32> {
+            rec.get(c[i])
+                .unwrap_or("")
+                .parse()
+                .with_context(|| bad(what))
+        };
+        let real = |i: usize, what: &str| -> Result<f64> {
+            let cell = rec.get(c[i]).unwrap_or("");
+            if cell.is_empty() {
+                Ok(f64::NAN)
+            } else {
+                cell.parse().with_context(|| bad(what))
+            }
+        };
+        out.push(EventRow {
+            rep: int(0, "rep")?,
+            month: int(1, "month")?,
+            kind: rec.get(c[2]).unwrap_or("").to_string(),
+            households: int(3, "households")?,
+            t90_hours: real(4, "t90_hours")?,
+            vulnerable_total: int(5, "vulnerable_total")?,
+            vulnerable_helped_share: real(6, "vulnerable_helped_share")?,
+            help_t90_hours: real(7, "help_t90_hours")?,
+        });
+    }
+    Ok(out)
+}
+
+/// A compound kind as the plots and the report name it.
+pub fn kind_label(kind: &str) -> String {
+    match kind {
+        "new_estate" => "new estates".to_string(),
+        "old_compound" => "old compounds".to_string(),
+        "resettlement" => "resettlement compounds".to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// One scenario's events.
+#[derive(Debug, Clone, Copy)]
+pub struct EventSet<'a> {
+    pub name: &'a str,
+    pub rows: &'a [EventRow],
+}
+
+/// A quantity of `events.csv` drawn by compound kind.
+#[derive(Debug, Clone, Copy)]
+pub struct DistPlot {
+    pub stem: &'static str,
+    pub title: &'static str,
+    pub y_label: &'static str,
+    /// Column of events.csv.
+    pub column: &'static str,
+    pub value: fn(&EventRow) -> f64,
+    /// Whether the row counts at all (a kind with no households, no vulnerable in need).
+    pub applies: fn(&EventRow) -> bool,
+    /// What a NaN among the rows that apply means ("never"), if it can happen.
+    pub never: Option<&'static str>,
+    pub bounds: (Option<f64>, Option<f64>),
+    pub caption: &'static str,
+}
+
+/// The mobilisation plots, in report order.
+pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
+    DistPlot {
+        stem: "mobilisation_t90",
+        title: "Hours to warn 90 % of households, by compound kind",
+        y_label: "hours after the official alert",
+        column: "t90_hours",
+        value: |r| r.t90_hours,
+        applies: |r| r.households > 0,
+        never: Some("never"),
+        bounds: COUNT,
+        caption: "How fast the warning spreads (events.csv, t90_hours): hours from the \
+                  official alert until 90 % of occupied dwellings of the kind had it, one \
+                  observation per event, community and replication.",
+    },
+    DistPlot {
+        stem: "mobilisation_helped",
+        title: "Vulnerable households helped in time, by compound kind",
+        y_label: "share of those needing help who got it",
+        column: "vulnerable_helped_share",
+        value: |r| r.vulnerable_helped_share,
+        applies: |r| r.vulnerable_total > 0,
+        never: None,
+        bounds: SHARE,
+        caption: "Whether help reached the vulnerable (events.csv, vulnerable_helped_share): \
+                  the share of vulnerable households needing help that a worker, volunteer or \
+                  party member visited within the window, one observation per event, community \
+                  and replication (where someone needed help).",
+    },
+    DistPlot {
+        stem: "mobilisation_help_t90",
+        title: "Hours to help 90 % of vulnerable households, by compound kind",
+        y_label: "hours after the official alert",
+        column: "help_t90_hours",
+        value: |r| r.help_t90_hours,
+        applies: |r| r.vulnerable_total > 0,
+        never: Some("never"),
+        bounds: COUNT,
+        caption: "How fast help arrives (events.csv, help_t90_hours): hours until 90 % of the \
+                  vulnerable households needing help had been visited, one observation per \
+                  event, community and replication (where someone needed help).",
+    },
+];
+
+/// Most dots drawn beside one box (evenly sampled from the sorted values).
+const MAX_DOTS: usize = 300;
+
+/// Linear-interpolation quantile of sorted values.
+fn quantile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p;
+    let (i, f) = (h.floor() as usize, h - h.floor());
+    if i + 1 < sorted.len() {
+        sorted[i] + (sorted[i + 1] - sorted[i]) * f
+    } else {
+        sorted[i]
+    }
+}
+
+/// One box: the finite values of one scenario and kind.
+#[derive(Debug, Clone)]
+struct BoxStats {
+    /// Rows that apply.
+    n: usize,
+    /// Of those, NaN ("never").
+    never: usize,
+    p05: f64,
+    q1: f64,
+    median: f64,
+    q3: f64,
+    p95: f64,
+    /// The dots: the sorted finite values, evenly sampled down to [`MAX_DOTS`].
+    dots: Vec<f64>,
+}
+
+impl BoxStats {
+    fn of(values: &mut Vec<f64>, n: usize) -> BoxStats {
+        let never = values.iter().filter(|v| !v.is_finite()).count();
+        values.retain(|v| v.is_finite());
+        values.sort_by(f64::total_cmp);
+        let dots = if values.len() <= MAX_DOTS {
+            values.clone()
+        } else {
+            (0..MAX_DOTS)
+                .map(|i| values[i * (values.len() - 1) / (MAX_DOTS - 1)])
+                .collect()
+        };
+        BoxStats {
+            n,
+            never,
+            p05: quantile(values, 0.05),
+            q1: quantile(values, 0.25),
+            median: quantile(values, 0.5),
+            q3: quantile(values, 0.75),
+            p95: quantile(values, 0.95),
+            dots,
+        }
+    }
+}
+
+struct DistChart<'a> {
+    spec: &'a DistPlot,
+    kinds: Vec<String>,
+    names: Vec<String>,
+    /// `[kind][scenario]`; `None` where no row applies.
+    boxes: Vec<Vec<Option<BoxStats>>>,
+}
+
+/// A fixed pseudo-random jitter in 0..1 for the i-th dot (a SplitMix64 hash of i: no
+/// visible pattern along the sorted values, the same picture every time).
+fn jitter(i: usize) -> f64 {
+    let mut z = (i as u64)
+        .wrapping_add(1)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+impl Chart for DistChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = title(root, self.spec.title)?;
+        let ns = self.names.len().max(1);
+        let single = ns == 1;
+        let mut keys: Vec<(Key, String)> = Vec::new();
+        if single {
+            keys.push((
+                Key::Box(colour(0)),
+                "box: 25th-75th percentile, line: median".to_string(),
+            ));
+        } else {
+            for (i, n) in self.names.iter().enumerate() {
+                keys.push((Key::Box(colour(i)), n.clone()));
+            }
+        }
+        keys.push((Key::Whisker(INK), "5th-95th percentile".to_string()));
+        keys.push((Key::Dot(MUTED), "single events".to_string()));
+        let area = legend(&area, &keys, 40)?;
+
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for b in self.boxes.iter().flatten().flatten() {
+            for v in b.dots.iter().chain([&b.p05, &b.p95]) {
+                if v.is_finite() {
+                    lo = lo.min(*v);
+                    hi = hi.max(*v);
+                }
+            }
+        }
+        if self.spec.bounds.0 == Some(0.0) && self.spec.bounds != SHARE {
+            // Hours: from zero, so boxes compare by height.
+            lo = 0.0;
+        }
+        let (y0, y1) = axis_range(lo, hi, self.spec.bounds);
+        let span = y1 - y0;
+        let nk = self.kinds.len().max(1);
+        let has_never = self.boxes.iter().flatten().flatten().any(|b| b.never > 0);
+        let label_area = if has_never { 124 } else { 100 };
+        let mut chart = ChartBuilder::on(&area)
+            .margin_left(20)
+            .margin_right(50)
+            .margin_top(10)
+            .margin_bottom(10)
+            .x_label_area_size(label_area)
+            .y_label_area_size(120)
+            .build_cartesian_2d(0.0..nk as f64, y0..y1)?;
+        let yfmt = |v: &f64| tick(*v, span, 8);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK.stroke_width(2))
+            .x_labels(0)
+            .y_labels(8)
+            .label_style(font(TICK_PX))
+            .axis_desc_style(font(LABEL_PX))
+            .y_desc(self.spec.y_label)
+            .y_label_formatter(&yfmt)
+            .draw()?;
+        let plot = chart.plotting_area().clone();
+        // Kinds apart.
+        for k in 1..nk {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(k as f64, y0), (k as f64, y1)],
+                RGBColor(190, 190, 190).stroke_width(2),
+            )))?;
+        }
+        let slot = 0.84 / ns as f64;
+        let (_, yr) = plot.get_pixel_range();
+        let base_y = yr.end + 10;
+        let note = anchored(font(NOTE_PX), HPos::Center, VPos::Top);
+        let note_bold = anchored(bold(NOTE_PX), HPos::Center, VPos::Top);
+        let clamp = |v: f64| v.clamp(y0, y1);
+        for (k, kind) in self.kinds.iter().enumerate() {
+            for (s, b) in self.boxes[k].iter().enumerate() {
+                let c = colour(s);
+                let centre = k as f64 + 0.5 + (s as f64 - (ns - 1) as f64 / 2.0) * slot;
+                // The box left of the slot's centre, the dots right of it.
+                let bx = centre - slot * 0.16;
+                let hw = slot * 0.16;
+                let (d0, d1) = (centre + slot * 0.06, centre + slot * 0.42);
+                let px = plot.map_coordinate(&(centre, y0)).0;
+                let Some(b) = b else {
+                    root.draw_text("no data", &note.color(&c), (px, base_y))?;
+                    continue;
+                };
+                let counts = format!("n = {}", b.n);
+                root.draw_text(&counts, &note.color(&c), (px, base_y))?;
+                if b.never > 0 {
+                    let text = format!("{} {}", b.never, self.spec.never.unwrap_or("not reached"));
+                    root.draw_text(&text, &note_bold.color(&c), (px, base_y + 24))?;
+                }
+                if b.dots.is_empty() {
+                    continue;
+                }
+                chart.draw_series(b.dots.iter().enumerate().map(|(i, v)| {
+                    Circle::new(
+                        (d0 + (d1 - d0) * jitter(i), clamp(*v)),
+                        3,
+                        c.mix(0.45).filled(),
+                    )
+                }))?;
+                // Whiskers with caps.
+                for (from, to) in [(b.p05, b.q1), (b.q3, b.p95)] {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(bx, clamp(from)), (bx, clamp(to))],
+                        INK.stroke_width(2),
+                    )))?;
+                }
+                for v in [b.p05, b.p95] {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(bx - hw * 0.5, clamp(v)), (bx + hw * 0.5, clamp(v))],
+                        INK.stroke_width(2),
+                    )))?;
+                }
+                let (a, z) = (
+                    plot.map_coordinate(&(bx - hw, clamp(b.q3))),
+                    plot.map_coordinate(&(bx + hw, clamp(b.q1))),
+                );
+                // At least 4 px tall, so a box of equal quartiles stays visible.
+                let (top, bottom) = if z.1 - a.1 < 4 {
+                    let m = (a.1 + z.1) / 2;
+                    (m - 2, m + 2)
+                } else {
+                    (a.1, z.1)
+                };
+                root.draw(&Rectangle::new(
+                    [(a.0, top), (z.0, bottom)],
+                    c.mix(0.35).filled(),
+                ))?;
+                root.draw(&Rectangle::new(
+                    [(a.0, top), (z.0, bottom)],
+                    c.stroke_width(3),
+                ))?;
+                let m = plot.map_coordinate(&(bx, clamp(b.median)));
+                root.draw(&PathElement::new(
+                    vec![(a.0 + 2, m.1), (z.0 - 2, m.1)],
+                    INK.stroke_width(4),
+                ))?;
+            }
+            let cx = plot.map_coordinate(&(k as f64 + 0.5, y0)).0;
+            let y = base_y + if has_never { 56 } else { 32 };
+            root.draw_text(
+                kind,
+                &anchored(bold(LABEL_PX), HPos::Center, VPos::Top),
+                (cx, y),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws one quantity of events.csv by compound kind, a box per scenario within each kind.
+pub fn distribution_by_kind(
+    plots_dir: &Path,
+    spec: &DistPlot,
+    sets: &[EventSet<'_>],
+) -> Result<Figure> {
+    if sets.is_empty() {
+        bail!("distribution_by_kind: no scenario to draw");
+    }
+    // Kinds in the model's order, then any other in order of appearance.
+    let mut kinds: Vec<String> = KIND_NAMES
+        .iter()
+        .filter(|k| sets.iter().any(|s| s.rows.iter().any(|r| r.kind == **k)))
+        .map(|k| (*k).to_string())
+        .collect();
+    for s in sets {
+        for r in s.rows {
+            if !kinds.contains(&r.kind) {
+                kinds.push(r.kind.clone());
+            }
+        }
+    }
+    let boxes: Vec<Vec<Option<BoxStats>>> = kinds
+        .iter()
+        .map(|k| {
+            sets.iter()
+                .map(|s| {
+                    let mut v: Vec<f64> = s
+                        .rows
+                        .iter()
+                        .filter(|r| &r.kind == k && (spec.applies)(r))
+                        .map(spec.value)
+                        .collect();
+                    let n = v.len();
+                    (n > 0).then(|| BoxStats::of(&mut v, n))
+                })
+                .collect()
+        })
+        .collect();
+    let chart = DistChart {
+        spec,
+        kinds: kinds.iter().map(|k| kind_label(k)).collect(),
+        names: sets.iter().map(|s| s.name.to_string()).collect(),
+        boxes,
+    };
+    save(&chart, plots_dir, spec.stem)?;
+    let never = if spec.never.is_some() {
+        " The counts under the boxes are the observations and, in bold, how many never reached \
+         90 % within the simulated hours (those are not in the box)."
+    } else {
+        " The counts under the boxes are the observations."
+    };
+    Ok(Figure {
+        stem: spec.stem.to_string(),
+        title: spec.title.to_string(),
+        caption: format!(
+            "{} Each box is the middle half of the observations (25th to 75th percentile) with \
+             the median as a black line; whiskers reach the 5th and 95th percentiles; the dots \
+             beside the box are single observations (at most {MAX_DOTS} per box, evenly \
+             sampled).{never}",
+            spec.caption
+        ),
+    })
+}
+
+/// Draws the three mobilisation plots (when any set has events), in report order.
+pub fn mobilisation(plots_dir: &Path, sets: &[EventSet<'_>]) -> Result<Vec<Figure>> {
+    if sets.iter().all(|s| s.rows.is_empty()) {
+        return Ok(Vec::new());
+    }
+    MOBILISATION_PLOTS
+        .iter()
+        .map(|spec| distribution_by_kind(plots_dir, spec, sets))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.25), 2.0);
+        assert_eq!(quantile(&v, 0.1), 1.4);
+        assert!(quantile(&[], 0.5).is_nan());
+        let mut w = vec![3.0, f64::NAN, 1.0, 2.0];
+        let b = BoxStats::of(&mut w, 4);
+        assert_eq!((b.n, b.never, b.median), (4, 1, 2.0));
+    }
+}

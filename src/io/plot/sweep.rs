@@ -1,0 +1,854 @@
+//! The plots of a `shequ sweep` directory, from `sweep_points.csv` (per point: the varied
+//! values and, per metric, the mean end state with its 95 % CI):
+//!
+//! - one varied key: per main metric, the mean against the key with its 95 % band;
+//! - two varied keys on a full grid: per main metric, a heat map (colour = mean) with a
+//!   colour bar;
+//! - a Latin hypercube, more than two keys or irregular points: per main metric, scatter
+//!   panels of the point means (with their CIs) against each varied key.
+//!
+//! Axis labels name the key and its unit (from [`Params::specs`]).
+
+use super::*;
+use crate::model::params::Params;
+
+/// A main metric of a sweep: its column in sweep_points.csv and how to show it.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepMetric {
+    pub metric: &'static str,
+    pub title: &'static str,
+    /// Axis label of the shown value, with its unit.
+    pub label: &'static str,
+    /// Factor from the end state (a mean monthly value) to the shown value.
+    pub factor: f64,
+    pub bounds: (Option<f64>, Option<f64>),
+}
+
+/// The main metrics drawn for a sweep, in report order.
+pub const SWEEP_METRICS: &[SweepMetric] = &[
+    SweepMetric {
+        metric: "fee_collection_rate",
+        title: "Fee collection rate",
+        label: "fee collection rate (share paying)",
+        factor: 1.0,
+        bounds: SHARE,
+    },
+    SweepMetric {
+        metric: "service_quality",
+        title: "Service quality",
+        label: "service quality (index 0-1)",
+        factor: 1.0,
+        bounds: SHARE,
+    },
+    SweepMetric {
+        metric: "owner_satisfaction",
+        title: "Owner satisfaction",
+        label: "owner satisfaction (index 0-1)",
+        factor: 1.0,
+        bounds: SHARE,
+    },
+    SweepMetric {
+        metric: "managed_share",
+        title: "Compounds with a property firm",
+        label: "share of compounds with a firm",
+        factor: 1.0,
+        bounds: SHARE,
+    },
+    SweepMetric {
+        metric: "firm_exits",
+        title: "Property firms withdrawing",
+        label: "firms withdrawing per year",
+        factor: 12.0,
+        bounds: COUNT,
+    },
+    SweepMetric {
+        metric: "public_cost",
+        title: "Public cost",
+        label: "public cost (million RMB per year)",
+        factor: 12.0e-6,
+        bounds: COUNT,
+    },
+];
+
+/// One point of a sweep.
+#[derive(Debug, Clone)]
+pub struct SweepPoint {
+    /// The varied values, in the order of the keys (booleans as 0/1).
+    pub values: Vec<f64>,
+    /// The same as written in the file.
+    pub texts: Vec<String>,
+    /// Replications.
+    pub n: usize,
+    /// Per metric column of the file (see [`SweepDir::metrics`]): mean and 95 % CI.
+    stats: Vec<Estimate>,
+}
+
+/// Everything the plots and the report of one `shequ sweep` directory need.
+#[derive(Debug, Clone)]
+pub struct SweepDir {
+    pub dir: PathBuf,
+    /// `Null` when the directory has no manifest.json.
+    pub manifest: serde_json::Value,
+    /// Scenario name and description (from the manifest; the directory name if absent).
+    pub scenario: String,
+    pub description: String,
+    /// The varied keys, in file order.
+    pub keys: Vec<String>,
+    /// The metrics of sweep_points.csv, in file order.
+    pub metrics: Vec<String>,
+    pub points: Vec<SweepPoint>,
+}
+
+/// How a sweep is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SweepLayout {
+    /// One key: lines with bands.
+    Line,
+    /// Two keys, every combination of their values once: heat maps. The distinct values of
+    /// the first key (x) and the second (y), ascending.
+    Grid { xs: Vec<f64>, ys: Vec<f64> },
+    /// Anything else: scatter panels, one per key.
+    Scatter,
+}
+
+fn parse_value(s: &str) -> Option<f64> {
+    match s {
+        "true" => Some(1.0),
+        "false" => Some(0.0),
+        _ => s.parse().ok().filter(|x: &f64| x.is_finite()),
+    }
+}
+
+impl SweepDir {
+    /// Reads `sweep_points.csv` (required) and `manifest.json` (optional).
+    pub fn load(dir: &Path) -> Result<Self> {
+        let path = dir.join("sweep_points.csv");
+        if !path.is_file() {
+            bail!(
+                "{} has no sweep_points.csv: not the output directory of `shequ sweep`",
+                dir.display()
+            );
+        }
+        let mut r = csv::Reader::from_path(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let header = r.headers()?.clone();
+        let n_col = header
+            .iter()
+            .position(|h| h == "n")
+            .ok_or_else(|| anyhow!("{}: no `n` column", path.display()))?;
+        if header.get(0) != Some("point") || n_col < 2 {
+            bail!(
+                "{}: expected the columns point, the varied keys, n, then the metrics",
+                path.display()
+            );
+        }
+        let keys: Vec<String> = (1..n_col).map(|i| header[i].to_string()).collect();
+        let mut metrics = Vec::new();
+        let mut metric_cols = Vec::new();
+        for (i, h) in header.iter().enumerate().skip(n_col + 1) {
+            if let Some(m) = h.strip_suffix("_mean") {
+                let lo = header.iter().position(|x| x == format!("{m}_ci95_low"));
+                let hi = header.iter().position(|x| x == format!("{m}_ci95_high"));
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    metrics.push(m.to_string());
+                    metric_cols.push((i, lo, hi));
+                }
+            }
+        }
+        let mut points = Vec::new();
+        for (line, rec) in r.records().enumerate() {
+            let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
+            let texts: Vec<String> = (1..n_col)
+                .map(|i| rec.get(i).unwrap_or("").to_string())
+                .collect();
+            let values: Vec<f64> = texts
+                .iter()
+                .map(|t| {
+                    parse_value(t).ok_or_else(|| {
+                        anyhow!(
+                            "{}: row {}: `{t}` is not a number",
+                            path.display(),
+                            line + 2
+                        )
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let num = |i: usize| -> f64 { rec.get(i).unwrap_or("").parse().unwrap_or(f64::NAN) };
+            points.push(SweepPoint {
+                values,
+                texts,
+                n: rec.get(n_col).unwrap_or("").parse().unwrap_or(0),
+                stats: metric_cols
+                    .iter()
+                    .map(|&(m, lo, hi)| Estimate {
+                        mean: num(m),
+                        ci_low: num(lo),
+                        ci_high: num(hi),
+                    })
+                    .collect(),
+            });
+        }
+        if points.is_empty() {
+            bail!("{}: no points", path.display());
+        }
+        let mp = dir.join("manifest.json");
+        let manifest: serde_json::Value = if mp.is_file() {
+            let text =
+                fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
+            serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))?
+        } else {
+            serde_json::Value::Null
+        };
+        let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let fallback = dir
+            .file_name()
+            .map_or_else(|| "sweep".to_string(), |n| n.to_string_lossy().into_owned());
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            scenario: text("scenario").unwrap_or(fallback),
+            description: text("description").unwrap_or_default(),
+            manifest,
+            keys,
+            metrics,
+            points,
+        })
+    }
+
+    /// The estimate of `metric` at point `p`, if the file has the metric.
+    pub fn estimate(&self, p: usize, metric: &str) -> Option<Estimate> {
+        let i = self.metrics.iter().position(|m| m == metric)?;
+        self.points.get(p).map(|pt| pt.stats[i])
+    }
+
+    /// How the sweep is drawn (see [`SweepLayout`]).
+    pub fn layout(&self) -> SweepLayout {
+        match self.keys.len() {
+            1 => SweepLayout::Line,
+            2 => {
+                let distinct = |k: usize| -> Vec<f64> {
+                    let mut v: Vec<f64> = self.points.iter().map(|p| p.values[k]).collect();
+                    v.sort_by(f64::total_cmp);
+                    v.dedup();
+                    v
+                };
+                let (xs, ys) = (distinct(0), distinct(1));
+                let mut seen = vec![false; xs.len() * ys.len()];
+                if xs.len() * ys.len() != self.points.len() {
+                    return SweepLayout::Scatter;
+                }
+                for p in &self.points {
+                    let i = xs.iter().position(|x| *x == p.values[0]).unwrap_or(0);
+                    let j = ys.iter().position(|y| *y == p.values[1]).unwrap_or(0);
+                    if std::mem::replace(&mut seen[i * ys.len() + j], true) {
+                        return SweepLayout::Scatter;
+                    }
+                }
+                SweepLayout::Grid { xs, ys }
+            }
+            _ => SweepLayout::Scatter,
+        }
+    }
+
+    /// Replications per point (the largest, if they differ).
+    pub fn reps(&self) -> usize {
+        self.points.iter().map(|p| p.n).max().unwrap_or(0)
+    }
+}
+
+/// `key (unit)`, with the unit from the parameter declarations (none for `-`).
+pub fn key_label(key: &str) -> String {
+    match Params::specs().into_iter().find(|s| s.key == key) {
+        Some(s) if !s.unit.is_empty() && s.unit != "-" => format!("{key} ({})", s.unit),
+        _ => key.to_string(),
+    }
+}
+
+/// The fewest decimals (up to 6) that show every value of an axis exactly enough.
+fn axis_decimals(values: &[f64]) -> usize {
+    (0..=6)
+        .find(|&d| {
+            let k = 10f64.powi(d as i32);
+            values
+                .iter()
+                .all(|v| ((v * k).round() / k - v).abs() <= 1e-9 * v.abs().max(1.0))
+        })
+        .unwrap_or(6)
+}
+
+/// Round values (multiples of a 1-2-5 step) in `lo..=hi`, at most about `n` of them.
+fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    // Also when either is NaN.
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
+        return vec![lo];
+    }
+    let raw = (hi - lo) / n.max(1) as f64;
+    let e = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * e)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * e);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
+}
+
+fn scaled(e: Estimate, f: f64) -> Estimate {
+    Estimate {
+        mean: e.mean * f,
+        ci_low: e.ci_low * f,
+        ci_high: e.ci_high * f,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One key: a line with its band
+// ---------------------------------------------------------------------------------------
+
+struct LineChart<'a> {
+    spec: &'a SweepMetric,
+    x_label: String,
+    reps: usize,
+    /// (x, estimate), ascending in x.
+    points: Vec<(f64, Estimate)>,
+}
+
+impl Chart for LineChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = title(root, &format!("{} against the varied key", self.spec.title))?;
+        let c = colour(0);
+        let mut keys = vec![(
+            Key::DotLine(c),
+            format!(
+                "mean of {} replication{} at each point (last year)",
+                self.reps,
+                if self.reps == 1 { "" } else { "s" }
+            ),
+        )];
+        let any_band = self
+            .points
+            .iter()
+            .any(|(_, e)| e.ci_low.is_finite() && e.ci_high.is_finite());
+        if any_band {
+            keys.push((
+                Key::Band(c),
+                "95 % confidence interval of the mean".to_string(),
+            ));
+        }
+        let area = legend(&area, &keys, 40)?;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (_, e) in &self.points {
+            for v in [e.mean, e.ci_low, e.ci_high] {
+                if v.is_finite() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+        }
+        let (y0, y1) = axis_range(lo, hi, self.spec.bounds);
+        let (xa, xb) = (
+            self.points.first().map_or(0.0, |p| p.0),
+            self.points.last().map_or(1.0, |p| p.0),
+        );
+        let xpad = if xb > xa {
+            (xb - xa) * 0.04
+        } else {
+            xa.abs().max(1.0) * 0.5
+        };
+        let (x0, x1) = (xa - xpad, xb + xpad);
+        let (xs, ys) = (x1 - x0, y1 - y0);
+        let mut chart = ChartBuilder::on(&area)
+            .margin_left(20)
+            .margin_right(50)
+            .margin_top(10)
+            .margin_bottom(16)
+            .x_label_area_size(80)
+            .y_label_area_size(120)
+            .build_cartesian_2d(x0..x1, y0..y1)?;
+        let xfmt = |v: &f64| tick(*v, xs, 10);
+        let yfmt = |v: &f64| tick(*v, ys, 8);
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GRID)
+            .axis_style(INK.stroke_width(2))
+            .x_labels(10)
+            .y_labels(8)
+            .label_style(font(TICK_PX))
+            .axis_desc_style(font(LABEL_PX))
+            .x_desc(&self.x_label)
+            .y_desc(self.spec.label)
+            .x_label_formatter(&xfmt)
+            .y_label_formatter(&yfmt)
+            .draw()?;
+        let band: Vec<(f64, f64, f64)> = self
+            .points
+            .iter()
+            .filter(|(_, e)| e.ci_low.is_finite() && e.ci_high.is_finite())
+            .map(|(x, e)| (*x, e.ci_low.max(y0), e.ci_high.min(y1)))
+            .collect();
+        if band.len() >= 2 {
+            let mut pts: Vec<(f64, f64)> = band.iter().map(|p| (p.0, p.2)).collect();
+            pts.extend(band.iter().rev().map(|p| (p.0, p.1)));
+            chart.draw_series(std::iter::once(Polygon::new(pts, c.mix(0.22).filled())))?;
+        } else {
+            for (x, lo, hi) in &band {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(*x, *lo), (*x, *hi)],
+                    c.mix(0.5).stroke_width(8),
+                )))?;
+            }
+        }
+        let line: Vec<(f64, f64)> = self
+            .points
+            .iter()
+            .filter(|(_, e)| e.mean.is_finite())
+            .map(|(x, e)| (*x, e.mean))
+            .collect();
+        chart.draw_series(LineSeries::new(line.clone(), c.stroke_width(4)))?;
+        let r = if line.len() > 40 { 4 } else { 7 };
+        chart.draw_series(line.iter().map(|p| Circle::new(*p, r, c.filled())))?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Two keys: a heat map
+// ---------------------------------------------------------------------------------------
+
+struct HeatMap<'a> {
+    spec: &'a SweepMetric,
+    x_label: String,
+    y_label: String,
+    xs: &'a [f64],
+    ys: &'a [f64],
+    /// `cells[i][j]`: the mean at xs[i], ys[j] (NaN where undefined).
+    cells: Vec<Vec<f64>>,
+    reps: usize,
+}
+
+impl Chart for HeatMap<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = title(
+            root,
+            &format!("{}: mean over the sweep grid", self.spec.title),
+        )?;
+        let area = area.split_vertically(12).1;
+        let (w, _) = area.dim_in_pixel();
+        let (area, bar_area) = area.split_horizontally(w - 190);
+        let (nx, ny) = (self.xs.len(), self.ys.len());
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in self.cells.iter().flatten() {
+            if v.is_finite() {
+                lo = lo.min(*v);
+                hi = hi.max(*v);
+            }
+        }
+        if !lo.is_finite() {
+            (lo, hi) = (0.0, 1.0);
+        }
+        if hi - lo < 1e-12 {
+            let m = if hi.abs() > 0.0 {
+                hi.abs() * 0.05
+            } else {
+                0.05
+            };
+            lo -= m;
+            hi += m;
+        }
+        let t = |v: f64| (v - lo) / (hi - lo);
+        let mut chart = ChartBuilder::on(&area)
+            .margin_left(20)
+            .margin_right(10)
+            .margin_top(10)
+            .margin_bottom(16)
+            .x_label_area_size(80)
+            .y_label_area_size(130)
+            .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .axis_style(INK.stroke_width(2))
+            .x_labels(0)
+            .y_labels(0)
+            .axis_desc_style(font(LABEL_PX))
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .draw()?;
+        let plot = chart.plotting_area().clone();
+        let cell_w = {
+            let a = plot.map_coordinate(&(0.0, 0.0));
+            let b = plot.map_coordinate(&(1.0, 1.0));
+            ((b.0 - a.0).abs(), (a.1 - b.1).abs())
+        };
+        let show_values = cell_w.0 >= 64 && cell_w.1 >= 26;
+        let value_style = anchored(font(NOTE_PX), HPos::Center, VPos::Center);
+        for (i, col) in self.cells.iter().enumerate() {
+            for (j, v) in col.iter().enumerate() {
+                let fill = if v.is_finite() {
+                    viridis(t(*v))
+                } else {
+                    RGBColor(200, 200, 200)
+                };
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(i as f64, j as f64), (i as f64 + 1.0, j as f64 + 1.0)],
+                    fill.filled(),
+                )))?;
+                if show_values {
+                    let p = plot.map_coordinate(&(i as f64 + 0.5, j as f64 + 0.5));
+                    let text = if v.is_finite() {
+                        let d = tick_decimals(hi - lo, 6) + 1;
+                        format!("{v:.d$}")
+                    } else {
+                        "–".to_string()
+                    };
+                    let ink = if v.is_finite() && t(*v) > 0.55 {
+                        INK
+                    } else {
+                        WHITE
+                    };
+                    root.draw_text(&text, &value_style.color(&ink), p)?;
+                }
+            }
+        }
+        // Tick labels at the cell centres (at most about 12 per axis).
+        let (xr, yr) = plot.get_pixel_range();
+        let xstep = nx.div_ceil(12).max(1);
+        let ystep = ny.div_ceil(14).max(1);
+        let xstyle = anchored(font(TICK_PX), HPos::Center, VPos::Top);
+        let ystyle = anchored(font(TICK_PX), HPos::Right, VPos::Center);
+        let (xd, yd) = (axis_decimals(self.xs), axis_decimals(self.ys));
+        for (i, x) in self.xs.iter().enumerate().step_by(xstep) {
+            let p = plot.map_coordinate(&(i as f64 + 0.5, 0.0));
+            root.draw(&PathElement::new(
+                vec![(p.0, yr.end), (p.0, yr.end + 6)],
+                INK.stroke_width(2),
+            ))?;
+            root.draw_text(&format!("{x:.xd$}"), &xstyle, (p.0, yr.end + 10))?;
+        }
+        for (j, y) in self.ys.iter().enumerate().step_by(ystep) {
+            let p = plot.map_coordinate(&(0.0, j as f64 + 0.5));
+            root.draw(&PathElement::new(
+                vec![(xr.start - 6, p.1), (xr.start, p.1)],
+                INK.stroke_width(2),
+            ))?;
+            root.draw_text(&format!("{y:.yd$}"), &ystyle, (xr.start - 10, p.1))?;
+        }
+        // The colour bar, level with the plotting area.
+        let (bx, _) = bar_area.get_base_pixel();
+        let x = bx + 20;
+        let (top, bottom) = (yr.start, yr.end);
+        let h = f64::from(bottom - top);
+        let steps = 120;
+        for s in 0..steps {
+            let t0 = s as f64 / steps as f64;
+            let t1 = (s + 1) as f64 / steps as f64;
+            let ya = bottom - (h * t0).floor() as i32;
+            let yb = bottom - (h * t1).ceil() as i32;
+            root.draw(&Rectangle::new(
+                [(x, yb), (x + 28, ya)],
+                viridis((t0 + t1) / 2.0).filled(),
+            ))?;
+        }
+        root.draw(&Rectangle::new(
+            [(x, top), (x + 28, bottom)],
+            INK.stroke_width(1),
+        ))?;
+        let style = anchored(font(TICK_PX), HPos::Left, VPos::Center);
+        for v in nice_ticks(lo, hi, 6) {
+            let f = t(v);
+            let py = bottom - (h * f).round() as i32;
+            root.draw(&PathElement::new(
+                vec![(x + 28, py), (x + 34, py)],
+                INK.stroke_width(1),
+            ))?;
+            root.draw_text(&tick(v, hi - lo, 5), &style, (x + 38, py))?;
+        }
+        let rotated = anchored(font(LABEL_PX), HPos::Center, VPos::Center)
+            .transform(FontTransform::Rotate270);
+        let label = format!(
+            "{} (mean of {} replication{})",
+            self.spec.label,
+            self.reps,
+            if self.reps == 1 { "" } else { "s" }
+        );
+        root.draw_text(&label, &rotated, (x + 140, (top + bottom) / 2))?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Latin hypercube or more keys: scatter panels
+// ---------------------------------------------------------------------------------------
+
+struct Scatter<'a> {
+    spec: &'a SweepMetric,
+    keys: Vec<String>,
+    /// Per point: the varied values and the estimate.
+    points: Vec<(Vec<f64>, Estimate)>,
+    reps: usize,
+}
+
+impl Chart for Scatter<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = title(
+            root,
+            &format!("{} against each varied key", self.spec.title),
+        )?;
+        let c = colour(0);
+        let keys = vec![
+            (
+                Key::Dot(c),
+                format!(
+                    "one point: mean of {} replication{} (last year)",
+                    self.reps,
+                    if self.reps == 1 { "" } else { "s" }
+                ),
+            ),
+            (Key::Whisker(pale(c, 0.5)), "95 % CI".to_string()),
+        ];
+        let area = legend(&area, &keys, 40)?;
+        let k = self.keys.len().max(1);
+        let (cols, rows) = match k {
+            1..=3 => (k, 1),
+            4 => (2, 2),
+            5 | 6 => (3, 2),
+            _ => {
+                let c = (k as f64).sqrt().ceil() as usize;
+                (c, k.div_ceil(c))
+            }
+        };
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (_, e) in &self.points {
+            for v in [e.mean, e.ci_low, e.ci_high] {
+                if v.is_finite() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+        }
+        let (y0, y1) = axis_range(lo, hi, self.spec.bounds);
+        let ys = y1 - y0;
+        let panels = area.split_evenly((rows, cols));
+        let many = self.points.len() > 60;
+        for (ki, key) in self.keys.iter().enumerate() {
+            let panel = &panels[ki];
+            let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
+            for (v, _) in &self.points {
+                a = a.min(v[ki]);
+                b = b.max(v[ki]);
+            }
+            let pad = if b > a {
+                (b - a) * 0.05
+            } else {
+                a.abs().max(1.0) * 0.5
+            };
+            let (x0, x1) = (a - pad, b + pad);
+            let xs = x1 - x0;
+            let first_col = ki % cols == 0;
+            let mut chart = ChartBuilder::on(panel)
+                .margin_left(10)
+                .margin_right(30)
+                .margin_top(40)
+                .margin_bottom(10)
+                .x_label_area_size(76)
+                .y_label_area_size(if first_col { 110 } else { 70 })
+                .build_cartesian_2d(x0..x1, y0..y1)?;
+            let xfmt = |v: &f64| tick(*v, xs, 5);
+            let yfmt = |v: &f64| tick(*v, ys, 6);
+            let unit = Params::specs()
+                .into_iter()
+                .find(|s| &s.key == key)
+                .map(|s| s.unit)
+                .filter(|u| !u.is_empty() && *u != "-")
+                .unwrap_or("value");
+            let mut mesh = chart.configure_mesh();
+            mesh.light_line_style(TRANSPARENT)
+                .bold_line_style(GRID)
+                .axis_style(INK.stroke_width(2))
+                .x_labels(5)
+                .y_labels(6)
+                .label_style(font(TICK_PX))
+                .axis_desc_style(font(LABEL_PX))
+                .x_desc(unit)
+                .x_label_formatter(&xfmt)
+                .y_label_formatter(&yfmt);
+            if first_col {
+                mesh.y_desc(self.spec.label);
+            }
+            mesh.draw()?;
+            // The key above its panel (without its section if that does not fit).
+            let (xr, yr) = chart.plotting_area().get_pixel_range();
+            let head = anchored(bold(LABEL_PX), HPos::Center, VPos::Bottom);
+            let fits = |t: &str| -> std::result::Result<bool, Box<dyn Error + Send + Sync>> {
+                Ok(root.estimate_text_size(t, &head)?.0 as i32 <= xr.end - xr.start + 40)
+            };
+            let heading = if fits(key)? {
+                key.clone()
+            } else {
+                key.split_once('.')
+                    .map_or(key.clone(), |(_, r)| r.to_string())
+            };
+            root.draw_text(&heading, &head, ((xr.start + xr.end) / 2, yr.start - 10))?;
+            for (v, e) in &self.points {
+                if e.ci_low.is_finite() && e.ci_high.is_finite() {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(v[ki], e.ci_low.max(y0)), (v[ki], e.ci_high.min(y1))],
+                        c.mix(0.4).stroke_width(2),
+                    )))?;
+                }
+            }
+            chart.draw_series(self.points.iter().filter(|(_, e)| e.mean.is_finite()).map(
+                |(v, e)| {
+                    Circle::new(
+                        (v[ki], e.mean),
+                        if many { 4 } else { 6 },
+                        c.mix(0.8).filled(),
+                    )
+                },
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A whole sweep directory
+// ---------------------------------------------------------------------------------------
+
+/// Draws the plots of a sweep directory into `plots_dir`, one per main metric (see
+/// [`SweepLayout`]). Returns the figures in report order.
+pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
+    let layout = sw.layout();
+    let reps = sw.reps();
+    let mut figures = Vec::new();
+    for spec in SWEEP_METRICS {
+        if !sw.metrics.iter().any(|m| m == spec.metric) {
+            continue;
+        }
+        let est = |p: usize| scaled(sw.estimate(p, spec.metric).expect("metric"), spec.factor);
+        let band_note = "the shaded band (whiskers for a single point) is its t-based 95 % \
+                         confidence interval";
+        let figure = match &layout {
+            SweepLayout::Line => {
+                let mut points: Vec<(f64, Estimate)> = (0..sw.points.len())
+                    .map(|p| (sw.points[p].values[0], est(p)))
+                    .collect();
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let stem = format!("sweep_{}", spec.metric);
+                let chart = LineChart {
+                    spec,
+                    x_label: key_label(&sw.keys[0]),
+                    reps,
+                    points,
+                };
+                save(&chart, plots_dir, &stem)?;
+                Figure {
+                    stem,
+                    title: format!("{} against {}", spec.title, sw.keys[0]),
+                    caption: format!(
+                        "{} at the end of the run (mean over the last simulated year) for each \
+                         value of {} (sweep_points.csv): the line joins the means over \
+                         replications; {band_note}. Every point runs the same replications \
+                         with the same seed, so neighbouring points differ only by the key.",
+                        spec.label, sw.keys[0]
+                    ),
+                }
+            }
+            SweepLayout::Grid { xs, ys } => {
+                let mut cells = vec![vec![f64::NAN; ys.len()]; xs.len()];
+                for (p, pt) in sw.points.iter().enumerate() {
+                    let i = xs.iter().position(|x| *x == pt.values[0]).unwrap_or(0);
+                    let j = ys.iter().position(|y| *y == pt.values[1]).unwrap_or(0);
+                    cells[i][j] = est(p).mean;
+                }
+                let stem = format!("heatmap_{}", spec.metric);
+                let chart = HeatMap {
+                    spec,
+                    x_label: key_label(&sw.keys[0]),
+                    y_label: key_label(&sw.keys[1]),
+                    xs,
+                    ys,
+                    cells,
+                    reps,
+                };
+                save(&chart, plots_dir, &stem)?;
+                Figure {
+                    stem,
+                    title: format!("{} over {} × {}", spec.title, sw.keys[0], sw.keys[1]),
+                    caption: format!(
+                        "{} at the end of the run (mean over replications of the last-year \
+                         mean) at each point of the grid (sweep_points.csv): colour and number \
+                         are the mean; the 95 % confidence intervals are in sweep_points.csv and \
+                         the table below.",
+                        spec.label
+                    ),
+                }
+            }
+            SweepLayout::Scatter => {
+                let points: Vec<(Vec<f64>, Estimate)> = (0..sw.points.len())
+                    .map(|p| (sw.points[p].values.clone(), est(p)))
+                    .collect();
+                let stem = format!("scatter_{}", spec.metric);
+                let chart = Scatter {
+                    spec,
+                    keys: sw.keys.clone(),
+                    points,
+                    reps,
+                };
+                save(&chart, plots_dir, &stem)?;
+                Figure {
+                    stem,
+                    title: format!("{} against each varied key", spec.title),
+                    caption: format!(
+                        "{} at the end of the run for each sweep point (sweep_points.csv), \
+                         one panel per varied key: each dot is a point's mean over \
+                         replications, its whisker the t-based 95 % confidence interval. The \
+                         other keys vary too, so a panel shows the key's effect averaged over \
+                         them (a trend) plus their scatter.",
+                        spec.label
+                    ),
+                }
+            }
+        };
+        figures.push(figure);
+    }
+    if figures.is_empty() {
+        bail!(
+            "{}: sweep_points.csv has none of the main metrics",
+            sw.dir.display()
+        );
+    }
+    Ok(figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_labels() {
+        assert_eq!(axis_decimals(&[0.2, 0.4, 0.6000000000000001, 0.8]), 1);
+        assert_eq!(axis_decimals(&[0.0, 10.0, 40.0]), 0);
+        assert_eq!(axis_decimals(&[0.25, 0.5]), 2);
+        assert_eq!(
+            nice_ticks(29.3, 56.4, 6),
+            vec![30.0, 35.0, 40.0, 45.0, 50.0, 55.0]
+        );
+        assert_eq!(nice_ticks(29.3, 56.4, 5), vec![30.0, 40.0, 50.0]);
+        assert_eq!(
+            key_label("property.government_purchase"),
+            "property.government_purchase (RMB/household/month)"
+        );
+        assert_eq!(key_label("no.such_key"), "no.such_key");
+    }
+}
