@@ -191,7 +191,9 @@ pub fn main_with(args: Vec<String>) -> i32 {
             scaling,
             check_threads,
             common,
-        }) => crate::io::bench::bench_command(&scenario, households, scaling, check_threads, &common),
+        }) => {
+            crate::io::bench::bench_command(&scenario, households, scaling, check_threads, &common)
+        }
         Some(Command::Plot { dir }) => plot_command(&dir),
         Some(Command::Scenarios { dir }) => {
             scenarios_command(&dir.unwrap_or_else(|| PathBuf::from("scenarios")))
@@ -349,11 +351,8 @@ fn run_command(a: &RunArgs, args: &[String], demo: bool) -> i32 {
         );
     }
     let started = Instant::now();
-    let bar = crate::io::compare::progress_bar(
-        u64::from(p.run.replications),
-        quiet,
-        "replications",
-    );
+    let bar =
+        crate::io::compare::progress_bar(u64::from(p.run.replications), quiet, "replications");
     let result = experiment::run(p, a.common.threads, &|| bar.inc(1));
     bar.finish_and_clear();
     let result = match result {
