@@ -36,7 +36,7 @@ use crate::model::params::{NEW_ESTATE, OLD_COMPOUND, Params, RESETTLEMENT, Sched
 use crate::model::rng::{Stream, stream};
 use crate::model::schedule::{METRICS, metric_index};
 use crate::model::workforce;
-use crate::model::world::{Age, Household, Occupancy};
+use crate::model::world::Household;
 
 /// Which kind of evidence a case is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -503,22 +503,8 @@ fn textbook(o: &Options) -> Vec<CaseResult> {
     out
 }
 
-/// An owner whose only motive is the neighbours' share: every other term neutral.
 fn threshold_owner(threshold: f32) -> Household {
-    Household {
-        satisfaction: 0.5,
-        expectation: 0.5,
-        threshold,
-        trust: 0.5,
-        income: 10_000.0,
-        months_resident: 0,
-        occupancy: Occupancy::OwnerOccupied,
-        age: Age::Middle,
-        vulnerable: false,
-        paid: false,
-        volunteer: false,
-        party_member: false,
-    }
+    fees::neutral_owner(threshold)
 }
 
 /// Payers at the equilibrium of the pure threshold model (synchronous updating) for
@@ -616,19 +602,8 @@ fn bass_case(o: &Options) -> CaseResult {
 /// while the cohort is all local, so the survivors are the local workers.
 fn hazard_cases(o: &Options) -> Vec<CaseResult> {
     let h: f64 = 0.02;
-    let mut p = Params::default();
+    let mut p = workforce::constant_hazard_params(h);
     let w = &mut p.workforce;
-    w.quit_rate = 1.0 - (1.0 - h).powi(12);
-    w.first_year_factor = 1.0;
-    w.weight_pay = 0.0;
-    w.weight_workload = 0.0;
-    w.weight_college = 0.0;
-    w.weight_certified = 0.0;
-    w.weight_male = 0.0;
-    w.weight_local = 0.0;
-    w.exam_pass_rate = 0.0;
-    w.career_path = false;
-    w.recruit_delay_months = 0.0;
     w.households_per_worker = 20.0;
     w.initial_mean_tenure_months = 0.0;
     w.initial_local_share = 1.0;

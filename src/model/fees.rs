@@ -68,6 +68,25 @@ pub fn decide_building(o: &Owners, fee: f64, hs: &mut [Household], rng: &mut Rng
     after
 }
 
+/// A resident owner with every motive but the neighbours' share neutral (satisfaction equal
+/// to expectation, trust 0.5, a low fee burden): the agent of the pure threshold model.
+pub fn neutral_owner(threshold: f32) -> Household {
+    Household {
+        satisfaction: 0.5,
+        expectation: 0.5,
+        threshold,
+        trust: 0.5,
+        income: 10_000.0,
+        months_resident: 0,
+        occupancy: Occupancy::OwnerOccupied,
+        age: super::world::Age::Middle,
+        vulnerable: false,
+        paid: false,
+        volunteer: false,
+        party_member: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,20 +95,7 @@ mod tests {
     use crate::model::world::Age;
 
     fn owner(threshold: f32) -> Household {
-        Household {
-            satisfaction: 0.5,
-            expectation: 0.5,
-            threshold,
-            trust: 0.5,
-            income: 10_000.0,
-            months_resident: 0,
-            occupancy: Occupancy::OwnerOccupied,
-            age: Age::Middle,
-            vulnerable: false,
-            paid: false,
-            volunteer: false,
-            party_member: false,
-        }
+        neutral_owner(threshold)
     }
 
     /// Owners' rule reduced to the pure threshold model: only neighbours count.

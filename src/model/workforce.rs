@@ -321,27 +321,33 @@ pub fn step(
     }
 }
 
+/// The textbook reduction of the quitting rule: every driver off (pay, workload, outside
+/// options, gender, locality, first year, exams, career path) and vacancies refilled at once,
+/// so every worker quits with the same monthly hazard `h`. Used by tests and `shequ validate`.
+pub fn constant_hazard_params(h: f64) -> Params {
+    let mut p = Params::default();
+    let w = &mut p.workforce;
+    w.quit_rate = 1.0 - (1.0 - h).powi(12);
+    w.first_year_factor = 1.0;
+    w.weight_pay = 0.0;
+    w.weight_workload = 0.0;
+    w.weight_college = 0.0;
+    w.weight_certified = 0.0;
+    w.weight_male = 0.0;
+    w.weight_local = 0.0;
+    w.exam_pass_rate = 0.0;
+    w.career_path = false;
+    w.recruit_delay_months = 0.0;
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::rng::{Stream, stream};
 
-    /// Every driver off: a constant monthly hazard `h`.
     fn constant_hazard(h: f64) -> Params {
-        let mut p = Params::default();
-        let w = &mut p.workforce;
-        w.quit_rate = 1.0 - (1.0 - h).powi(12);
-        w.first_year_factor = 1.0;
-        w.weight_pay = 0.0;
-        w.weight_workload = 0.0;
-        w.weight_college = 0.0;
-        w.weight_certified = 0.0;
-        w.weight_male = 0.0;
-        w.weight_local = 0.0;
-        w.exam_pass_rate = 0.0;
-        w.career_path = false;
-        w.recruit_delay_months = 0.0;
-        p
+        constant_hazard_params(h)
     }
 
     #[test]
