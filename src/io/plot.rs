@@ -54,7 +54,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result, anyhow, bail};
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
@@ -116,19 +118,9 @@ pub struct TimeSeries {
 impl TimeSeries {
     /// Reads a `timeseries.csv`. Rows may come in any order; an empty cell is NaN.
     pub fn read(path: &Path) -> Result<Self> {
-        let mut r = csv::Reader::from_path(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let header = r
-            .headers()
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .clone();
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| anyhow!("{}: no `{name}` column", path.display()))
-        };
-        let (rep_col, month_col) = (col("rep")?, col("month")?);
+        let (mut r, cols) = Columns::open(path)?;
+        let [rep_col, month_col] = cols.indices(["rep", "month"])?;
+        let header = &cols.header;
         let metric_cols: Vec<usize> = (0..header.len())
             .filter(|&i| i != rep_col && i != month_col)
             .collect();
@@ -137,13 +129,13 @@ impl TimeSeries {
         for (line, rec) in r.records().enumerate() {
             let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
             let bad = || format!("{}: row {}: bad rep or month", path.display(), line + 2);
-            let rep: usize = rec.get(rep_col).unwrap_or("").parse().with_context(bad)?;
-            let month: usize = rec.get(month_col).unwrap_or("").parse().with_context(bad)?;
+            let rep: usize = cell(&rec, rep_col).parse().with_context(bad)?;
+            let month: usize = cell(&rec, month_col).parse().with_context(bad)?;
             if month == 0 || rep > 100_000 || month > 100_000 {
                 bail!(bad());
             }
             for (k, &c) in metric_cols.iter().enumerate() {
-                let cell = rec.get(c).unwrap_or("");
+                let cell = cell(&rec, c);
                 let x = if cell.is_empty() {
                     f64::NAN
                 } else {
@@ -190,6 +182,52 @@ impl TimeSeries {
     }
 }
 
+/// A CSV file's header, for finding its columns by name.
+struct Columns<'p> {
+    path: &'p Path,
+    header: csv::StringRecord,
+}
+
+impl<'p> Columns<'p> {
+    /// Opens `path` and reads its header.
+    fn open(path: &'p Path) -> Result<(csv::Reader<fs::File>, Self)> {
+        let mut r = csv::Reader::from_path(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let header = r
+            .headers()
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .clone();
+        Ok((r, Self { path, header }))
+    }
+
+    /// The index of the column `name`.
+    fn index(&self, name: &str) -> Result<usize> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow!("{}: no `{name}` column", self.path.display()))
+    }
+
+    /// The indices of the columns `names`, in order.
+    fn indices<const N: usize>(&self, names: [&str; N]) -> Result<[usize; N]> {
+        let mut out = [0; N];
+        for (o, name) in out.iter_mut().zip(names) {
+            *o = self.index(name)?;
+        }
+        Ok(out)
+    }
+}
+
+/// Cell `i` of `rec` as text (empty if missing).
+fn cell(rec: &csv::StringRecord, i: usize) -> &str {
+    rec.get(i).unwrap_or("")
+}
+
+/// Cell `i` of `rec` as a number; empty (or unreadable) cells are NaN.
+fn num(rec: &csv::StringRecord, i: usize) -> f64 {
+    cell(rec, i).parse().unwrap_or(f64::NAN)
+}
+
 /// One row of `summary.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
@@ -205,36 +243,27 @@ pub struct SummaryRow {
 
 /// Reads `summary.csv` (empty cells are NaN).
 pub fn read_summary(path: &Path) -> Result<Vec<SummaryRow>> {
-    let mut r =
-        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let header = r.headers()?.clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| anyhow!("{}: no `{name}` column", path.display()))
-    };
-    let c = [
-        col("metric")?,
-        col("window")?,
-        col("n")?,
-        col("mean")?,
-        col("sd")?,
-        col("ci95_low")?,
-        col("ci95_high")?,
-    ];
+    let (mut r, cols) = Columns::open(path)?;
+    let c = cols.indices([
+        "metric",
+        "window",
+        "n",
+        "mean",
+        "sd",
+        "ci95_low",
+        "ci95_high",
+    ])?;
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
-        let num = |i: usize| -> f64 { rec.get(c[i]).unwrap_or("").parse().unwrap_or(f64::NAN) };
         out.push(SummaryRow {
-            metric: rec.get(c[0]).unwrap_or("").to_string(),
-            window: rec.get(c[1]).unwrap_or("").to_string(),
-            n: rec.get(c[2]).unwrap_or("").parse().unwrap_or(0),
-            mean: num(3),
-            sd: num(4),
-            ci_low: num(5),
-            ci_high: num(6),
+            metric: cell(&rec, c[0]).to_string(),
+            window: cell(&rec, c[1]).to_string(),
+            n: cell(&rec, c[2]).parse().unwrap_or(0),
+            mean: num(&rec, c[3]),
+            sd: num(&rec, c[4]),
+            ci_low: num(&rec, c[5]),
+            ci_high: num(&rec, c[6]),
         });
     }
     Ok(out)
@@ -822,6 +851,42 @@ trait Chart {
 }
 
 /// Draws `chart` into `PLOTS/STEM.png` and `PLOTS/STEM.svg`.
+/// A chart builder on `area` with the margins `[left, right, top, bottom]` and the label
+/// areas `(x, y)`.
+fn chart_builder<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    [left, right, top, bottom]: [u32; 4],
+    (x_area, y_area): (u32, u32),
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin_left(left)
+        .margin_right(right)
+        .margin_top(top)
+        .margin_bottom(bottom)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area);
+    builder
+}
+
+/// The common mesh style: grid lines at the labelled ticks only, a heavy axis, the usual
+/// fonts, and `x_labels` and `y_labels` tick labels.
+fn styled_mesh<'a, 'c, DB: DrawingBackend>(
+    chart: &'c mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x_labels: usize,
+    y_labels: usize,
+) -> MeshStyle<'a, 'c, RangedCoordf64, RangedCoordf64, DB> {
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(INK.stroke_width(2))
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        .label_style(font(TICK_PX))
+        .axis_desc_style(font(LABEL_PX));
+    mesh
+}
+
 fn save(chart: &impl Chart, plots_dir: &Path, stem: &str) -> Result<()> {
     ensure_fonts()?;
     fs::create_dir_all(plots_dir)
@@ -921,14 +986,8 @@ impl Chart for TimeSeriesChart<'_> {
         } else {
             (0.0, x_max)
         };
-        let mut chart = ChartBuilder::on(&area)
-            .margin_left(20)
-            .margin_right(50)
-            .margin_top(10)
-            .margin_bottom(16)
-            .x_label_area_size(80)
-            .y_label_area_size(120)
-            .build_cartesian_2d(xa..xb, y0..y1)?;
+        let mut chart =
+            chart_builder(&area, [20, 50, 10, 16], (80, 120)).build_cartesian_2d(xa..xb, y0..y1)?;
         let yfmt = |v: &f64| tick(*v, span, 8);
         let xfmt = |v: &f64| {
             if yearly && (v - v.round()).abs() > 1e-6 {
@@ -937,15 +996,7 @@ impl Chart for TimeSeriesChart<'_> {
                 year_tick(*v)
             }
         };
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.stroke_width(2))
-            .x_labels(12)
-            .y_labels(8)
-            .label_style(font(TICK_PX))
-            .axis_desc_style(font(LABEL_PX))
+        styled_mesh(&mut chart, 12, 8)
             .x_desc(if yearly {
                 "year of the simulation"
             } else {
@@ -1148,25 +1199,11 @@ impl Chart for PhaseChart<'_> {
         let (x0, x1) = axis_range(x0, x1, self.spec.x_bounds);
         let (y0, y1) = axis_range(y0, y1, self.spec.y_bounds);
         let (xs, ys) = (x1 - x0, y1 - y0);
-        let mut chart = ChartBuilder::on(&area)
-            .margin_left(20)
-            .margin_right(if single { 10 } else { 50 })
-            .margin_top(10)
-            .margin_bottom(16)
-            .x_label_area_size(80)
-            .y_label_area_size(120)
+        let mut chart = chart_builder(&area, [20, if single { 10 } else { 50 }, 10, 16], (80, 120))
             .build_cartesian_2d(x0..x1, y0..y1)?;
         let xfmt = |v: &f64| tick(*v, xs, 10);
         let yfmt = |v: &f64| tick(*v, ys, 8);
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.stroke_width(2))
-            .x_labels(10)
-            .y_labels(8)
-            .label_style(font(TICK_PX))
-            .axis_desc_style(font(LABEL_PX))
+        styled_mesh(&mut chart, 10, 8)
             .x_desc(self.spec.x_label)
             .y_desc(self.spec.y_label)
             .x_label_formatter(&xfmt)
@@ -1501,25 +1538,11 @@ impl Chart for EndStateChart<'_> {
         }
         let area = legend(&area, &keys, 40)?;
         let n = self.rows.len().max(1);
-        let mut chart = ChartBuilder::on(&area)
-            .margin_left(20)
-            .margin_right(50)
-            .margin_top(10)
-            .margin_bottom(16)
-            .x_label_area_size(80)
-            .y_label_area_size(280)
+        let mut chart = chart_builder(&area, [20, 50, 10, 16], (80, 280))
             .build_cartesian_2d(0.0..1.0, 0.0..n as f64)?;
         let xfmt = |v: &f64| tick(*v, 1.0, 11);
-        chart
-            .configure_mesh()
+        styled_mesh(&mut chart, 11, 0)
             .disable_y_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.stroke_width(2))
-            .x_labels(11)
-            .y_labels(0)
-            .label_style(font(TICK_PX))
-            .axis_desc_style(font(LABEL_PX))
             .x_desc(self.x_label)
             .x_label_formatter(&xfmt)
             .draw()?;

@@ -26,46 +26,37 @@ pub struct DiffRow {
 
 /// Reads `comparison.csv` (empty cells are NaN).
 pub fn read_comparison(path: &Path) -> Result<Vec<DiffRow>> {
-    let mut r =
-        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let header = r.headers()?.clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| anyhow!("{}: no `{name}` column", path.display()))
-    };
-    let c = [
-        col("metric")?,
-        col("window")?,
-        col("scenario")?,
-        col("base")?,
-        col("n")?,
-        col("base_mean")?,
-        col("scenario_mean")?,
-        col("diff_mean")?,
-        col("diff_sd")?,
-        col("diff_ci95_low")?,
-        col("diff_ci95_high")?,
-        col("excludes_zero")?,
-    ];
+    let (mut r, cols) = Columns::open(path)?;
+    let c = cols.indices([
+        "metric",
+        "window",
+        "scenario",
+        "base",
+        "n",
+        "base_mean",
+        "scenario_mean",
+        "diff_mean",
+        "diff_sd",
+        "diff_ci95_low",
+        "diff_ci95_high",
+        "excludes_zero",
+    ])?;
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
-        let text = |i: usize| rec.get(c[i]).unwrap_or("").to_string();
-        let num = |i: usize| -> f64 { rec.get(c[i]).unwrap_or("").parse().unwrap_or(f64::NAN) };
+        let text = |i: usize| cell(&rec, c[i]).to_string();
         out.push(DiffRow {
             metric: text(0),
             window: text(1),
             scenario: text(2),
             base: text(3),
-            n: rec.get(c[4]).unwrap_or("").parse().unwrap_or(0),
-            base_mean: num(5),
-            scenario_mean: num(6),
-            diff_mean: num(7),
-            diff_sd: num(8),
-            ci_low: num(9),
-            ci_high: num(10),
+            n: cell(&rec, c[4]).parse().unwrap_or(0),
+            base_mean: num(&rec, c[5]),
+            scenario_mean: num(&rec, c[6]),
+            diff_mean: num(&rec, c[7]),
+            diff_sd: num(&rec, c[8]),
+            ci_low: num(&rec, c[9]),
+            ci_high: num(&rec, c[10]),
             excludes_zero: rec.get(c[11]) == Some("true"),
         });
     }
@@ -336,25 +327,11 @@ where
     let n = panel.rows.len().max(1);
     let (x0, x1) = panel_range(panel);
     let span = x1 - x0;
-    let mut chart = ChartBuilder::on(area)
-        .margin_left(20)
-        .margin_right(value_w as u32)
-        .margin_top(6)
-        .margin_bottom(4)
-        .x_label_area_size(76)
-        .y_label_area_size(260)
+    let mut chart = chart_builder(area, [20, value_w as u32, 6, 4], (76, 260))
         .build_cartesian_2d(x0..x1, 0.0..n as f64)?;
     let xfmt = |v: &f64| tick(*v, span, 9);
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, 9, 0)
         .disable_y_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .axis_style(INK.stroke_width(2))
-        .x_labels(9)
-        .y_labels(0)
-        .label_style(font(TICK_PX))
-        .axis_desc_style(font(LABEL_PX))
         .x_desc(&panel.x_label)
         .x_label_formatter(&xfmt)
         .draw()?;

@@ -29,40 +29,26 @@ pub struct EventRow {
 /// Reads `events.csv` (empty cells are NaN). A file with a header and no rows gives an
 /// empty list.
 pub fn read_events(path: &Path) -> Result<Vec<EventRow>> {
-    let mut r =
-        csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let header = r
-        .headers()
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| anyhow!("{}: no `{name}` column", path.display()))
-    };
-    let c = [
-        col("rep")?,
-        col("month")?,
-        col("compound_kind")?,
-        col("households")?,
-        col("t90_hours")?,
-        col("vulnerable_total")?,
-        col("vulnerable_helped_share")?,
-        col("help_t90_hours")?,
-    ];
+    let (mut r, cols) = Columns::open(path)?;
+    let c = cols.indices([
+        "rep",
+        "month",
+        "compound_kind",
+        "households",
+        "t90_hours",
+        "vulnerable_total",
+        "vulnerable_helped_share",
+        "help_t90_hours",
+    ])?;
     let mut out = Vec::new();
     for (line, rec) in r.records().enumerate() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
         let bad = |what: &str| format!("{}: row {}: bad {what}", path.display(), line + 2);
         let int = |i: usize, what: &str| -> Result<u32> {
-            rec.get(c[i])
-                .unwrap_or("")
-                .parse()
-                .with_context(|| bad(what))
+            cell(&rec, c[i]).parse().with_context(|| bad(what))
         };
         let real = |i: usize, what: &str| -> Result<f64> {
-            let cell = rec.get(c[i]).unwrap_or("");
+            let cell = cell(&rec, c[i]);
             if cell.is_empty() {
                 Ok(f64::NAN)
             } else {
@@ -72,7 +58,7 @@ pub fn read_events(path: &Path) -> Result<Vec<EventRow>> {
         out.push(EventRow {
             rep: int(0, "rep")?,
             month: int(1, "month")?,
-            kind: rec.get(c[2]).unwrap_or("").to_string(),
+            kind: cell(&rec, c[2]).to_string(),
             households: int(3, "households")?,
             t90_hours: real(4, "t90_hours")?,
             vulnerable_total: int(5, "vulnerable_total")?,
@@ -280,25 +266,11 @@ impl Chart for DistChart<'_> {
         let nk = self.kinds.len().max(1);
         let has_never = self.boxes.iter().flatten().flatten().any(|b| b.never > 0);
         let label_area = if has_never { 124 } else { 100 };
-        let mut chart = ChartBuilder::on(&area)
-            .margin_left(20)
-            .margin_right(50)
-            .margin_top(10)
-            .margin_bottom(10)
-            .x_label_area_size(label_area)
-            .y_label_area_size(120)
+        let mut chart = chart_builder(&area, [20, 50, 10, 10], (label_area, 120))
             .build_cartesian_2d(0.0..nk as f64, y0..y1)?;
         let yfmt = |v: &f64| tick(*v, span, 8);
-        chart
-            .configure_mesh()
+        styled_mesh(&mut chart, 0, 8)
             .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.stroke_width(2))
-            .x_labels(0)
-            .y_labels(8)
-            .label_style(font(TICK_PX))
-            .axis_desc_style(font(LABEL_PX))
             .y_desc(self.spec.y_label)
             .y_label_formatter(&yfmt)
             .draw()?;

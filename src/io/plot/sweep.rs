@@ -129,13 +129,9 @@ impl SweepDir {
                 dir.display()
             );
         }
-        let mut r = csv::Reader::from_path(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let header = r.headers()?.clone();
-        let n_col = header
-            .iter()
-            .position(|h| h == "n")
-            .ok_or_else(|| anyhow!("{}: no `n` column", path.display()))?;
+        let (mut r, cols) = Columns::open(&path)?;
+        let n_col = cols.index("n")?;
+        let header = &cols.header;
         if header.get(0) != Some("point") || n_col < 2 {
             bail!(
                 "{}: expected the columns point, the varied keys, n, then the metrics",
@@ -158,9 +154,7 @@ impl SweepDir {
         let mut points = Vec::new();
         for (line, rec) in r.records().enumerate() {
             let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
-            let texts: Vec<String> = (1..n_col)
-                .map(|i| rec.get(i).unwrap_or("").to_string())
-                .collect();
+            let texts: Vec<String> = (1..n_col).map(|i| cell(&rec, i).to_string()).collect();
             let values: Vec<f64> = texts
                 .iter()
                 .map(|t| {
@@ -173,17 +167,16 @@ impl SweepDir {
                     })
                 })
                 .collect::<Result<_>>()?;
-            let num = |i: usize| -> f64 { rec.get(i).unwrap_or("").parse().unwrap_or(f64::NAN) };
             points.push(SweepPoint {
                 values,
                 texts,
-                n: rec.get(n_col).unwrap_or("").parse().unwrap_or(0),
+                n: cell(&rec, n_col).parse().unwrap_or(0),
                 stats: metric_cols
                     .iter()
                     .map(|&(m, lo, hi)| Estimate {
-                        mean: num(m),
-                        ci_low: num(lo),
-                        ci_high: num(hi),
+                        mean: num(&rec, m),
+                        ci_low: num(&rec, lo),
+                        ci_high: num(&rec, hi),
                     })
                     .collect(),
             });
@@ -360,25 +353,11 @@ impl Chart for LineChart<'_> {
         };
         let (x0, x1) = (xa - xpad, xb + xpad);
         let (xs, ys) = (x1 - x0, y1 - y0);
-        let mut chart = ChartBuilder::on(&area)
-            .margin_left(20)
-            .margin_right(50)
-            .margin_top(10)
-            .margin_bottom(16)
-            .x_label_area_size(80)
-            .y_label_area_size(120)
-            .build_cartesian_2d(x0..x1, y0..y1)?;
+        let mut chart =
+            chart_builder(&area, [20, 50, 10, 16], (80, 120)).build_cartesian_2d(x0..x1, y0..y1)?;
         let xfmt = |v: &f64| tick(*v, xs, 10);
         let yfmt = |v: &f64| tick(*v, ys, 8);
-        chart
-            .configure_mesh()
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(GRID)
-            .axis_style(INK.stroke_width(2))
-            .x_labels(10)
-            .y_labels(8)
-            .label_style(font(TICK_PX))
-            .axis_desc_style(font(LABEL_PX))
+        styled_mesh(&mut chart, 10, 8)
             .x_desc(&self.x_label)
             .y_desc(self.spec.label)
             .x_label_formatter(&xfmt)
@@ -463,13 +442,7 @@ impl Chart for HeatMap<'_> {
             hi += m;
         }
         let t = |v: f64| (v - lo) / (hi - lo);
-        let mut chart = ChartBuilder::on(&area)
-            .margin_left(20)
-            .margin_right(10)
-            .margin_top(10)
-            .margin_bottom(16)
-            .x_label_area_size(80)
-            .y_label_area_size(130)
+        let mut chart = chart_builder(&area, [20, 10, 10, 16], (80, 130))
             .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)?;
         chart
             .configure_mesh()
@@ -655,14 +628,12 @@ impl Chart for Scatter<'_> {
             let (x0, x1) = (a - pad, b + pad);
             let xs = x1 - x0;
             let first_col = ki % cols == 0;
-            let mut chart = ChartBuilder::on(panel)
-                .margin_left(10)
-                .margin_right(30)
-                .margin_top(40)
-                .margin_bottom(10)
-                .x_label_area_size(76)
-                .y_label_area_size(if first_col { 110 } else { 70 })
-                .build_cartesian_2d(x0..x1, y0..y1)?;
+            let mut chart = chart_builder(
+                panel,
+                [10, 30, 40, 10],
+                (76, if first_col { 110 } else { 70 }),
+            )
+            .build_cartesian_2d(x0..x1, y0..y1)?;
             let xfmt = |v: &f64| tick(*v, xs, 5);
             let yfmt = |v: &f64| tick(*v, ys, 6);
             let unit = Params::specs()
@@ -671,15 +642,8 @@ impl Chart for Scatter<'_> {
                 .map(|s| s.unit)
                 .filter(|u| !u.is_empty() && *u != "-")
                 .unwrap_or("value");
-            let mut mesh = chart.configure_mesh();
-            mesh.light_line_style(TRANSPARENT)
-                .bold_line_style(GRID)
-                .axis_style(INK.stroke_width(2))
-                .x_labels(5)
-                .y_labels(6)
-                .label_style(font(TICK_PX))
-                .axis_desc_style(font(LABEL_PX))
-                .x_desc(unit)
+            let mut mesh = styled_mesh(&mut chart, 5, 6);
+            mesh.x_desc(unit)
                 .x_label_formatter(&xfmt)
                 .y_label_formatter(&yfmt);
             if first_col {
