@@ -85,23 +85,26 @@ fn write_file(
     w.flush().map_err(with)
 }
 
+/// Columns of `comparison.csv`, in order (the plots read them back by these names).
+pub const COMPARISON_COLUMNS: [&str; 12] = [
+    "metric",
+    "window",
+    "scenario",
+    "base",
+    "n",
+    "base_mean",
+    "scenario_mean",
+    "diff_mean",
+    "diff_sd",
+    "diff_ci95_low",
+    "diff_ci95_high",
+    "excludes_zero",
+];
+
 /// Writes `comparison.csv`: one row per metric x scenario x window (`labels[0]` is the base).
 pub fn write_comparison(w: impl Write, labels: &[String], diffs: &[Difference]) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record([
-        "metric",
-        "window",
-        "scenario",
-        "base",
-        "n",
-        "base_mean",
-        "scenario_mean",
-        "diff_mean",
-        "diff_sd",
-        "diff_ci95_low",
-        "diff_ci95_high",
-        "excludes_zero",
-    ])?;
+    w.write_record(COMPARISON_COLUMNS)?;
     for d in diffs {
         w.write_record([
             d.metric.to_string(),

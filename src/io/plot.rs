@@ -631,6 +631,36 @@ enum Key {
     Whisker(RGBColor),
 }
 
+/// A vertical viridis colour bar `width` pixels wide from `top` (1) to `bottom` (0), framed.
+fn viridis_bar<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    x: i32,
+    top: i32,
+    bottom: i32,
+    width: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let h = f64::from(bottom - top);
+    let steps = 120;
+    for s in 0..steps {
+        let t0 = s as f64 / steps as f64;
+        let t1 = (s + 1) as f64 / steps as f64;
+        let ya = bottom - (h * t0).floor() as i32;
+        let yb = bottom - (h * t1).ceil() as i32;
+        root.draw(&Rectangle::new(
+            [(x, yb), (x + width, ya)],
+            viridis((t0 + t1) / 2.0).filled(),
+        ))?;
+    }
+    root.draw(&Rectangle::new(
+        [(x, top), (x + width, bottom)],
+        INK.stroke_width(1),
+    ))?;
+    Ok(())
+}
+
 /// Title at the top; returns the area below it.
 fn title<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -1373,22 +1403,8 @@ impl Chart for PhaseChart<'_> {
             let (xr, yr) = plot.get_pixel_range();
             let (top, bottom) = (yr.start + 40, yr.end);
             let x = xr.end + 40;
-            let steps = 120;
             let h = f64::from(bottom - top);
-            for s in 0..steps {
-                let t0 = s as f64 / steps as f64;
-                let t1 = (s + 1) as f64 / steps as f64;
-                let ya = bottom - (h * t0).floor() as i32;
-                let yb = bottom - (h * t1).ceil() as i32;
-                root.draw(&Rectangle::new(
-                    [(x, yb), (x + 26, ya)],
-                    viridis((t0 + t1) / 2.0).filled(),
-                ))?;
-            }
-            root.draw(&Rectangle::new(
-                [(x, top), (x + 26, bottom)],
-                INK.stroke_width(1),
-            ))?;
+            viridis_bar(&root, x, top, bottom, 26)?;
             let style = anchored(font(TICK_PX), HPos::Left, VPos::Center);
             let n = years.max(1);
             let marks: Vec<usize> = if n <= 5 {

@@ -27,20 +27,7 @@ pub struct DiffRow {
 /// Reads `comparison.csv` (empty cells are NaN).
 pub fn read_comparison(path: &Path) -> Result<Vec<DiffRow>> {
     let (mut r, cols) = Columns::open(path)?;
-    let c = cols.indices([
-        "metric",
-        "window",
-        "scenario",
-        "base",
-        "n",
-        "base_mean",
-        "scenario_mean",
-        "diff_mean",
-        "diff_sd",
-        "diff_ci95_low",
-        "diff_ci95_high",
-        "excludes_zero",
-    ])?;
+    let c = cols.indices(crate::io::compare::COMPARISON_COLUMNS)?;
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;

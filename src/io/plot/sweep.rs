@@ -518,21 +518,7 @@ impl Chart for HeatMap<'_> {
         let x = bx + 20;
         let (top, bottom) = (yr.start, yr.end);
         let h = f64::from(bottom - top);
-        let steps = 120;
-        for s in 0..steps {
-            let t0 = s as f64 / steps as f64;
-            let t1 = (s + 1) as f64 / steps as f64;
-            let ya = bottom - (h * t0).floor() as i32;
-            let yb = bottom - (h * t1).ceil() as i32;
-            root.draw(&Rectangle::new(
-                [(x, yb), (x + 28, ya)],
-                viridis((t0 + t1) / 2.0).filled(),
-            ))?;
-        }
-        root.draw(&Rectangle::new(
-            [(x, top), (x + 28, bottom)],
-            INK.stroke_width(1),
-        ))?;
+        super::viridis_bar(&root, x, top, bottom, 28)?;
         let style = anchored(font(TICK_PX), HPos::Left, VPos::Center);
         for v in nice_ticks(lo, hi, 6) {
             let f = t(v);
