@@ -8,9 +8,10 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use shequ::experiment::run_replication;
 use shequ::model::fees::decide_building;
+use shequ::model::firms::fee_price;
 use shequ::model::params::Params;
 use shequ::model::schedule::step;
-use shequ::model::world::{Community, fee_price};
+use shequ::model::world::Community;
 
 fn fees(c: &mut Criterion) {
     let p = Params::default();

@@ -9,8 +9,8 @@
 
 use crate::experiment::stats::{Summary, summarize};
 use crate::experiment::{self, RunResult};
+use crate::model::metrics::METRICS;
 use crate::model::params::Params;
-use crate::model::schedule::METRICS;
 
 /// Which part of a run a value summarises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,7 +163,7 @@ pub fn in_pool<T: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::schedule::N_METRICS;
+    use crate::model::metrics::N_METRICS;
 
     #[test]
     fn paired_interval_of_a_hand_sample() {

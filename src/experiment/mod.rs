@@ -10,12 +10,13 @@ pub mod validate;
 
 use rayon::prelude::*;
 
+use crate::model::metrics::{self, N_METRICS, Tally};
 use crate::model::mobilisation;
 use crate::model::params::Params;
-use crate::model::schedule::{self, EventRow, N_METRICS, Tally};
+use crate::model::schedule::{self, EventRow};
 use crate::model::world::Community;
 
-/// One month's metrics, in the order of [`schedule::METRICS`].
+/// One month's metrics, in the order of [`metrics::METRICS`].
 pub type Row = [f64; N_METRICS];
 
 /// What one replication produced.
@@ -78,7 +79,7 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
         }
         rows.push(total.metrics());
     }
-    schedule::rolling_turnover(&mut rows);
+    metrics::rolling_turnover(&mut rows);
     events.sort_by_key(|e| (e.month, e.event, e.community, e.kind));
     Replication {
         months: rows,

@@ -30,9 +30,9 @@ use rayon::prelude::*;
 use crate::experiment::compare::in_pool;
 use crate::experiment::run_replication;
 use crate::experiment::stats::{Summary, summarize};
+use crate::model::metrics::N_METRICS;
 use crate::model::params::{Domain, Params, SetError};
 use crate::model::rng::mix;
-use crate::model::schedule::N_METRICS;
 
 /// Tag of the Latin-hypercube stream ("LHS_SWEP"), distinct from the model's streams.
 pub const LHS_STREAM: u64 = 0x4C48_535F_5357_4550;

@@ -31,10 +31,11 @@ use rayon::prelude::*;
 use crate::experiment::stats::{Summary, summarize};
 use crate::experiment::{Replication, run_replication};
 use crate::model::fees;
+use crate::model::kind::CompoundKind;
+use crate::model::metrics::{M, METRICS};
 use crate::model::mobilisation;
-use crate::model::params::{NEW_ESTATE, OLD_COMPOUND, Params, RESETTLEMENT, ScheduledEvent};
+use crate::model::params::{Params, ScheduledEvent};
 use crate::model::rng::{Stream, stream};
-use crate::model::schedule::{METRICS, metric_index};
 use crate::model::workforce;
 use crate::model::world::Household;
 
@@ -270,7 +271,9 @@ fn typhoon(p: &Params) -> Params {
 // ---------------------------------------------------------------------------------------
 
 fn col(name: &str) -> usize {
-    metric_index(name).unwrap_or_else(|| panic!("unknown metric {name}"))
+    M::from_name(name)
+        .map(M::index)
+        .unwrap_or_else(|| panic!("unknown metric {name}"))
 }
 
 /// Per replication: the mean of a metric over months `from..=to` (1-based).
@@ -813,7 +816,7 @@ fn by_kind(reps: &[Replication], horizon: f64) -> [KindStats; 3] {
     let mut acc = [[0.0f64; 6]; 3];
     for r in reps {
         for e in &r.events {
-            let a = &mut acc[e.kind as usize];
+            let a = &mut acc[e.kind.index()];
             let o = &e.outcome;
             a[0] += if o.t90_hours.is_nan() {
                 horizon
@@ -1063,7 +1066,11 @@ fn patterns(o: &Options, base: &[Replication], typhoon: &[Replication]) -> Vec<C
     // Mobilisation: one typhoon of severity 1 in month 8.
     let horizon = p.mobilisation.horizon_hours;
     let k = by_kind(typhoon, horizon);
-    let (new, old, res) = (k[NEW_ESTATE], k[OLD_COMPOUND], k[RESETTLEMENT]);
+    let (new, old, res) = (
+        k[CompoundKind::NewEstate.index()],
+        k[CompoundKind::OldCompound.index()],
+        k[CompoundKind::Resettlement.index()],
+    );
     out.push(CaseResult {
         group: Group::Pattern,
         name: "new_estates_slowest_to_warn",

@@ -47,7 +47,7 @@ pub fn city(base: &Params, households: u64) -> Params {
 pub fn measure(
     p: &Params,
     threads: usize,
-) -> Result<(Measure, Vec<[f64; crate::model::schedule::N_METRICS]>), String> {
+) -> Result<(Measure, Vec<[f64; crate::model::metrics::N_METRICS]>), String> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

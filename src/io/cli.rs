@@ -10,8 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::experiment::{self, RunResult};
 use crate::io::output::{self, RunInfo};
 use crate::io::scenario::{self, Scenario};
+use crate::model::metrics::M;
 use crate::model::params::Params;
-use crate::model::schedule::metric_index;
 
 /// Exit code for a refused scenario or bad arguments.
 pub const EXIT_INPUT: i32 = 2;
@@ -438,7 +438,7 @@ fn glance(r: &RunResult, demo: bool) -> String {
     for y in marks {
         let _ = write!(s, "{y:>5}");
         for (name, _) in cols {
-            let i = metric_index(name).expect("known metric");
+            let i = M::from_name(name).map(M::index).expect("known metric");
             let months = (y - 1) * 12..y * 12;
             let mut sum = 0.0;
             for rep in &r.reps {

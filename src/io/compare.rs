@@ -17,7 +17,7 @@ use crate::experiment::sweep::{self, Design, Plan, SweepResult, Vary};
 use crate::io::cli::{CommonArgs, EXIT_INPUT, EXIT_RUN, resolve};
 use crate::io::output::{self, RunInfo};
 use crate::io::scenario::{self, Scenario};
-use crate::model::schedule::{METRICS, metric_index};
+use crate::model::metrics::{M, METRICS};
 
 /// `shequ compare BASE OTHER [MORE...]`.
 #[derive(Args, Debug, Clone, Default)]
@@ -479,7 +479,7 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
     let mut s = String::new();
     let cols: Vec<(usize, &str)> = MAIN_METRICS
         .iter()
-        .filter_map(|m| metric_index(m).map(|i| (i, *m)))
+        .filter_map(|m| M::from_name(m).map(M::index).map(|i| (i, *m)))
         .take(4)
         .collect();
     let _ = write!(s, "{:>6}", "point");

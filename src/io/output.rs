@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::experiment::RunResult;
 use crate::experiment::stats::{Summary, summarize};
 use crate::io::scenario::Scenario;
-use crate::model::schedule::{METRICS, N_METRICS};
-use crate::model::world::KIND_NAMES;
+use crate::model::metrics::{METRICS, N_METRICS};
 
 /// Facts about the run that are not in the scenario.
 #[derive(Debug, Clone)]
@@ -131,7 +130,7 @@ pub fn write_events(w: impl Write, r: &RunResult) -> io::Result<()> {
                 e.month.to_string(),
                 e.event.to_string(),
                 e.community.to_string(),
-                KIND_NAMES[e.kind as usize].to_string(),
+                e.kind.key().to_string(),
                 e.severity.to_string(),
                 o.households.to_string(),
                 cell(o.t50_hours),

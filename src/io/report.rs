@@ -618,7 +618,10 @@ fn mobilisation_table(sets: &[EventSet<'_>]) -> Option<Block> {
         return None;
     }
     let several = sets.len() > 1;
-    let mut kinds: Vec<&str> = crate::model::world::KIND_NAMES.to_vec();
+    let mut kinds: Vec<&str> = crate::model::kind::CompoundKind::ALL
+        .iter()
+        .map(|k| k.key())
+        .collect();
     for s in sets {
         for r in s.rows {
             if !kinds.contains(&r.kind.as_str()) {

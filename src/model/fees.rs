@@ -10,9 +10,10 @@
 
 use rand::RngExt;
 
+use super::metrics::{KindSum, Sum, Tally};
 use super::params::Owners;
 use super::rng::Rng;
-use super::world::{Household, Occupancy};
+use super::world::{Compound, Household, Occupancy};
 
 /// Payment propensity of one owner, given the share `share` of building neighbours who paid
 /// and the fee burden `burden` (fee / income; 0 where the owner does not live there).
@@ -68,6 +69,57 @@ pub fn decide_building(o: &Owners, fee: f64, hs: &mut [Household], rng: &mut Rng
     after
 }
 
+/// Incomes grow: the factor by which they have grown at `month` since the start.
+pub fn income_factor(o: &Owners, month: u32) -> f64 {
+    (1.0 + o.income_growth).powf(f64::from(month) / 12.0)
+}
+
+/// The payments of one compound in one month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Payments {
+    /// Owners who pay.
+    pub payers: u32,
+    /// What they pay, RMB, summed building by building.
+    pub paid: f64,
+}
+
+/// One month of payment decisions in compound `c` at fee `price` (RMB/m2/month), building by
+/// building. `households` are the community's; `building_start` its building offsets. The
+/// burden is the fee deflated to start-of-run incomes (`income_factor`).
+pub fn collect(
+    o: &Owners,
+    c: &Compound,
+    price: f64,
+    income_factor: f64,
+    households: &mut [Household],
+    building_start: &[u32],
+    rng: &mut Rng,
+) -> Payments {
+    let fee = price * c.floor_area / income_factor;
+    let mut out = Payments::default();
+    for b in c.first_building as usize..c.end_building as usize {
+        let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];
+        let n = decide_building(o, fee, hs, rng);
+        out.payers += n;
+        // Owners' payments, building by building (the firm books them all at once).
+        out.paid += f64::from(n) * price * c.floor_area;
+    }
+    out
+}
+
+impl Payments {
+    /// Adds a managed compound's billing to the tally (unmanaged compounds bill nothing).
+    pub fn record(&self, c: &Compound, price: f64, t: &mut Tally) {
+        let n = c.households() as f64;
+        t[Sum::FeesPaid] += self.paid;
+        t[Sum::Billed] += n;
+        t[Sum::Paid] += f64::from(self.payers);
+        t[(c.kind, KindSum::Billed)] += n;
+        t[(c.kind, KindSum::Paid)] += f64::from(self.payers);
+        t[Sum::Price] += price * n;
+    }
+}
+
 /// A resident owner with every motive but the neighbours' share neutral (satisfaction equal
 /// to expectation, trust 0.5, a low fee burden): the agent of the pure threshold model.
 pub fn neutral_owner(threshold: f32) -> Household {
@@ -92,7 +144,6 @@ mod tests {
     use super::*;
     use crate::model::params::Params;
     use crate::model::rng::{Stream, stream};
-    use crate::model::world::Age;
 
     fn owner(threshold: f32) -> Household {
         neutral_owner(threshold)

@@ -3,9 +3,75 @@
 
 use rand::RngExt;
 
-use super::params::Params;
+use super::kind::CompoundKind;
+use super::metrics::{KindSum, Sum, Tally};
+use super::params::{Kind, Params};
+use super::rates::beta_mean_sd;
 use super::rng::Rng;
-use super::world::{Compound, Household, fee_price, firm_cost, new_firm, standard_staff};
+use super::world::{Compound, Firm, Household};
+
+/// Standard staff of a compound of `n` households of kind `k`.
+pub fn standard_staff(k: &Kind, n: usize) -> f64 {
+    k.staff_per_100_households * n as f64 / 100.0
+}
+
+/// Cost growth factor at `month` (staff wages and materials).
+pub fn cost_factor(p: &Params, month: u32) -> f64 {
+    (1.0 + p.property.cost_growth).powf(f64::from(month) / 12.0)
+}
+
+/// Fee per m2 per month of a compound at `month`
+/// (guided price x kind factor x service grade x owners' markup). The schedule computes it
+/// once per compound-month and hands it to [`operate`] and [`consider_entry`].
+pub fn fee_price(p: &Params, c: &Compound, month: u32) -> f64 {
+    let pr = &p.property;
+    pr.guided_price
+        * (1.0 + pr.guided_price_growth).powf(f64::from(month) / 12.0)
+        * p.kind(c.kind).price_factor
+        * c.grade
+        * c.price_markup
+}
+
+/// Monthly cost of a firm with `staff` in a compound of `n` dwellings of `floor_area` m2 of
+/// kind `kind` at `month`: staff wages plus other costs per m2, both growing with costs.
+fn cost_of(
+    p: &Params,
+    kind: CompoundKind,
+    n: usize,
+    floor_area: f64,
+    staff: f64,
+    month: u32,
+) -> f64 {
+    let k = p.kind(kind);
+    let f = cost_factor(p, month);
+    staff * p.property.staff_monthly_cost * f + k.other_cost_per_m2 * floor_area * n as f64 * f
+}
+
+/// Monthly cost of a firm with `staff` in compound `c` at `month`.
+pub fn firm_cost(p: &Params, c: &Compound, staff: f64, month: u32) -> f64 {
+    cost_of(p, c.kind, c.households(), c.floor_area, staff, month)
+}
+
+/// A firm starting in a compound of `n` households at `month`, fully staffed,
+/// with capability drawn for the kind and reserves of `initial_reserve_months`.
+pub fn new_firm(
+    p: &Params,
+    kind: CompoundKind,
+    n: usize,
+    floor_area: f64,
+    month: u32,
+    rng: &mut Rng,
+) -> Firm {
+    let k = p.kind(kind);
+    let capability = beta_mean_sd(rng, k.capability_mean, p.property.capability_sd);
+    let staff = standard_staff(k, n);
+    Firm {
+        capability,
+        staff,
+        reserves: p.property.initial_reserve_months * cost_of(p, kind, n, floor_area, staff, month),
+        loss_streak: 0,
+    }
+}
 
 /// What happened to a compound's firm this month.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -16,7 +82,28 @@ pub struct FirmMonth {
     pub revenue: f64,
     pub cost: f64,
     pub withdrew: bool,
+    /// A firm entered the (unmanaged) compound.
     pub entered: bool,
+    /// The owners' committee voted a price rise.
+    pub price_rose: bool,
+}
+
+impl FirmMonth {
+    /// Adds compound `c`'s month (after its firm's month, entry and vote) to the tally.
+    pub fn record(&self, c: &Compound, t: &mut Tally) {
+        let managed = f64::from(u8::from(c.firm.is_some()));
+        t[(c.kind, KindSum::Compounds)] += 1.0;
+        t[Sum::Entries] += f64::from(u8::from(self.entered));
+        t[Sum::PriceRises] += f64::from(u8::from(self.price_rose));
+        t[Sum::FeeRevenue] += self.fee_revenue;
+        t[Sum::PurchaseCost] += self.revenue - self.fee_revenue;
+        t[Sum::Revenue] += self.revenue;
+        t[Sum::Cost] += self.cost;
+        t[Sum::Exits] += f64::from(u8::from(self.withdrew));
+        t[Sum::Managed] += managed;
+        t[(c.kind, KindSum::Managed)] += managed;
+        t[Sum::Quality] += c.quality * c.households() as f64;
+    }
 }
 
 /// Service quality of a managed compound: capability x (staff / standard)^elasticity, in [0, 1].
@@ -27,17 +114,18 @@ pub fn quality(capability: f64, staff: f64, standard: f64, elasticity: f64) -> f
     (capability * (staff / standard).max(0.0).powf(elasticity)).clamp(0.0, 1.0)
 }
 
-/// A firm's month in its compound: collect the fees of the `payers`, pay costs, resize staff,
-/// update quality, and withdraw after persistent losses with reserves used up.
-pub fn operate(p: &Params, c: &mut Compound, payers: u32, month: u32) -> FirmMonth {
+/// A firm's month in its compound at fee `price` (RMB/m2/month): collect the fees of the
+/// `payers`, pay costs, resize staff, update quality, and withdraw after persistent losses
+/// with reserves used up.
+pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32) -> FirmMonth {
     let pr = &p.property;
-    let k = &p.kinds[c.kind as usize];
+    let k = p.kind(c.kind);
     let n = c.households();
     let Some(mut firm) = c.firm else {
         c.quality = pr.unmanaged_quality;
         return FirmMonth::default();
     };
-    let fee = fee_price(p, c, month) * c.floor_area;
+    let fee = price * c.floor_area;
     let fee_revenue = f64::from(payers) * fee;
     let revenue = fee_revenue + pr.government_purchase * n as f64;
     let cost = firm_cost(p, c, firm.staff, month);
@@ -55,7 +143,7 @@ pub fn operate(p: &Params, c: &mut Compound, payers: u32, month: u32) -> FirmMon
 
     // Staff the revenue can carry at the target margin.
     let standard = standard_staff(k, n);
-    let wage = pr.staff_monthly_cost * super::world::cost_factor(p, month);
+    let wage = pr.staff_monthly_cost * cost_factor(p, month);
     let other = firm_cost(p, c, 0.0, month);
     let affordable = ((revenue * (1.0 - pr.target_margin) - other) / wage).max(0.0);
     let floor = pr.min_staff_share * standard;
@@ -87,35 +175,37 @@ pub fn operate(p: &Params, c: &mut Compound, payers: u32, month: u32) -> FirmMon
         cost,
         withdrew,
         entered: false,
+        price_rose: false,
     }
 }
 
 /// An unmanaged compound may be assessed by a firm (chance `entry_rate` a year). The firm
-/// enters when the owners now willing to pay, plus purchased services, would cover full
-/// standard staffing at the required margin. Returns whether it entered.
+/// enters when the owners now willing to pay the fee `price` (RMB/m2/month), plus purchased
+/// services, would cover full standard staffing at the required margin. Returns whether it
+/// entered.
 pub fn consider_entry(
     p: &Params,
     c: &mut Compound,
     households: &[Household],
+    price: f64,
     month: u32,
     rng: &mut Rng,
 ) -> bool {
     let pr = &p.property;
     let u: f64 = rng.random();
-    let kind = c.kind as usize;
+    let kind = c.kind;
     // The candidate's capability is drawn whether or not it enters, to keep streams aligned.
     let candidate = new_firm(p, kind, c.households(), c.floor_area, month, rng);
     if c.firm.is_some() || u >= 1.0 - (1.0 - pr.entry_rate).powf(1.0 / 12.0) {
         return false;
     }
     let willing = households.iter().filter(|h| h.paid).count() as f64;
-    let revenue = willing * fee_price(p, c, month) * c.floor_area
-        + pr.government_purchase * c.households() as f64;
+    let revenue = willing * price * c.floor_area + pr.government_purchase * c.households() as f64;
     let cost = firm_cost(p, c, candidate.staff, month);
     if revenue <= 0.0 || (revenue - cost) / revenue < pr.entry_required_margin {
         return false;
     }
-    let standard = standard_staff(&p.kinds[kind], c.households());
+    let standard = standard_staff(p.kind(kind), c.households());
     c.quality = quality(
         candidate.capability,
         candidate.staff,
@@ -156,7 +246,11 @@ mod tests {
         let mut seed = 0;
         loop {
             let c = Community::generate(p, seed, 0, 0);
-            if let Some(comp) = c.compounds.iter().find(|x| x.kind == 0 && x.firm.is_some()) {
+            if let Some(comp) = c
+                .compounds
+                .iter()
+                .find(|x| x.kind == CompoundKind::NewEstate && x.firm.is_some())
+            {
                 let hs = c.households[comp.first_household as usize..comp.end_household as usize]
                     .to_vec();
                 return (comp.clone(), hs);
@@ -179,7 +273,8 @@ mod tests {
         let (mut c, _) = managed_compound(&p);
         let n = c.households() as u32;
         let before = c.firm.unwrap();
-        let m = operate(&p, &mut c, n, 1);
+        let price = fee_price(&p, &c, 1);
+        let m = operate(&p, &mut c, price, n, 1);
         assert!(m.revenue > m.cost, "{m:?}");
         let after = c.firm.unwrap();
         assert_eq!(after.loss_streak, 0);
@@ -196,7 +291,8 @@ mod tests {
         let mut last_staff = c.firm.unwrap().staff;
         while c.firm.is_some() {
             months += 1;
-            let m = operate(&p, &mut c, 0, months);
+            let price = fee_price(&p, &c, months);
+            let m = operate(&p, &mut c, price, 0, months);
             assert!(m.cost > m.revenue);
             if let Some(f) = c.firm {
                 assert!(
@@ -222,11 +318,12 @@ mod tests {
         for h in hs.iter_mut() {
             h.paid = false;
         }
-        assert!(!consider_entry(&p, &mut c, &hs, 1, &mut rng));
+        let price = fee_price(&p, &c, 1);
+        assert!(!consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
         for h in hs.iter_mut() {
             h.paid = true;
         }
-        assert!(consider_entry(&p, &mut c, &hs, 1, &mut rng));
+        assert!(consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
         assert!(c.firm.is_some());
     }
 

@@ -23,10 +23,11 @@ use std::collections::BinaryHeap;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
+use super::metrics::{Sum, Tally};
 use super::params::{Kind, Mobilisation, Params};
 use super::rng::Rng;
 use super::workforce;
-use super::world::{Age, Community, Household, Occupancy};
+use super::world::{Age, Community, Compound, Household, Occupancy};
 
 /// What one event did in one community, for one compound kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -200,6 +201,34 @@ pub fn warn_building(
     }
 }
 
+/// Building and stairwell leaders of compound `c` of kind `k` (expected headcount).
+pub fn leaders(k: &Kind, c: &Compound) -> f64 {
+    let n_buildings = f64::from(c.end_building - c.first_building);
+    n_buildings * k.building_leader_share
+        + (c.households() as f64 / f64::from(k.households_per_stairwell.max(1))).ceil()
+            * k.stairwell_leader_share
+}
+
+/// Leaders' stipends, drills and volunteer support of a community with `leaders` leaders
+/// (grid leaders included) and `volunteers` volunteers at `month`, RMB; follows wages.
+pub fn monthly_cost(p: &Params, leaders: f64, volunteers: f64, month: u32) -> f64 {
+    let m = &p.mobilisation;
+    let wf = &p.workforce;
+    let wage_index = workforce::average_wage(wf, month) / wf.average_wage;
+    (leaders * m.leader_cost
+        + m.drills_per_year * m.drill_cost / 12.0
+        + volunteers * m.volunteer_support_cost)
+        * wage_index
+}
+
+impl KindOutcome {
+    /// Adds this outcome's vulnerable households to the tally.
+    pub fn record(&self, t: &mut Tally) {
+        t[Sum::VulnerableNeeding] += f64::from(self.vulnerable_total);
+        t[Sum::VulnerableHelped] += f64::from(self.vulnerable_helped_in_window);
+    }
+}
+
 /// Runs one event of `severity` in a community. Returns per compound kind the outcome, and
 /// applies the trust shocks to households (not helped in time, and the compound's spillover).
 pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) -> [KindOutcome; 3] {
@@ -224,7 +253,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     }
     let mut calls_by_grid = vec![0u32; usize::from(c.grids)];
     for comp in &c.compounds {
-        let k = &p.kinds[comp.kind as usize];
+        let k = p.kind(comp.kind);
         let elderly_leader = k.elderly_head_share;
         for b in comp.first_building as usize..comp.end_building as usize {
             let g = usize::from(c.grid_of_building[b]);
@@ -292,7 +321,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     let mut b_idx = Vec::new();
     let mut b_out = Vec::new();
     for comp in &c.compounds {
-        let k = &p.kinds[comp.kind as usize];
+        let k = p.kind(comp.kind);
         for b in comp.first_building as usize..comp.end_building as usize {
             b_ext.clear();
             b_ties.clear();
@@ -319,7 +348,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     let window = m.critical_window_hours;
     let mut need: Vec<Vec<(f64, usize)>> = Vec::with_capacity(c.compounds.len());
     for comp in &c.compounds {
-        let k = &p.kinds[comp.kind as usize];
+        let k = p.kind(comp.kind);
         let mut list = Vec::new();
         for i in comp.first_household as usize..comp.end_household as usize {
             let h = &c.households[i];
@@ -389,8 +418,8 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
         }
         let available: Vec<f64> = need[ci].iter().map(|x| x.0).collect();
         let (done, visits) = visit_queue(&helpers, &available, window);
-        help_times[comp.kind as usize].extend_from_slice(&done);
-        let o = &mut outcomes[comp.kind as usize];
+        help_times[comp.kind.index()].extend_from_slice(&done);
+        let o = &mut outcomes[comp.kind.index()];
         o.vulnerable_total += need[ci].len() as u32;
         let helped = done.iter().filter(|t| **t <= window).count() as u32;
         o.vulnerable_helped_in_window += helped;
@@ -409,7 +438,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     // 4. Warning times per kind, and the compound-wide trust spillover.
     let mut times: [Vec<f64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for (ci, comp) in c.compounds.iter().enumerate() {
-        let kind = comp.kind as usize;
+        let kind = comp.kind.index();
         let range = comp.first_household as usize..comp.end_household as usize;
         let occupied = c.households[range.clone()]
             .iter()

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use super::kind::CompoundKind;
+
 /// What values a parameter accepts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Domain {
@@ -199,13 +201,6 @@ macro_rules! section {
 
 const SHARE: Domain = Domain::Real { lo: 0.0, hi: 1.0 };
 const WEIGHT: Domain = Domain::Real { lo: 0.0, hi: 100.0 };
-
-/// Index of a compound kind in per-kind arrays.
-pub const NEW_ESTATE: usize = 0;
-pub const OLD_COMPOUND: usize = 1;
-pub const RESETTLEMENT: usize = 2;
-/// Section names of the three compound kinds, in index order.
-pub const KIND_SECTIONS: [&str; 3] = ["new_estate", "old_compound", "resettlement"];
 
 section! {
     /// How long and how often to run.
@@ -748,8 +743,8 @@ section! {
 pub struct Params {
     pub run: Run,
     pub world: World,
-    /// Per compound kind, indexed by [`NEW_ESTATE`], [`OLD_COMPOUND`], [`RESETTLEMENT`].
-    pub kinds: [Kind; 3],
+    /// Per compound kind, indexed by [`CompoundKind::index`]; read with [`Params::kind`].
+    pub kinds: [Kind; CompoundKind::COUNT],
     pub property: Property,
     pub owners: Owners,
     pub workforce: Workforce,
@@ -792,9 +787,9 @@ impl Default for Params {
 pub const SECTIONS: [&str; 9] = [
     "run",
     "world",
-    "new_estate",
-    "old_compound",
-    "resettlement",
+    CompoundKind::NewEstate.key(),
+    CompoundKind::OldCompound.key(),
+    CompoundKind::Resettlement.key(),
     "property",
     "owners",
     "workforce",
@@ -805,7 +800,7 @@ fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
     match section {
         "run" => Some(Run::FIELDS),
         "world" => Some(World::FIELDS),
-        "new_estate" | "old_compound" | "resettlement" => Some(Kind::FIELDS),
+        s if CompoundKind::from_key(s).is_some() => Some(Kind::FIELDS),
         "property" => Some(Property::FIELDS),
         "owners" => Some(Owners::FIELDS),
         "workforce" => Some(Workforce::FIELDS),
@@ -815,6 +810,11 @@ fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
 }
 
 impl Params {
+    /// The parameters of compound kind `k`.
+    pub fn kind(&self, k: CompoundKind) -> &Kind {
+        &self.kinds[k.index()]
+    }
+
     /// Every key with its documentation and default, in a stable order.
     pub fn specs() -> Vec<ParamSpec> {
         let defaults = Params::default();
@@ -847,9 +847,10 @@ impl Params {
         let found = match section {
             "run" => self.run.set_field(field, v),
             "world" => self.world.set_field(field, v),
-            "new_estate" => self.kinds[NEW_ESTATE].set_field(field, v),
-            "old_compound" => self.kinds[OLD_COMPOUND].set_field(field, v),
-            "resettlement" => self.kinds[RESETTLEMENT].set_field(field, v),
+            s if CompoundKind::from_key(s).is_some() => {
+                let k = CompoundKind::from_key(s).expect("checked");
+                self.kinds[k.index()].set_field(field, v)
+            }
             "property" => self.property.set_field(field, v),
             "owners" => self.owners.set_field(field, v),
             "workforce" => self.workforce.set_field(field, v),
@@ -869,9 +870,10 @@ impl Params {
         match section {
             "run" => self.run.get_field(field),
             "world" => self.world.get_field(field),
-            "new_estate" => self.kinds[NEW_ESTATE].get_field(field),
-            "old_compound" => self.kinds[OLD_COMPOUND].get_field(field),
-            "resettlement" => self.kinds[RESETTLEMENT].get_field(field),
+            s if CompoundKind::from_key(s).is_some() => {
+                let k = CompoundKind::from_key(s).expect("checked");
+                self.kinds[k.index()].get_field(field)
+            }
             "property" => self.property.get_field(field),
             "owners" => self.owners.get_field(field),
             "workforce" => self.workforce.get_field(field),
@@ -930,8 +932,8 @@ impl Params {
                 ),
             ));
         }
-        for (i, k) in self.kinds.iter().enumerate() {
-            let s = KIND_SECTIONS[i];
+        for (kind, k) in CompoundKind::ALL.into_iter().zip(&self.kinds) {
+            let s = kind.key();
             if k.owner_occupied_share + k.rented_share > 1.0 + 1e-9 {
                 return Err((
                     format!("{s}.rented_share"),
@@ -1088,8 +1090,8 @@ mod tests {
         );
         p.set("old_compound.price_factor", &toml::Value::Float(0.8))
             .unwrap();
-        assert_eq!(p.kinds[OLD_COMPOUND].price_factor, 0.8);
-        assert_eq!(p.kinds[NEW_ESTATE].price_factor, 1.3);
+        assert_eq!(p.kind(CompoundKind::OldCompound).price_factor, 0.8);
+        assert_eq!(p.kind(CompoundKind::NewEstate).price_factor, 1.3);
     }
 
     #[test]

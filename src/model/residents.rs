@@ -3,15 +3,12 @@
 
 use rand::RngExt;
 
+use super::generate::{OccupantDraws, draw_occupant, draw_owner};
+use super::metrics::{Sum, Tally};
 use super::params::{Kind, Params};
+use super::rates::monthly;
 use super::rng::Rng;
-use super::world::{Household, Occupancy, OccupantDraws, draw_occupant, draw_owner};
-
-/// Monthly probability from an annual one.
-#[inline]
-pub fn monthly(annual: f64) -> f64 {
-    1.0 - (1.0 - annual).powf(1.0 / 12.0)
-}
+use super::world::{Household, Occupancy};
 
 /// What one compound's residents did and felt this month (sums for the tally).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -23,6 +20,19 @@ pub struct ResidentsMonth {
     pub occupied: u32,
     pub volunteers: u32,
     pub party_members: u32,
+}
+
+impl ResidentsMonth {
+    /// Adds this month's residents' sums to the tally.
+    pub fn record(&self, t: &mut Tally) {
+        t[Sum::Moves] += f64::from(self.moves);
+        t[Sum::Satisfaction] += self.satisfaction_sum;
+        t[Sum::Expectation] += self.expectation_sum;
+        t[Sum::Trust] += self.trust_sum;
+        t[Sum::Occupied] += f64::from(self.occupied);
+        t[Sum::Volunteers] += f64::from(self.volunteers);
+        t[Sum::PartyMembers] += f64::from(self.party_members);
+    }
 }
 
 /// One month for the households of one compound with service `quality`, in one pass:
@@ -177,7 +187,12 @@ mod occupancy_tests {
         let p = Params::default();
         let mut c = Community::generate(&p, 4, 0, 0);
         let k = p.kinds[0].clone();
-        let comp = c.compounds.iter().find(|x| x.kind == 0).unwrap().clone();
+        let comp = c
+            .compounds
+            .iter()
+            .find(|x| x.kind == crate::model::kind::CompoundKind::NewEstate)
+            .unwrap()
+            .clone();
         let hs = &mut c.households[comp.first_household as usize..comp.end_household as usize];
         let mut rng = stream(4, 0, 0, Stream::Residents);
         let mut vol = stream(4, 0, 0, Stream::Volunteers);

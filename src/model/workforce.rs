@@ -4,8 +4,9 @@
 
 use rand::RngExt;
 
+use super::metrics::{Sum, Tally};
 use super::params::{Params, Workforce as WfParams};
-use super::residents::monthly;
+use super::rates::monthly;
 use super::rng::Rng;
 
 /// Working hours of a full-time worker in a month.
@@ -319,6 +320,40 @@ pub fn step(
         cost,
         lever_cost: lever_cost * growth,
     }
+}
+
+/// Adds the workforce's month to the tally: positions, headcount and composition, flows,
+/// hours and costs, and what its capacity covers (`coverage` of owner-firm disputes mediated)
+/// for a community of `households`.
+pub fn record(
+    w: &WfParams,
+    s: &Staff,
+    m: &WorkforceMonth,
+    households: usize,
+    coverage: f64,
+    t: &mut Tally,
+) {
+    let employed = s.workers.len() as f64;
+    let n = households as f64;
+    t[Sum::Positions] += f64::from(s.positions);
+    t[Sum::Employed] += employed;
+    t[Sum::Separations] += f64::from(m.separations);
+    t[Sum::Hires] += f64::from(m.hires);
+    t[Sum::ExamExits] += f64::from(m.exam_exits);
+    for x in &s.workers {
+        t[Sum::Tenure] += f64::from(x.tenure_months);
+        t[Sum::Male] += f64::from(u8::from(x.male));
+        t[Sum::Local] += f64::from(u8::from(x.local));
+        t[Sum::College] += f64::from(u8::from(x.college));
+        t[Sum::Certified] += f64::from(u8::from(x.certified));
+    }
+    t[Sum::Admin] += admin_share(w) * employed;
+    t[Sum::Workload] += workload(w, households, s.workers.len()) * n;
+    t[Sum::WorkforceCost] += m.cost;
+    t[Sum::LeverCost] += m.lever_cost;
+    t[Sum::MediationHours] += mediation_hours(w, s);
+    t[Sum::Coverage] += coverage * n;
+    t[Sum::Known] += known_share(w, s) * n;
 }
 
 /// The textbook reduction of the quitting rule: every driver off (pay, workload, outside

@@ -5,7 +5,7 @@
 //! scenario within each kind.
 
 use super::*;
-use crate::model::world::KIND_NAMES;
+use crate::model::kind::CompoundKind;
 
 /// One row of `events.csv` (the columns the plots use).
 #[derive(Debug, Clone, PartialEq)]
@@ -377,8 +377,9 @@ pub fn distribution_by_kind(
         bail!("distribution_by_kind: no scenario to draw");
     }
     // Kinds in the model's order, then any other in order of appearance.
-    let mut kinds: Vec<String> = KIND_NAMES
+    let mut kinds: Vec<String> = CompoundKind::ALL
         .iter()
+        .map(|k| k.key())
         .filter(|k| sets.iter().any(|s| s.rows.iter().any(|r| r.kind == **k)))
         .map(|k| (*k).to_string())
         .collect();

@@ -1,0 +1,605 @@
+//! The one place a model output is declared: [`METRICS`], with its name, meaning, unit,
+//! bounds, how a year aggregates it, how it is displayed, its English title and Chinese term,
+//! and its formula over the month's raw sums ([`Tally`]).
+//!
+//! Everything else — CSV headers, plots, tables, the report, `shequ explain --metrics`,
+//! `validate`, the tests — reads this registry and names a metric by its id [`M`], so a
+//! metric's name is spelled here only, and renaming it cannot make it vanish from a chart.
+//!
+//! Mechanisms fill the raw sums: a [`Tally`] is an array indexed by [`Sum`] (and by
+//! [`KindSum`] per compound kind), so a new sum is one enum variant, added across communities
+//! by one loop in a fixed order.
+
+use std::ops::{Index, IndexMut};
+
+use super::kind::CompoundKind;
+
+macro_rules! sums {
+    ($(#[$outer:meta])* $name:ident { $( $(#[$doc:meta])* $v:ident, )* }) => {
+        $(#[$outer])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $( $(#[$doc])* $v, )* }
+        impl $name {
+            /// Number of variants: the length of the sums array.
+            pub const COUNT: usize = [$($name::$v),*].len();
+        }
+    };
+}
+
+sums! {
+    /// A raw sum of one community-month, filled by the mechanisms.
+    Sum {
+        Households,
+        /// Dwellings in managed compounds (fees billed).
+        Billed,
+        /// Billed dwellings whose owner paid.
+        Paid,
+        /// Sum over households of their compound's quality.
+        Quality,
+        Satisfaction,
+        Expectation,
+        Trust,
+        Compounds,
+        Managed,
+        Exits,
+        Entries,
+        /// Fees collected, as booked by the firms, RMB.
+        FeeRevenue,
+        /// Fees owed by the owners flagged as paying, summed household by household (an
+        /// accounting check on `FeeRevenue`).
+        FeesPaid,
+        Revenue,
+        Cost,
+        /// Sum over billed dwellings of the fee price.
+        Price,
+        Moves,
+        PriceRises,
+        /// Funded worker positions.
+        Positions,
+        Employed,
+        Separations,
+        Hires,
+        ExamExits,
+        Tenure,
+        Male,
+        Local,
+        College,
+        Certified,
+        /// Admin share of hours, weighted by employed workers.
+        Admin,
+        /// Workload, weighted by households.
+        Workload,
+        WorkforceCost,
+        LeverCost,
+        PurchaseCost,
+        MediationHours,
+        /// Mediation coverage, weighted by households.
+        Coverage,
+        /// Share of vulnerable households known to workers, weighted by households.
+        Known,
+        /// Occupied dwellings.
+        Occupied,
+        Volunteers,
+        PartyMembers,
+        /// Leaders' stipends, drills and volunteer support, RMB.
+        MobilisationCost,
+        /// Events (community x event).
+        Events,
+        VulnerableNeeding,
+        VulnerableHelped,
+    }
+}
+
+sums! {
+    /// A raw sum kept per compound kind.
+    KindSum {
+        Compounds,
+        Managed,
+        Billed,
+        Paid,
+    }
+}
+
+/// The raw sums of one community in one month (or of a whole city, added in community order).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tally {
+    sums: [f64; Sum::COUNT],
+    kinds: [[f64; KindSum::COUNT]; CompoundKind::COUNT],
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            sums: [0.0; Sum::COUNT],
+            kinds: [[0.0; KindSum::COUNT]; CompoundKind::COUNT],
+        }
+    }
+}
+
+impl Index<Sum> for Tally {
+    type Output = f64;
+    fn index(&self, s: Sum) -> &f64 {
+        &self.sums[s as usize]
+    }
+}
+
+impl IndexMut<Sum> for Tally {
+    fn index_mut(&mut self, s: Sum) -> &mut f64 {
+        &mut self.sums[s as usize]
+    }
+}
+
+impl Index<(CompoundKind, KindSum)> for Tally {
+    type Output = f64;
+    fn index(&self, (k, s): (CompoundKind, KindSum)) -> &f64 {
+        &self.kinds[k.index()][s as usize]
+    }
+}
+
+impl IndexMut<(CompoundKind, KindSum)> for Tally {
+    fn index_mut(&mut self, (k, s): (CompoundKind, KindSum)) -> &mut f64 {
+        &mut self.kinds[k.index()][s as usize]
+    }
+}
+
+impl Tally {
+    /// Adds every sum of `o` to this one.
+    pub fn add(&mut self, o: &Tally) {
+        for (a, b) in self.sums.iter_mut().zip(&o.sums) {
+            *a += b;
+        }
+        for (ka, kb) in self.kinds.iter_mut().zip(&o.kinds) {
+            for (a, b) in ka.iter_mut().zip(kb) {
+                *a += b;
+            }
+        }
+    }
+
+    /// The metrics of [`METRICS`], in that order.
+    pub fn metrics(&self) -> [f64; N_METRICS] {
+        std::array::from_fn(|i| (METRICS[i].value)(self))
+    }
+}
+
+/// What a metric measures, for axes and tables: its unit and natural bounds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Unit {
+    /// English unit, as printed after a value.
+    pub en: &'static str,
+    /// Chinese unit.
+    pub zh: &'static str,
+    /// Natural limits of the value; an axis never goes beyond them.
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+}
+
+const fn unit(en: &'static str, zh: &'static str, lo: Option<f64>, hi: Option<f64>) -> Unit {
+    Unit { en, zh, lo, hi }
+}
+
+/// A share of a whole, 0-1.
+pub const SHARE: Unit = unit("share", "比例", Some(0.0), Some(1.0));
+/// An index on 0-1.
+pub const INDEX: Unit = unit("index 0-1", "指数 (0-1)", Some(0.0), Some(1.0));
+/// Events or people per month (a flow).
+pub const PER_MONTH: Unit = unit("per month", "每月", Some(0.0), None);
+/// A headcount or number of things (a stock).
+pub const COUNT: Unit = unit("count", "个", Some(0.0), None);
+/// Money per month.
+pub const RMB_PER_MONTH: Unit = unit("RMB/month", "元/月", Some(0.0), None);
+/// A fee.
+pub const RMB_PER_M2_MONTH: Unit = unit("RMB/m2/month", "元/平方米/月", Some(0.0), None);
+/// A duration.
+pub const MONTHS: Unit = unit("months", "月", Some(0.0), None);
+/// Leavers per worker per year.
+pub const PER_WORKER_YEAR: Unit = unit("per worker per year", "每人每年", Some(0.0), None);
+/// A ratio of two amounts, unbounded above.
+pub const RATIO: Unit = unit("ratio", "比值", Some(0.0), None);
+/// Profit over revenue: at most 1, unbounded below.
+pub const MARGIN: Unit = unit("share of revenue", "占收入比例", None, Some(1.0));
+
+/// How a metric aggregates over a year (or any window of months).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Year {
+    /// A level: the window's mean.
+    Mean,
+    /// A flow: the window's total.
+    Sum,
+}
+
+/// How a metric is shown: a monthly value (or a window's monthly mean) times `factor`, in
+/// `unit`. Flows are shown per year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Display {
+    pub factor: f64,
+    pub en: &'static str,
+    pub zh: &'static str,
+}
+
+/// As the metric is: factor 1, in its own unit.
+pub const AS_IS: Option<Display> = None;
+/// A monthly flow shown per year.
+pub const PER_YEAR: Option<Display> = Some(Display {
+    factor: 12.0,
+    en: "per year",
+    zh: "每年",
+});
+/// RMB per month shown as million RMB per year.
+pub const MILLION_RMB_PER_YEAR: Option<Display> = Some(Display {
+    factor: 12.0e-6,
+    en: "million RMB/year",
+    zh: "百万元/年",
+});
+
+/// One output column.
+#[derive(Debug, Clone, Copy)]
+pub struct Metric {
+    pub id: M,
+    /// Column name (snake_case).
+    pub name: &'static str,
+    /// English title for charts and tables.
+    pub title: &'static str,
+    /// The term used in Chinese policy texts.
+    pub zh: &'static str,
+    pub unit: Unit,
+    pub year: Year,
+    /// How it is shown; `None`: as it is.
+    pub display: Option<Display>,
+    /// What it measures, in one sentence.
+    pub meaning: &'static str,
+    /// Its value from the month's sums.
+    pub value: fn(&Tally) -> f64,
+}
+
+impl Metric {
+    /// Factor from the monthly value to the shown value.
+    pub fn display_factor(&self) -> f64 {
+        self.display.map_or(1.0, |d| d.factor)
+    }
+
+    /// The unit of the shown value, in English.
+    pub fn display_unit(&self) -> &'static str {
+        self.display.map_or(self.unit.en, |d| d.en)
+    }
+
+    /// The unit of the shown value, in Chinese.
+    pub fn display_unit_zh(&self) -> &'static str {
+        self.display.map_or(self.unit.zh, |d| d.zh)
+    }
+
+    /// Bounds of the shown value.
+    pub fn display_bounds(&self) -> (Option<f64>, Option<f64>) {
+        let f = self.display_factor();
+        (self.unit.lo.map(|x| x * f), self.unit.hi.map(|x| x * f))
+    }
+
+    /// A share or index on 0-1.
+    pub fn is_unit_interval(&self) -> bool {
+        self.unit.lo == Some(0.0) && self.unit.hi == Some(1.0)
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+macro_rules! metrics {
+    ($( $id:ident = $name:literal, $title:literal, $zh:literal, $unit:expr, $year:ident, $display:expr,
+        $meaning:literal, |$t:ident| $e:expr; )*) => {
+        /// A metric's id: the only way code names a metric.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum M { $( $id, )* }
+
+        /// Every output column, in output order (the order of [`M`]).
+        pub const METRICS: &[Metric] = &[
+            $( Metric {
+                id: M::$id,
+                name: $name,
+                title: $title,
+                zh: $zh,
+                unit: $unit,
+                year: Year::$year,
+                display: $display,
+                meaning: $meaning,
+                value: |$t: &Tally| $e,
+            }, )*
+        ];
+    };
+}
+
+/// Number of metrics per month.
+pub const N_METRICS: usize = METRICS.len();
+
+impl M {
+    /// Position in a row of metrics.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The registry entry.
+    pub fn meta(self) -> &'static Metric {
+        &METRICS[self.index()]
+    }
+
+    /// Column name.
+    pub fn name(self) -> &'static str {
+        self.meta().name
+    }
+
+    /// The metric named `name`.
+    pub fn from_name(name: &str) -> Option<M> {
+        METRICS.iter().find(|m| m.name == name).map(|m| m.id)
+    }
+
+    /// Every metric, in output order.
+    pub fn all() -> impl Iterator<Item = M> {
+        METRICS.iter().map(|m| m.id)
+    }
+}
+
+/// The registry entry of the metric named `name`.
+pub fn by_name(name: &str) -> Option<&'static Metric> {
+    METRICS.iter().find(|m| m.name == name)
+}
+
+use CompoundKind::{NewEstate, OldCompound, Resettlement};
+use Sum::*;
+
+fn kind_rate(t: &Tally, k: CompoundKind, num: KindSum, den: KindSum) -> f64 {
+    ratio(t[(k, num)], t[(k, den)])
+}
+
+metrics! {
+    FeeCollectionRate = "fee_collection_rate", "Fee collection rate", "物业费收缴率", SHARE, Mean, AS_IS,
+        "share of billed dwellings (managed compounds) whose owner paid this month",
+        |t| ratio(t[Paid], t[Billed]);
+    ServiceQuality = "service_quality", "Service quality", "物业服务质量", INDEX, Mean, AS_IS,
+        "household-weighted mean service quality (unmanaged compounds count at their basic level)",
+        |t| ratio(t[Quality], t[Households]);
+    OwnerSatisfaction = "owner_satisfaction", "Owner satisfaction", "业主满意度", INDEX, Mean, AS_IS,
+        "mean owner satisfaction with property service",
+        |t| ratio(t[Satisfaction], t[Households]);
+    OwnerExpectation = "owner_expectation", "Owner expectation", "业主服务期望", INDEX, Mean, AS_IS,
+        "mean service level owners expect",
+        |t| ratio(t[Expectation], t[Households]);
+    ManagedShare = "managed_share", "Compounds with a property firm", "有物业服务的小区比例", SHARE, Mean, AS_IS,
+        "share of compounds with a property firm",
+        |t| ratio(t[Managed], t[Compounds]);
+    FirmExits = "firm_exits", "Property firms withdrawing", "物业企业退管", PER_MONTH, Sum, PER_YEAR,
+        "firms that withdrew (退管) from their compound this month",
+        |t| t[Exits];
+    FirmEntries = "firm_entries", "Property firms entering", "物业企业进驻", PER_MONTH, Sum, PER_YEAR,
+        "firms that entered an unmanaged compound this month",
+        |t| t[Entries];
+    FirmProfitMargin = "firm_profit_margin", "Firms' profit margin", "物业企业利润率", MARGIN, Mean, AS_IS,
+        "(revenue - cost) / revenue over all firms this month",
+        |t| ratio(t[Revenue] - t[Cost], t[Revenue]);
+    MeanFeePrice = "mean_fee_price", "Mean property fee", "平均物业费", RMB_PER_M2_MONTH, Mean, AS_IS,
+        "mean fee over billed dwellings",
+        |t| ratio(t[Price], t[Billed]);
+    Trust = "trust", "Trust in community and government", "居民信任度", INDEX, Mean, AS_IS,
+        "mean trust of households in the community and government",
+        |t| ratio(t[Trust], t[Households]);
+    UnmanagedCompounds = "unmanaged_compounds", "Compounds without a firm", "无物业小区数", COUNT, Mean, AS_IS,
+        "compounds without a property firm",
+        |t| t[Compounds] - t[Managed];
+    FeeRevenue = "fee_revenue", "Fee revenue", "物业费收入", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "fees collected this month, as booked by the firms",
+        |t| t[FeeRevenue];
+    FeesPaid = "fees_paid", "Fees paid", "业主缴费额", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "fees paid this month, summed over paying owners (an accounting check: equals fee_revenue)",
+        |t| t[FeesPaid];
+    Households = "households", "Households", "户数", COUNT, Mean, AS_IS,
+        "households (dwellings) in the city",
+        |t| t[Households];
+    MoveRate = "move_rate", "Move rate", "住户流动率", SHARE, Mean, AS_IS,
+        "share of dwellings whose occupant changed this month",
+        |t| ratio(t[Moves], t[Households]);
+    PriceRises = "price_rises", "Price rises voted", "业主表决提价", PER_MONTH, Sum, PER_YEAR,
+        "owners' votes that raised a compound's fee this month",
+        |t| t[PriceRises];
+    FeeCollectionRateNewEstate = "fee_collection_rate_new_estate", "Fee collection rate, new estates", "新建商品房小区物业费收缴率", SHARE, Mean, AS_IS,
+        "fee_collection_rate in new commodity estates",
+        |t| kind_rate(t, NewEstate, KindSum::Paid, KindSum::Billed);
+    FeeCollectionRateOldCompound = "fee_collection_rate_old_compound", "Fee collection rate, old compounds", "老旧小区物业费收缴率", SHARE, Mean, AS_IS,
+        "fee_collection_rate in old compounds",
+        |t| kind_rate(t, OldCompound, KindSum::Paid, KindSum::Billed);
+    FeeCollectionRateResettlement = "fee_collection_rate_resettlement", "Fee collection rate, resettlement estates", "拆迁安置小区物业费收缴率", SHARE, Mean, AS_IS,
+        "fee_collection_rate in resettlement estates",
+        |t| kind_rate(t, Resettlement, KindSum::Paid, KindSum::Billed);
+    ManagedShareNewEstate = "managed_share_new_estate", "Managed share, new estates", "新建商品房小区物业覆盖率", SHARE, Mean, AS_IS,
+        "managed_share of new commodity estates",
+        |t| kind_rate(t, NewEstate, KindSum::Managed, KindSum::Compounds);
+    ManagedShareOldCompound = "managed_share_old_compound", "Managed share, old compounds", "老旧小区物业覆盖率", SHARE, Mean, AS_IS,
+        "managed_share of old compounds",
+        |t| kind_rate(t, OldCompound, KindSum::Managed, KindSum::Compounds);
+    ManagedShareResettlement = "managed_share_resettlement", "Managed share, resettlement estates", "拆迁安置小区物业覆盖率", SHARE, Mean, AS_IS,
+        "managed_share of resettlement estates",
+        |t| kind_rate(t, Resettlement, KindSum::Managed, KindSum::Compounds);
+    WorkersEmployed = "workers_employed", "Community workers employed", "社区专职工作者人数", COUNT, Mean, AS_IS,
+        "community full-time workers employed (headcount)",
+        |t| t[Employed];
+    WorkerVacancyRate = "worker_vacancy_rate", "Vacant worker positions", "岗位空缺率", SHARE, Mean, AS_IS,
+        "share of funded worker positions that are empty",
+        |t| ratio(t[Positions] - t[Employed], t[Positions]);
+    WorkerSeparations = "worker_separations", "Workers leaving", "社工离职人数", PER_MONTH, Sum, PER_YEAR,
+        "workers who left this month",
+        |t| t[Separations];
+    WorkerHires = "worker_hires", "Workers hired", "社工招聘人数", PER_MONTH, Sum, PER_YEAR,
+        "recruits who started this month",
+        |t| t[Hires];
+    WorkerTurnoverAnnual = "worker_turnover_annual", "Worker turnover (rolling 12 months)", "社工流失率", PER_WORKER_YEAR, Mean, AS_IS,
+        "separations over the last 12 months / mean headcount over them (annualised in the first year)",
+        |_t| 0.0; // filled from the last 12 rows by `rolling_turnover`
+    WorkerMeanTenureMonths = "worker_mean_tenure_months", "Mean tenure of workers", "社工平均任职时长", MONTHS, Mean, AS_IS,
+        "mean tenure of employed workers",
+        |t| ratio(t[Tenure], t[Employed]);
+    MaleShare = "male_share", "Men among workers", "男性社工比例", SHARE, Mean, AS_IS,
+        "share of workers who are men",
+        |t| ratio(t[Male], t[Employed]);
+    LocalShare = "local_share", "Local workers", "属地工作者比例", SHARE, Mean, AS_IS,
+        "share of workers who are local (属地)",
+        |t| ratio(t[Local], t[Employed]);
+    CollegeShare = "college_share", "Workers with a degree", "大专及以上学历比例", SHARE, Mean, AS_IS,
+        "share of workers with a college degree or above",
+        |t| ratio(t[College], t[Employed]);
+    CertifiedShare = "certified_share", "Certified social workers", "持证社工比例", SHARE, Mean, AS_IS,
+        "share of workers holding the social-worker certificate",
+        |t| ratio(t[Certified], t[Employed]);
+    HouseholdsPerWorker = "households_per_worker", "Households per worker", "每名社工服务户数", RATIO, Mean, AS_IS,
+        "households per employed worker",
+        |t| ratio(t[Households], t[Employed]);
+    AdminLoadShare = "admin_load_share", "Administrative load", "行政事务占比", SHARE, Mean, AS_IS,
+        "share of workers' hours taken by administration",
+        |t| ratio(t[Admin], t[Employed]);
+    Workload = "workload", "Workload", "工作负荷", RATIO, Mean, AS_IS,
+        "casework hours needed / free hours (above 1: overloaded), household-weighted",
+        |t| ratio(t[Workload], t[Households]);
+    WorkforceCost = "workforce_cost", "Workforce cost", "社工队伍经费", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "wages and allowances of community workers this month",
+        |t| t[WorkforceCost];
+    MediationCapacity = "mediation_capacity", "Mediation capacity", "调解能力", unit("hours per 100 households/month", "小时/百户/月", Some(0.0), None), Mean, AS_IS,
+        "mediation hours available per 100 households this month",
+        |t| ratio(t[MediationHours] * 100.0, t[Households]);
+    MediationCoverage = "mediation_coverage", "Owner-firm disputes mediated", "三位一体调解覆盖率", SHARE, Mean, AS_IS,
+        "share of owner-firm disputes mediated (三位一体), household-weighted",
+        |t| ratio(t[Coverage], t[Households]);
+    VulnerableKnownShare = "vulnerable_known_share", "Vulnerable households known", "掌握底数的困难户比例", SHARE, Mean, AS_IS,
+        "share of vulnerable households known to a worker, household-weighted",
+        |t| ratio(t[Known], t[Households]);
+    WorkerExamExits = "worker_exam_exits", "Workers leaving through exams", "考录流出人数", PER_MONTH, Sum, PER_YEAR,
+        "workers who left through exams or directed recruitment this month",
+        |t| t[ExamExits];
+    LeverCost = "lever_cost", "Cost of workforce levers", "改革措施经费", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "public cost of platform, admission system and linkage this month",
+        |t| t[LeverCost];
+    VolunteerShare = "volunteer_share", "Volunteers", "志愿者比例", SHARE, Mean, AS_IS,
+        "share of occupied dwellings with an active volunteer",
+        |t| ratio(t[Volunteers], t[Occupied]);
+    PartyMemberShare = "party_member_share", "Party members registered at home", "在职党员进社区比例", SHARE, Mean, AS_IS,
+        "share of occupied dwellings with an in-service party member registered at home",
+        |t| ratio(t[PartyMembers], t[Occupied]);
+    EventCommunities = "event_communities", "Communities hit by emergencies", "受灾社区数", PER_MONTH, Sum, PER_YEAR,
+        "communities hit by an emergency event this month",
+        |t| t[Events];
+    VulnerableNeedingHelp = "vulnerable_needing_help", "Vulnerable households needing help", "需救助困难户", PER_MONTH, Sum, PER_YEAR,
+        "vulnerable households needing help in this month's events (events.csv has the detail)",
+        |t| t[VulnerableNeeding];
+    VulnerableHelpedInWindow = "vulnerable_helped_in_window", "Vulnerable households helped in time", "及时救助困难户", PER_MONTH, Sum, PER_YEAR,
+        "of them, helped within mobilisation.critical_window_hours",
+        |t| t[VulnerableHelped];
+    MobilisationCost = "mobilisation_cost", "Mobilisation cost", "应急动员经费", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "leaders' stipends, drills and volunteer support this month",
+        |t| t[MobilisationCost];
+    PublicCost = "public_cost", "Public cost", "公共支出", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "workforce_cost + lever_cost + mobilisation_cost + government purchase of services this month",
+        |t| t[WorkforceCost] + t[LeverCost] + t[MobilisationCost] + t[PurchaseCost];
+}
+
+/// The metric of each compound kind's fee collection rate.
+pub const fn collection_rate_of(k: CompoundKind) -> M {
+    match k {
+        NewEstate => M::FeeCollectionRateNewEstate,
+        OldCompound => M::FeeCollectionRateOldCompound,
+        Resettlement => M::FeeCollectionRateResettlement,
+    }
+}
+
+/// The metric of each compound kind's managed share.
+pub const fn managed_share_of(k: CompoundKind) -> M {
+    match k {
+        NewEstate => M::ManagedShareNewEstate,
+        OldCompound => M::ManagedShareOldCompound,
+        Resettlement => M::ManagedShareResettlement,
+    }
+}
+
+/// Fills `worker_turnover_annual` of each row from the separations and headcounts of the
+/// last 12 months (annualised over the months available in the first year).
+pub fn rolling_turnover(rows: &mut [[f64; N_METRICS]]) {
+    let sep = M::WorkerSeparations.index();
+    let emp = M::WorkersEmployed.index();
+    let out = M::WorkerTurnoverAnnual.index();
+    for m in 0..rows.len() {
+        let window = &rows[m.saturating_sub(11)..=m];
+        let n = window.len() as f64;
+        let separations: f64 = window.iter().map(|r| r[sep]).sum();
+        let headcount: f64 = window.iter().map(|r| r[emp]).sum::<f64>() / n;
+        rows[m][out] = ratio(separations * 12.0 / n, headcount);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_positions_and_names_are_unique_snake_case() {
+        for (i, m) in METRICS.iter().enumerate() {
+            assert_eq!(m.id.index(), i, "{}", m.name);
+            assert_eq!(M::from_name(m.name), Some(m.id));
+            assert!(
+                m.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{}",
+                m.name
+            );
+            assert!(!m.title.is_empty() && !m.zh.is_empty() && !m.meaning.is_empty());
+            assert!(
+                METRICS.iter().filter(|o| o.name == m.name).count() == 1,
+                "{} twice",
+                m.name
+            );
+        }
+        assert_eq!(M::from_name("no_such_metric"), None);
+    }
+
+    #[test]
+    fn flows_sum_over_a_year_and_are_shown_per_year() {
+        for m in METRICS {
+            if m.year == Year::Sum {
+                assert!(m.display_factor() >= 12.0 - 1e-9 || m.display_factor() == 12.0e-6);
+            }
+            if m.is_unit_interval() {
+                assert_eq!(m.year, Year::Mean, "{}", m.name);
+                assert_eq!(m.display_factor(), 1.0, "{}", m.name);
+            }
+        }
+    }
+
+    #[test]
+    fn formulas_read_the_sums() {
+        let mut t = Tally::default();
+        t[Billed] = 200.0;
+        t[Paid] = 150.0;
+        t[(OldCompound, KindSum::Billed)] = 100.0;
+        t[(OldCompound, KindSum::Paid)] = 25.0;
+        t[WorkforceCost] = 1.0;
+        t[LeverCost] = 2.0;
+        t[MobilisationCost] = 4.0;
+        t[PurchaseCost] = 8.0;
+        let row = t.metrics();
+        assert_eq!(row[M::FeeCollectionRate.index()], 0.75);
+        assert_eq!(row[M::FeeCollectionRateOldCompound.index()], 0.25);
+        assert_eq!(row[M::FeeCollectionRateNewEstate.index()], 0.0);
+        assert_eq!(row[M::PublicCost.index()], 15.0);
+        let mut u = t;
+        u.add(&t);
+        assert_eq!(u[Paid], 300.0);
+        assert_eq!(u[(OldCompound, KindSum::Paid)], 50.0);
+    }
+
+    #[test]
+    fn rolling_turnover_annualises_the_first_year() {
+        let mut rows = vec![[0.0; N_METRICS]; 24];
+        for r in rows.iter_mut() {
+            r[M::WorkersEmployed.index()] = 10.0;
+            r[M::WorkerSeparations.index()] = 1.0;
+        }
+        rolling_turnover(&mut rows);
+        for r in &rows {
+            assert!((r[M::WorkerTurnoverAnnual.index()] - 1.2).abs() < 1e-12);
+        }
+    }
+}
