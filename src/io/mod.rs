@@ -1,9 +1,13 @@
-//! Scenario files, outputs and the command line: everything that touches the outside world.
+//! Everything that touches the outside world: the command line and its commands, scenario
+//! files, output files, plots and reports. The model and experiment layers below never do.
 
-pub mod bench;
 pub mod cli;
-pub mod compare;
+pub mod commands;
+pub mod error;
 pub mod output;
 pub mod plot;
 pub mod report;
 pub mod scenario;
+pub mod tables;
+pub mod text;
+pub mod views;

@@ -170,7 +170,8 @@ pub fn summaries(r: &RunResult) -> Vec<(&'static str, &'static str, Summary)> {
     out
 }
 
-fn cell(x: f64) -> String {
+/// A CSV cell: the shortest text that reads back as `x`; empty for NaN.
+pub fn cell(x: f64) -> String {
     if x.is_nan() {
         String::new()
     } else {
@@ -207,10 +208,9 @@ pub fn write_summary(w: impl Write, r: &RunResult) -> io::Result<()> {
 /// The manifest: everything needed to rerun the exact result.
 pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Value {
     let p = &s.params;
-    let commit = env!("SHEQU_GIT_COMMIT");
     serde_json::json!({
         "shequ_version": env!("CARGO_PKG_VERSION"),
-        "git_commit": if commit.is_empty() { serde_json::Value::Null } else { commit.into() },
+        "git_commit": git_commit(),
         "scenario": s.name,
         "description": s.description,
         "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
@@ -245,7 +245,8 @@ pub fn resolved_toml(s: &Scenario) -> String {
     )
 }
 
-fn write_file(
+/// Writes file `name` of `dir` through a buffer; errors name the file.
+pub fn write_file(
     dir: &Path,
     name: &str,
     f: impl FnOnce(&mut BufWriter<fs::File>) -> io::Result<()>,
@@ -259,6 +260,22 @@ fn write_file(
     ctx(w.flush(), &|| format!("cannot write {}", path.display()))
 }
 
+/// The git commit the binary was built from (null outside a checkout).
+pub fn git_commit() -> serde_json::Value {
+    let commit = env!("SHEQU_GIT_COMMIT");
+    if commit.is_empty() {
+        serde_json::Value::Null
+    } else {
+        commit.into()
+    }
+}
+
+/// Writes `v` as pretty JSON and a newline.
+pub fn write_json(w: &mut impl Write, v: &serde_json::Value) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, v)?;
+    w.write_all(b"\n")
+}
+
 /// Writes every output of a run into `out`, atomically.
 pub fn write_run(out: &Path, s: &Scenario, r: &RunResult, info: &RunInfo) -> io::Result<()> {
     commit_dir(out, |dir| {
@@ -269,8 +286,7 @@ pub fn write_run(out: &Path, s: &Scenario, r: &RunResult, info: &RunInfo) -> io:
             w.write_all(resolved_toml(s).as_bytes())
         })?;
         write_file(dir, "manifest.json", |w| {
-            serde_json::to_writer_pretty(&mut *w, &manifest(s, r, info))?;
-            w.write_all(b"\n")
+            write_json(w, &manifest(s, r, info))
         })
     })
 }

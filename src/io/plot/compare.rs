@@ -27,7 +27,7 @@ pub struct DiffRow {
 /// Reads `comparison.csv` (empty cells are NaN).
 pub fn read_comparison(path: &Path) -> Result<Vec<DiffRow>> {
     let (mut r, cols) = Columns::open(path)?;
-    let c = cols.indices(crate::io::compare::COMPARISON_COLUMNS)?;
+    let c = cols.indices(crate::io::tables::COMPARISON_COLUMNS)?;
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;

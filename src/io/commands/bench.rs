@@ -6,8 +6,11 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::experiment::compare::in_pool;
 use crate::experiment::run_replication;
 use crate::io::cli::CommonArgs;
+use crate::io::commands::resolve;
+use crate::io::error::{Error, Result};
 use crate::model::params::Params;
 
 /// Peak resident set size of this process, bytes (None where /proc is unavailable).
@@ -47,14 +50,13 @@ pub fn city(base: &Params, households: u64) -> Params {
 pub fn measure(
     p: &Params,
     threads: usize,
-) -> Result<(Measure, Vec<[f64; crate::model::metrics::N_METRICS]>), String> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
-    let start = Instant::now();
-    let r = pool.install(|| run_replication(p, p.run.seed, 0));
-    let seconds = start.elapsed().as_secs_f64();
+) -> std::result::Result<(Measure, Vec<[f64; crate::model::metrics::N_METRICS]>), String> {
+    let (r, seconds) = in_pool(Some(threads), || {
+        let start = Instant::now();
+        let r = run_replication(p, p.run.seed, 0);
+        (r, start.elapsed().as_secs_f64())
+    })
+    .map_err(|e| format!("cannot start {threads} threads: {e}"))?;
     Ok((
         Measure {
             households: r.households,
@@ -67,20 +69,14 @@ pub fn measure(
 }
 
 /// The `bench` command: `households` (default 2,000,000), `scaling` runs 0.25 M to 4 M.
-pub fn bench_command(
+pub fn bench(
     scenario: &Path,
     households: u64,
     scaling: bool,
     check_threads: bool,
     common: &CommonArgs,
-) -> i32 {
-    let s = match crate::io::cli::resolve(scenario, common) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::io::cli::EXIT_INPUT;
-        }
-    };
+) -> Result {
+    let s = resolve(scenario, common)?;
     let threads = common.threads.unwrap_or_else(rayon::current_num_threads);
     let sizes: Vec<u64> = if scaling {
         vec![250_000, 500_000, 1_000_000, 2_000_000, 4_000_000]
@@ -101,13 +97,7 @@ pub fn bench_command(
     );
     for n in sizes {
         let p = city(&s.params, n);
-        let (m, rows) = match measure(&p, threads) {
-            Ok(x) => x,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return crate::io::cli::EXIT_INPUT;
-            }
-        };
+        let (m, rows) = measure(&p, threads).map_err(Error::Input)?;
         println!(
             "{:>12} {:>8} {:>12.2} {:>16.1} {:>16.2}",
             m.households,
@@ -117,21 +107,16 @@ pub fn bench_command(
             m.seconds * 1e3 / f64::from(m.months)
         );
         if check_threads && threads != 1 {
-            match measure(&p, 1) {
-                Ok((one, rows1)) => println!(
-                    "{:>12} {:>8} {:>12.2} {:>16.1} {:>16.2}   1 thread; output identical: {}",
-                    one.households,
-                    one.months,
-                    one.seconds,
-                    one.household_months_per_second() / 1e6,
-                    one.seconds * 1e3 / f64::from(one.months),
-                    if rows1 == rows { "yes" } else { "NO" }
-                ),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return crate::io::cli::EXIT_INPUT;
-                }
-            }
+            let (one, rows1) = measure(&p, 1).map_err(Error::Input)?;
+            println!(
+                "{:>12} {:>8} {:>12.2} {:>16.1} {:>16.2}   1 thread; output identical: {}",
+                one.households,
+                one.months,
+                one.seconds,
+                one.household_months_per_second() / 1e6,
+                one.seconds * 1e3 / f64::from(one.months),
+                if rows1 == rows { "yes" } else { "NO" }
+            );
         }
     }
     if let Some(peak) = peak_rss_bytes() {
@@ -143,5 +128,5 @@ pub fn bench_command(
             largest
         );
     }
-    0
+    Ok(())
 }

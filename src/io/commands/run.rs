@@ -1,0 +1,65 @@
+//! `shequ run` and the default demo: a scenario's replications, written atomically with its
+//! plots and report, and a glance on the terminal.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use crate::experiment;
+use crate::io::cli::CommonArgs;
+use crate::io::commands::{emit, progress_bar, render, resolve, throughput};
+use crate::io::error::{Error, Result};
+use crate::io::output::{self, RunInfo};
+use crate::io::text;
+
+/// `shequ run SCENARIO [options]`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Runs the scenario's replications and writes the output directory; `demo` adds a line on
+/// how to read the glance.
+pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
+    let s = resolve(&a.scenario, &a.common)?;
+    let out = a
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    let p = &s.params;
+    let quiet = a.common.quiet;
+    if !quiet {
+        eprintln!(
+            "shequ: {} - {} replication(s) x {} years, {} communities, seed {}",
+            s.name, p.run.replications, p.run.years, p.world.communities, p.run.seed
+        );
+    }
+    let started = Instant::now();
+    let bar = progress_bar(u64::from(p.run.replications), quiet, "replications");
+    let result = experiment::run(p, a.common.threads, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let result = result.map_err(|e| Error::threads(a.common.threads, e))?;
+    let wall = started.elapsed().as_secs_f64();
+    let info = RunInfo {
+        command_line: args.to_vec(),
+        wall_seconds: wall,
+        threads: a.common.threads.unwrap_or_else(rayon::current_num_threads),
+    };
+    output::write_run(&out, &s, &result, &info).map_err(Error::run)?;
+    if !quiet {
+        let hh = result.reps.first().map_or(0, |r| r.households);
+        eprintln!(
+            "done in {wall:.2} s ({:.1} million household-months/s); results in {}",
+            throughput(hh, result.months, result.reps.len(), wall),
+            out.display()
+        );
+        emit(&text::glance(&result, demo));
+    }
+    // Plots and report, drawn from the finished directory; the CSVs stay if this fails.
+    render(&out, quiet)
+}

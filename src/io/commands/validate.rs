@@ -1,0 +1,76 @@
+//! `shequ validate`: every validation case as a table.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use crate::experiment::compare::in_pool;
+use crate::io::commands::emit;
+use crate::io::error::{Error, Result};
+use crate::io::scenario;
+use crate::model::params::Params;
+
+/// Options of `shequ validate`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ValidateArgs {
+    /// Replications of every scenario (default 10, or 5 with --quick).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// 5 replications, and 10 years for the workforce-only levers: the same cases and
+    /// tolerances, fast enough for `cargo test`.
+    #[arg(long)]
+    pub quick: bool,
+    /// Master seed of every run (default: run.seed of the baseline).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The scenario library.
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Worker threads (default: all cores). Never changes the results.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// `shequ validate`: runs every case of `experiment::validate` and prints the table.
+pub fn validate(a: &ValidateArgs) -> Result {
+    use crate::experiment::validate;
+    let load = |name: &str| -> std::result::Result<Params, String> {
+        scenario::load(&a.scenarios.join(name))
+            .map(|s| s.params)
+            .map_err(|e| e.to_string())
+    };
+    let seed = match a.seed {
+        Some(s) => s,
+        None => load("baseline.toml").map_err(Error::Input)?.run.seed,
+    };
+    let mut o = if a.quick {
+        validate::Options::quick(seed)
+    } else {
+        validate::Options::full(seed)
+    };
+    if let Some(r) = a.reps {
+        o.reps = r.max(1);
+    }
+    eprintln!(
+        "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for workforce-only levers), seed {}",
+        validate::scenario_files().len(),
+        a.scenarios.display(),
+        o.reps,
+        o.years,
+        o.short_years,
+        o.seed
+    );
+    let started = Instant::now();
+    let go = || validate::run(&o, &load);
+    let results = in_pool(a.threads, go)
+        .map_err(|e| Error::threads(a.threads, e))?
+        .map_err(Error::Input)?;
+    emit(&validate::table(&results));
+    eprintln!("({:.1} s)", started.elapsed().as_secs_f64());
+    if results.iter().any(|r| r.status == validate::Status::Fail) {
+        Err(Error::Verdict)
+    } else {
+        Ok(())
+    }
+}
