@@ -239,7 +239,7 @@ mod tests {
         let (z, noise) = (0.3, 0.2);
         let n = 200_000;
         let paid = (0..n).filter(|_| decide(z, noise, rng.random())).count() as f64 / n as f64;
-        let expected = 1.0 / (1.0 + (-z / noise as f64).exp());
+        let expected = 1.0 / (1.0 + (-z / noise).exp());
         assert!((paid - expected).abs() < 0.005, "{paid} vs {expected}");
         assert!(decide(0.0, 0.0, 0.99));
         assert!(!decide(-1e-12, 0.0, 0.0));

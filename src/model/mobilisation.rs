@@ -247,8 +247,8 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     // Grid leaders are called by the workers, shared round robin.
     let mut grid_time = vec![INF; usize::from(c.grids)];
     for (g, t) in grid_time.iter_mut().enumerate() {
-        if workers > 0 {
-            *t = office + (g / workers + 1) as f64 * call;
+        if let Some(round) = g.checked_div(workers) {
+            *t = office + (round + 1) as f64 * call;
         }
     }
     let mut calls_by_grid = vec![0u32; usize::from(c.grids)];
@@ -327,8 +327,9 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             b_ties.clear();
             b_vol.clear();
             b_idx.clear();
-            for i in c.building_start[b] as usize..c.building_start[b + 1] as usize {
-                let h = &c.households[i];
+            let first = c.building_start[b] as usize;
+            let end = c.building_start[b + 1] as usize;
+            for (i, h) in c.households.iter().enumerate().take(end).skip(first) {
                 if h.occupancy == Occupancy::Vacant {
                     continue;
                 }
@@ -350,8 +351,8 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     for comp in &c.compounds {
         let k = p.kind(comp.kind);
         let mut list = Vec::new();
-        for i in comp.first_household as usize..comp.end_household as usize {
-            let h = &c.households[i];
+        let (first, end) = (comp.first_household as usize, comp.end_household as usize);
+        for (i, h) in c.households.iter().enumerate().take(end).skip(first) {
             if !h.vulnerable || h.occupancy == Occupancy::Vacant {
                 continue;
             }
@@ -392,21 +393,15 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
         // Workers go where the need is: a share of them in proportion to this compound's need.
         let cum_before = need[..ci].iter().map(Vec::len).sum::<usize>();
         let cum_after = cum_before + need[ci].len();
-        let share = |cum: usize| {
-            if total_need == 0 {
-                0
-            } else {
-                workers * cum / total_need
-            }
-        };
+        let share = |cum: usize| (workers * cum).checked_div(total_need).unwrap_or(0);
         let my_workers = share(cum_after) - share(cum_before);
         assigned += my_workers;
         helpers.clear();
         for _ in 0..my_workers {
             helpers.push((office, m.visit_hours));
         }
-        for i in comp.first_household as usize..comp.end_household as usize {
-            let h = &c.households[i];
+        let (first, end) = (comp.first_household as usize, comp.end_household as usize);
+        for (i, h) in c.households.iter().enumerate().take(end).skip(first) {
             if (h.volunteer || h.party_member) && !h.vulnerable && warned[i].is_finite() {
                 let slow = if h.age == Age::Elderly {
                     m.elderly_leader_slowdown

@@ -19,10 +19,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::io::cli::CommonArgs;
 use crate::io::error::{Error, Result};
-use crate::io::scenario::{self, Scenario, ScenarioError};
+use crate::io::scenario::{self, Scenario};
 
 /// Loads the scenario and applies command-line overrides.
-pub fn resolve(path: &Path, c: &CommonArgs) -> std::result::Result<Scenario, ScenarioError> {
+pub fn resolve(path: &Path, c: &CommonArgs) -> Result<Scenario> {
     let mut s = scenario::load(path)?;
     let mut sets = Vec::new();
     if let Some(r) = c.reps {
