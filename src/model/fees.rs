@@ -120,6 +120,19 @@ impl Payments {
     }
 }
 
+/// Owners' rule reduced to the pure threshold model (Granovetter 1978): only neighbours
+/// count, no noise. With [`neutral_owner`] it is the textbook case of tests and `validate`.
+pub fn pure_threshold(o: &Owners) -> Owners {
+    let mut o = o.clone();
+    o.weight_social = 1.0;
+    o.weight_satisfaction = 0.0;
+    o.weight_affordability = 0.0;
+    o.weight_enforcement = 0.0;
+    o.weight_trust = 0.0;
+    o.noise = 0.0;
+    o
+}
+
 /// A resident owner with every motive but the neighbours' share neutral (satisfaction equal
 /// to expectation, trust 0.5, a low fee burden): the agent of the pure threshold model.
 pub fn neutral_owner(threshold: f32) -> Household {
@@ -149,25 +162,13 @@ mod tests {
         neutral_owner(threshold)
     }
 
-    /// Owners' rule reduced to the pure threshold model: only neighbours count.
-    fn pure_threshold() -> Owners {
-        let mut o = Params::default().owners;
-        o.weight_social = 1.0;
-        o.weight_satisfaction = 0.0;
-        o.weight_affordability = 0.0;
-        o.weight_enforcement = 0.0;
-        o.weight_trust = 0.0;
-        o.noise = 0.0;
-        o
-    }
-
     fn cascade(thresholds_as_counts: &[u32]) -> u32 {
         let n = thresholds_as_counts.len() as f32;
         let mut hs: Vec<Household> = thresholds_as_counts
             .iter()
             .map(|&k| owner(k as f32 / (n - 1.0)))
             .collect();
-        let o = pure_threshold();
+        let o = pure_threshold(&Params::default().owners);
         let mut rng = stream(1, 0, 0, Stream::Fees);
         let mut last = u32::MAX;
         for _ in 0..1000 {

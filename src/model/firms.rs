@@ -114,6 +114,12 @@ pub fn quality(capability: f64, staff: f64, standard: f64, elasticity: f64) -> f
     (capability * (staff / standard).max(0.0).powf(elasticity)).clamp(0.0, 1.0)
 }
 
+/// `firm` serves compound `c` (of `standard` staff) this month, at the quality it can give.
+fn serve(c: &mut Compound, firm: Firm, standard: f64, elasticity: f64) {
+    c.quality = quality(firm.capability, firm.staff, standard, elasticity);
+    c.firm = Some(firm);
+}
+
 /// A firm's month in its compound at fee `price` (RMB/m2/month): collect the fees of the
 /// `payers`, pay costs, resize staff, update quality, and withdraw after persistent losses
 /// with reserves used up.
@@ -161,13 +167,7 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
         c.firm = None;
         c.quality = pr.unmanaged_quality;
     } else {
-        c.quality = quality(
-            firm.capability,
-            firm.staff,
-            standard,
-            pr.quality_staff_elasticity,
-        );
-        c.firm = Some(firm);
+        serve(c, firm, standard, pr.quality_staff_elasticity);
     }
     FirmMonth {
         fee_revenue,
@@ -206,13 +206,7 @@ pub fn consider_entry(
         return false;
     }
     let standard = standard_staff(p.kind(kind), c.households());
-    c.quality = quality(
-        candidate.capability,
-        candidate.staff,
-        standard,
-        pr.quality_staff_elasticity,
-    );
-    c.firm = Some(candidate);
+    serve(c, candidate, standard, pr.quality_staff_elasticity);
     true
 }
 
