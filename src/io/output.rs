@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::experiment::RunResult;
 use crate::experiment::stats::{Summary, summarize};
 use crate::io::scenario::Scenario;
-use crate::model::metrics::{METRICS, N_METRICS};
+use crate::model::metrics::{METRICS, N_METRICS, Year};
 
 /// Facts about the run that are not in the scenario.
 #[derive(Debug, Clone)]
@@ -205,6 +205,29 @@ pub fn write_summary(w: impl Write, r: &RunResult) -> io::Result<()> {
     w.flush()
 }
 
+/// The metric registry as the manifest records it: what each column of timeseries.csv is,
+/// its unit and bounds, how a year aggregates it and how it is shown.
+pub fn metrics_json() -> serde_json::Value {
+    METRICS
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "name": m.name,
+                "title": m.title,
+                "zh": m.zh,
+                "meaning": m.meaning,
+                "unit": m.unit.en,
+                "unit_zh": m.unit.zh,
+                "lo": m.unit.lo,
+                "hi": m.unit.hi,
+                "per_year": match m.year { Year::Mean => "mean", Year::Sum => "sum" },
+                "display_factor": m.display_factor(),
+                "display_unit": m.display_unit(),
+            })
+        })
+        .collect()
+}
+
 /// The manifest: everything needed to rerun the exact result.
 pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Value {
     let p = &s.params;
@@ -224,7 +247,7 @@ pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Valu
         "threads": info.threads,
         "wall_seconds": info.wall_seconds,
         "rerun": "shequ run scenario.toml --out DIR  (scenario.toml in this directory holds every resolved value)",
-        "metrics": METRICS.iter().map(|m| serde_json::json!({"name": m.name, "meaning": m.meaning})).collect::<Vec<_>>(),
+        "metrics": metrics_json(),
         "resolved": serde_json::to_value(p.to_table()).unwrap_or(serde_json::Value::Null),
     })
 }
