@@ -7,3 +7,4 @@ pub mod output;
 pub mod plot;
 pub mod report;
 pub mod scenario;
+pub mod views;
