@@ -276,7 +276,7 @@ impl Chart for PhaseChart<'_> {
             let (top, bottom) = (yr.start + 40, yr.end);
             let x = xr.end + 40;
             let h = f64::from(bottom - top);
-            viridis_bar(&root, x, top, bottom, 26)?;
+            viridis_bar(root, x, top, bottom, 26)?;
             let style = anchored(font(TICK_PX), HPos::Left, VPos::Center);
             let n = years.max(1);
             let marks: Vec<usize> = if n <= 5 {

@@ -1,5 +1,5 @@
 //! The common look of every chart: fonts and sizes, colours, title, legend strip, axis ranges
-//! and tick labels, the mesh, and [`save`] (PNG and SVG of one [`Chart`]).
+//! and tick labels, the mesh, and `save` (PNG and SVG of one `Chart`).
 
 use std::error::Error;
 use std::fs;

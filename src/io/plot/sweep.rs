@@ -502,7 +502,7 @@ impl Chart for HeatMap<'_> {
         let x = bx + 20;
         let (top, bottom) = (yr.start, yr.end);
         let h = f64::from(bottom - top);
-        viridis_bar(&root, x, top, bottom, 28)?;
+        viridis_bar(root, x, top, bottom, 28)?;
         let style = anchored(font(TICK_PX), HPos::Left, VPos::Center);
         for v in nice_ticks(lo, hi, 6) {
             let f = t(v);

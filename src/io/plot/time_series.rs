@@ -173,7 +173,7 @@ impl Chart for TimeSeriesChart {
 }
 
 /// Draws one metric over time for one or several scenarios (one colour each, same axes):
-/// the mean across replications with its t-based 95 % band. A flow ([`Year::Sum`]) is drawn
+/// the mean across replications with its t-based 95 % band. A flow (`Year::Sum`) is drawn
 /// as yearly totals, a level month by month, both in the registry's display unit. Writes
 /// `PLOTS/STEM.png` and `.svg`.
 pub fn time_series(

@@ -525,7 +525,7 @@ pub(super) fn mobilisation_table(sets: &[EventSet<'_>]) -> Option<Block> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{escape, fmt_num};
 
     #[test]
     fn escapes_and_numbers() {
