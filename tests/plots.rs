@@ -7,26 +7,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use shequ::io::views;
+use shequ::model::metrics::M;
+
 const BIN: &str = env!("CARGO_BIN_EXE_shequ");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Every plot a run of the baseline draws, with its title.
-const PLOTS: &[(&str, &str)] = &[
-    ("fee_collection_rate", "Fee collection rate"),
-    ("service_quality", "Service quality"),
-    ("spiral", "The property-fee spiral"),
-    ("owner_satisfaction", "Owner satisfaction"),
-    ("managed_share", "Compounds with a property firm"),
-    ("firm_exits", "Property firms withdrawing, per year"),
-    ("workers_employed", "Community workers employed"),
-    ("worker_vacancy_rate", "Vacant worker positions"),
-    ("worker_turnover_annual", "Worker turnover"),
-    ("certified_share", "Certified social workers"),
-    ("local_share", "Local workers"),
-    ("mediation_coverage", "Owner-firm disputes mediated"),
-    ("end_state", "Where the run ends"),
-];
+/// Every plot a run of the baseline draws, with its title: the key time series of
+/// [`views::RUN_TIME_SERIES`] (the spiral after the first two) and the end state.
+fn plots() -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&str, &str)> = views::RUN_TIME_SERIES
+        .iter()
+        .map(|m| (m.name(), m.meta().title))
+        .collect();
+    v.insert(2, ("spiral", "The property-fee spiral"));
+    v.push(("end_state", "Where the run ends"));
+    v
+}
 
 fn shequ(args: &[&str]) -> Output {
     Command::new(BIN)
@@ -91,9 +89,9 @@ fn has_events(dir: &Path) -> bool {
     fs::read_to_string(dir.join("events.csv")).is_ok_and(|t| t.lines().count() > 1)
 }
 
-/// The plots a run directory should have: [`PLOTS`], and [`MOBILISATION`] with events.
+/// The plots a run directory should have: [`plots`], and [`MOBILISATION`] with events.
 fn run_plots(dir: &Path) -> Vec<(&'static str, &'static str)> {
-    let mut v = PLOTS.to_vec();
+    let mut v = plots();
     if has_events(dir) {
         v.extend_from_slice(MOBILISATION);
     }
@@ -240,7 +238,10 @@ fn run_draws_plots_and_a_self_contained_report_and_plot_redraws_them() {
 
 #[test]
 fn scenarios_overlay_on_the_same_axes() {
-    use shequ::io::plot::{self, EndStateRow, Estimate, PhaseTrace, ScenarioSeries};
+    use shequ::io::plot::data::Estimate;
+    use shequ::io::plot::end_state::{EndStateRow, end_state};
+    use shequ::io::plot::phase::{PhaseTrace, spiral};
+    use shequ::io::plot::time_series::{ScenarioSeries, time_series};
     let tmp = tempfile::tempdir().unwrap();
     let plots_dir = tmp.path().join("plots");
     // Two made-up scenarios, three replications, four years.
@@ -254,11 +255,10 @@ fn scenarios_overlay_on_the_same_axes() {
             .collect()
     };
     let (a, b) = (make(0.85, -0.003), make(0.85, 0.0005));
-    let spec = plot::metric_plot("fee_collection_rate").unwrap();
-    let f = plot::time_series(
+    let f = time_series(
         &plots_dir,
         "collection",
-        spec,
+        M::FeeCollectionRate,
         &[
             ScenarioSeries {
                 name: "baseline",
@@ -278,7 +278,7 @@ fn scenarios_overlay_on_the_same_axes() {
     assert_eq!(png_size(&png), (1200, 800));
 
     let (qa, qb) = (make(0.45, -0.002), make(0.45, 0.0002));
-    let f = plot::spiral(
+    let f = spiral(
         &plots_dir,
         &[
             PhaseTrace {
@@ -313,7 +313,7 @@ fn scenarios_overlay_on_the_same_axes() {
             estimates: vec![est(0.24), None],
         },
     ];
-    let f = plot::end_state(
+    let f = end_state(
         &plots_dir,
         "end",
         "End state",
@@ -469,8 +469,8 @@ fn headless_chromium_renders_the_report_with_its_images() {
         "--quiet",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    check_self_contained(&sweep, SWEEP_METRICS.len());
-    images_render(&work, "sweep", &sweep, SWEEP_METRICS.len());
+    check_self_contained(&sweep, views::SWEEP.len());
+    images_render(&work, "sweep", &sweep, views::SWEEP.len());
 }
 
 /// Checks in headless Chromium that every image of `dir/report.html` decodes at its full
@@ -501,22 +501,11 @@ fn images_render(work: &Path, name: &str, dir: &Path, n: usize) {
     fs::remove_file(&checked).unwrap();
 }
 
-/// The main metrics a sweep draws, by stem suffix.
-const SWEEP_METRICS: &[&str] = &[
-    "fee_collection_rate",
-    "service_quality",
-    "owner_satisfaction",
-    "managed_share",
-    "firm_exits",
-    "public_cost",
-];
-
 /// Every key time series of a baseline run (the first two, then the spiral, then the rest
-/// in [`PLOTS`] order), as drawn in a comparison.
+/// in [`plots`] order), as drawn in a comparison.
 fn compare_plots() -> Vec<(&'static str, &'static str)> {
-    let mut v: Vec<(&str, &str)> = PLOTS
-        .iter()
-        .copied()
+    let mut v: Vec<(&str, &str)> = plots()
+        .into_iter()
         .filter(|(stem, _)| *stem != "end_state")
         .collect();
     v.extend([
@@ -638,9 +627,9 @@ fn sweep(out: &Path, extra: &[&str]) {
 }
 
 fn sweep_plots(prefix: &str) -> Vec<(String, String)> {
-    SWEEP_METRICS
+    views::SWEEP
         .iter()
-        .map(|m| (format!("{prefix}_{m}"), String::new()))
+        .map(|m| (format!("{prefix}_{}", m.name()), String::new()))
         .collect()
 }
 
@@ -663,7 +652,9 @@ fn sweeps_draw_lines_heat_maps_and_scatter_panels() {
     let one = tmp.path().join("one");
     sweep(&one, &["--vary", "property.government_purchase=0:20:3"]);
     check_sweep(&one, "sweep", "against the varied key", key);
-    let svg = fs::read_to_string(one.join("plots/sweep_fee_collection_rate.svg")).unwrap();
+    let svg =
+        fs::read_to_string(one.join(format!("plots/sweep_{}.svg", M::FeeCollectionRate.name())))
+            .unwrap();
     assert!(svg.contains("(RMB/household/month)"), "x axis with unit");
 
     // Two keys on a grid: a heat map per main metric.
@@ -678,7 +669,9 @@ fn sweeps_draw_lines_heat_maps_and_scatter_panels() {
         ],
     );
     check_sweep(&two, "heatmap", "mean over the sweep grid", key);
-    let svg = fs::read_to_string(two.join("plots/heatmap_service_quality.svg")).unwrap();
+    let svg =
+        fs::read_to_string(two.join(format!("plots/heatmap_{}.svg", M::ServiceQuality.name())))
+            .unwrap();
     assert!(svg.contains("owners.enforcement (0-1)"), "y axis with unit");
 
     // A Latin hypercube: scatter panels, one per key.

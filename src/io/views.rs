@@ -1,19 +1,82 @@
-//! Which metrics each view shows: the only presentation choice left outside the registry
-//! (`model::metrics`). Placeholder lists for the terminal tables; the plot views are added
-//! with the plot modules.
+//! Which metrics each view shows, in the order shown: the only presentation choice that is not
+//! in the registry. Titles, units, Chinese terms, bounds, how a year aggregates a metric and
+//! how it is scaled for display all come from [`crate::model::metrics::METRICS`]; a view names
+//! metrics by id ([`M`]), never by their column name.
 
 use crate::model::metrics::M;
 
-/// The run's terminal glance (`shequ run`, the default demo).
-pub const GLANCE: &[M] = &[
+/// The key metrics drawn over time for a run or a comparison, in report order: the
+/// property-fee cycle, then the workforce (`plot::plot_run`, `plot::compare::plot_compare`;
+/// the key-figures table of the run report). Metrics missing from a directory are skipped.
+pub const RUN_TIME_SERIES: &[M] = &[
     M::FeeCollectionRate,
     M::ServiceQuality,
     M::OwnerSatisfaction,
     M::ManagedShare,
     M::FirmExits,
+    M::WorkersEmployed,
+    M::WorkerVacancyRate,
+    M::WorkerTurnoverAnnual,
+    M::CertifiedShare,
+    M::LocalShare,
+    M::MediationCoverage,
 ];
 
-/// The terminal tables of `compare` (all six) and `sweep` (the first four).
+/// The spiral (phase plot): x, then y.
+pub const SPIRAL: [M; 2] = [M::FeeCollectionRate, M::ServiceQuality];
+
+/// The rows of the end-state chart (last-year means), all on a 0-1 scale.
+pub const END_STATE: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::WorkerVacancyRate,
+    M::CertifiedShare,
+    M::LocalShare,
+    M::MediationCoverage,
+];
+
+/// The rows of the first paired-differences chart of a comparison (one 0-1 axis).
+pub const DIFF_SHARES: &[M] = END_STATE;
+
+/// The panels of the second paired-differences chart of a comparison (each in its own unit).
+pub const DIFF_OTHER: &[M] = &[
+    M::FirmExits,
+    M::WorkersEmployed,
+    M::WorkerTurnoverAnnual,
+    M::PublicCost,
+];
+
+/// The rows of the paired-differences table of the comparison report.
+pub const DIFF_TABLE: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::FirmExits,
+    M::WorkersEmployed,
+    M::WorkerVacancyRate,
+    M::WorkerTurnoverAnnual,
+    M::CertifiedShare,
+    M::LocalShare,
+    M::MediationCoverage,
+    M::PublicCost,
+];
+
+/// The main metrics of a sweep: one chart each and the columns of the report's table by
+/// point (`plot::sweep::plot_sweep`, `report::sweep::sweep_report`).
+pub const SWEEP: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::FirmExits,
+    M::PublicCost,
+];
+
+/// The metrics of the terminal tables of `shequ compare` (all) and `shequ sweep` (the first
+/// four), in `io::text`.
 pub const TERMINAL_MAIN: &[M] = &[
     M::FeeCollectionRate,
     M::ServiceQuality,
@@ -22,3 +85,50 @@ pub const TERMINAL_MAIN: &[M] = &[
     M::FirmExits,
     M::PublicCost,
 ];
+
+/// The columns of the yearly glance `shequ run` prints to the terminal (`io::text::glance`).
+pub const GLANCE: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::FirmExits,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        DIFF_OTHER, DIFF_SHARES, DIFF_TABLE, END_STATE, GLANCE, RUN_TIME_SERIES, SPIRAL, SWEEP,
+        TERMINAL_MAIN,
+    };
+    use crate::model::metrics::M;
+
+    const VIEWS: &[(&str, &[M])] = &[
+        ("RUN_TIME_SERIES", RUN_TIME_SERIES),
+        ("SPIRAL", &SPIRAL),
+        ("END_STATE", END_STATE),
+        ("DIFF_SHARES", DIFF_SHARES),
+        ("DIFF_OTHER", DIFF_OTHER),
+        ("DIFF_TABLE", DIFF_TABLE),
+        ("SWEEP", SWEEP),
+        ("TERMINAL_MAIN", TERMINAL_MAIN),
+        ("GLANCE", GLANCE),
+    ];
+
+    #[test]
+    fn views_are_non_empty_without_duplicates() {
+        for (name, view) in VIEWS {
+            assert!(!view.is_empty(), "{name} is empty");
+            for (i, m) in view.iter().enumerate() {
+                assert!(!view[..i].contains(m), "{name} lists {m:?} twice");
+            }
+        }
+    }
+
+    #[test]
+    fn unit_interval_views_hold_only_shares_and_indices() {
+        for m in END_STATE.iter().chain(DIFF_SHARES).chain(&SPIRAL) {
+            assert!(m.meta().is_unit_interval(), "{m:?} is not on 0-1");
+        }
+    }
+}

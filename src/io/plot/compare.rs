@@ -3,7 +3,26 @@
 //! differences scenario − base with their 95 % CIs (from comparison.csv) and the
 //! mobilisation distributions side by side.
 
-use super::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use crate::io::plot::Figure;
+use crate::io::plot::data::{Columns, Estimate, RunDir, cell, num};
+use crate::io::plot::end_state::{EndStateRow, end_state};
+use crate::io::plot::events::{EventSet, mobilisation};
+use crate::io::plot::phase::{PhaseTrace, spiral};
+use crate::io::plot::style::{
+    Chart, DrawResult, GRID, INK, Key, LABEL_PX, MUTED, NOTE_PX, anchored, bold, chart_builder,
+    colour, font, legend, save, styled_mesh, tick, tick_decimals, title,
+};
+use crate::io::plot::time_series::{ScenarioSeries, drawable, time_series};
+use crate::io::views;
+use crate::model::metrics::M;
 
 /// One row of `comparison.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,30 +175,6 @@ pub struct DiffPanel {
     pub rows: Vec<EndStateRow>,
 }
 
-/// The metrics of the second differences chart (other units than 0-1): metric, row label,
-/// unit, factor from the monthly value in comparison.csv.
-pub const DIFF_OTHER: &[(&str, &str, &str, f64)] = &[
-    ("firm_exits", "Firms withdrawing", "firms per year", 12.0),
-    (
-        "workers_employed",
-        "Workers employed",
-        "workers (headcount)",
-        1.0,
-    ),
-    (
-        "worker_turnover_annual",
-        "Worker turnover",
-        "leavers per worker per year",
-        1.0,
-    ),
-    (
-        "public_cost",
-        "Public cost",
-        "million RMB per year",
-        12.0e-6,
-    ),
-];
-
 struct DiffChart<'a> {
     title: &'a str,
     base: &'a str,
@@ -239,6 +234,13 @@ impl Chart for DiffChart<'_> {
             (w as i32 - value_w + 24, 12),
         )?;
         let area = area.split_vertically(24).1;
+        // Room for the longest row label of any panel (at least 260 px), the same in each.
+        let label_style = anchored(font(LABEL_PX), HPos::Right, VPos::Center);
+        let mut label_w = 0;
+        for row in self.panels.iter().flat_map(|p| &p.rows) {
+            label_w = label_w.max(root.estimate_text_size(&row.label, &label_style)?.0);
+        }
+        let label_w = (label_w + 40).max(260);
         let (_, h) = area.dim_in_pixel();
         let axis_h: u32 = 86;
         let total_rows: usize = self.panels.iter().map(|p| p.rows.len().max(1)).sum();
@@ -253,7 +255,7 @@ impl Chart for DiffChart<'_> {
             };
             let (a, b) = rest.split_vertically(ph);
             rest = b;
-            draw_diff_panel(root, &a, panel, k, value_w)?;
+            draw_diff_panel(root, &a, panel, k, (value_w, label_w))?;
         }
         Ok(())
     }
@@ -306,7 +308,7 @@ fn draw_diff_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &DiffPanel,
     k: usize,
-    value_w: i32,
+    (value_w, label_w): (i32, u32),
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -314,7 +316,7 @@ where
     let n = panel.rows.len().max(1);
     let (x0, x1) = panel_range(panel);
     let span = x1 - x0;
-    let mut chart = chart_builder(area, [20, value_w as u32, 6, 4], (76, 260))
+    let mut chart = chart_builder(area, [20, value_w as u32, 6, 4], (76, label_w))
         .build_cartesian_2d(x0..x1, 0.0..n as f64)?;
     let xfmt = |v: &f64| tick(*v, span, 9);
     styled_mesh(&mut chart, 9, 0)
@@ -449,8 +451,8 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         bail!("{}: a scenario has no months", cmp.dir.display());
     }
     let mut figures = Vec::new();
-    for spec in KEY_TIME_SERIES {
-        if spec.aggregate != Aggregate::Monthly && months < 12 {
+    for &m in views::RUN_TIME_SERIES {
+        if !drawable(m, months) {
             continue;
         }
         let series: Option<Vec<ScenarioSeries<'_>>> = cmp
@@ -460,14 +462,15 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             .map(|(r, name)| {
                 Some(ScenarioSeries {
                     name,
-                    reps: r.timeseries.metric(spec.metric)?,
+                    reps: r.timeseries.metric(m.name())?,
                 })
             })
             .collect();
         let Some(series) = series else { continue };
-        figures.push(time_series(plots_dir, spec.metric, spec, &series)?);
+        figures.push(time_series(plots_dir, m.name(), m, &series)?);
     }
     if months >= 12 {
+        let [mx, my] = views::SPIRAL;
         let traces: Option<Vec<PhaseTrace<'_>>> = cmp
             .runs
             .iter()
@@ -475,8 +478,8 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             .map(|(r, name)| {
                 Some(PhaseTrace {
                     name,
-                    x: r.timeseries.metric("fee_collection_rate")?,
-                    y: r.timeseries.metric("service_quality")?,
+                    x: r.timeseries.metric(mx.name())?,
+                    y: r.timeseries.metric(my.name())?,
                 })
             })
             .collect();
@@ -488,11 +491,12 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
 
     // Paired differences: shares on one axis, then one panel per other unit.
     let others = &names[1..];
-    let diff_row = |metric: &str, label: &str, factor: f64| -> Option<EndStateRow> {
+    let diff_row = |m: M| -> Option<EndStateRow> {
+        let factor = m.meta().display_factor();
         let estimates: Vec<Option<Estimate>> = others
             .iter()
             .map(|o| {
-                cmp.diff(metric, o, "last_year").map(|d| Estimate {
+                cmp.diff(m.name(), o, "last_year").map(|d| Estimate {
                     mean: d.diff_mean * factor,
                     ci_low: d.ci_low * factor,
                     ci_high: d.ci_high * factor,
@@ -500,15 +504,15 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             })
             .collect();
         estimates.iter().any(Option::is_some).then(|| EndStateRow {
-            label: label.to_string(),
+            label: m.meta().title.to_string(),
             estimates,
         })
     };
     let shares = DiffPanel {
         x_label: "difference of the last-year mean (share or index, 0-1 scale)".to_string(),
-        rows: END_STATE_METRICS
+        rows: views::DIFF_SHARES
             .iter()
-            .filter_map(|(m, label)| diff_row(m, label, 1.0))
+            .filter_map(|&m| diff_row(m))
             .collect(),
     };
     if !shares.rows.is_empty() {
@@ -521,12 +525,12 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             &[shares],
         )?);
     }
-    let panels: Vec<DiffPanel> = DIFF_OTHER
+    let panels: Vec<DiffPanel> = views::DIFF_OTHER
         .iter()
-        .filter_map(|(m, label, unit, factor)| {
+        .filter_map(|&m| {
             Some(DiffPanel {
-                x_label: format!("difference in {unit}"),
-                rows: vec![diff_row(m, label, *factor)?],
+                x_label: format!("difference ({})", m.meta().display_unit()),
+                rows: vec![diff_row(m)?],
             })
         })
         .collect();
@@ -540,21 +544,21 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             &panels,
         )?;
         f.caption.push_str(
-            " Each panel has its own unit; firm withdrawals and public cost are yearly \
-             (12 times the monthly mean).",
+            " Each panel has its own unit; flows (firm withdrawals, public cost) are shown per \
+             year: 12 times the last year's monthly mean.",
         );
         figures.push(f);
     }
 
     // Last-year levels of every scenario.
-    let rows: Vec<EndStateRow> = END_STATE_METRICS
+    let rows: Vec<EndStateRow> = views::END_STATE
         .iter()
-        .filter_map(|(m, label)| {
+        .filter_map(|&m| {
             let estimates: Vec<Option<Estimate>> = cmp
                 .runs
                 .iter()
                 .map(|r| {
-                    r.summary_of(m, "last_year").map(|s| Estimate {
+                    r.summary_of(m.name(), "last_year").map(|s| Estimate {
                         mean: s.mean,
                         ci_low: s.ci_low,
                         ci_high: s.ci_high,
@@ -562,7 +566,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 })
                 .collect();
             estimates.iter().any(Option::is_some).then(|| EndStateRow {
-                label: (*label).to_string(),
+                label: m.meta().title.to_string(),
                 estimates,
             })
         })
@@ -592,7 +596,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::signed;
 
     #[test]
     fn signed_numbers() {

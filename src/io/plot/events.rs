@@ -4,7 +4,19 @@
 //! compound kind with the single events as dots beside each box ("raincloud"), one box per
 //! scenario within each kind.
 
-use super::*;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use crate::io::plot::Figure;
+use crate::io::plot::data::{Columns, cell};
+use crate::io::plot::style::{
+    Chart, DrawResult, INK, Key, LABEL_PX, MUTED, NON_NEGATIVE, NOTE_PX, UNIT_INTERVAL, anchored,
+    axis_range, bold, chart_builder, colour, font, legend, save, styled_mesh, tick, title,
+};
 use crate::model::kind::CompoundKind;
 
 /// One row of `events.csv` (the columns the plots use).
@@ -113,7 +125,7 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         value: |r| r.t90_hours,
         applies: |r| r.households > 0,
         never: Some("never"),
-        bounds: COUNT,
+        bounds: NON_NEGATIVE,
         caption: "How fast the warning spreads (events.csv, t90_hours): hours from the \
                   official alert until 90 % of occupied dwellings of the kind had it, one \
                   observation per event, community and replication.",
@@ -126,7 +138,7 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         value: |r| r.vulnerable_helped_share,
         applies: |r| r.vulnerable_total > 0,
         never: None,
-        bounds: SHARE,
+        bounds: UNIT_INTERVAL,
         caption: "Whether help reached the vulnerable (events.csv, vulnerable_helped_share): \
                   the share of vulnerable households needing help that a worker, volunteer or \
                   party member visited within the window, one observation per event, community \
@@ -140,7 +152,7 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         value: |r| r.help_t90_hours,
         applies: |r| r.vulnerable_total > 0,
         never: Some("never"),
-        bounds: COUNT,
+        bounds: NON_NEGATIVE,
         caption: "How fast help arrives (events.csv, help_t90_hours): hours until 90 % of the \
                   vulnerable households needing help had been visited, one observation per \
                   event, community and replication (where someone needed help).",
@@ -257,7 +269,7 @@ impl Chart for DistChart<'_> {
                 }
             }
         }
-        if self.spec.bounds.0 == Some(0.0) && self.spec.bounds != SHARE {
+        if self.spec.bounds.0 == Some(0.0) && self.spec.bounds != UNIT_INTERVAL {
             // Hours: from zero, so boxes compare by height.
             lo = 0.0;
         }
@@ -446,7 +458,7 @@ pub fn mobilisation(plots_dir: &Path, sets: &[EventSet<'_>]) -> Result<Vec<Figur
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{BoxStats, quantile};
 
     #[test]
     fn quantiles_interpolate() {

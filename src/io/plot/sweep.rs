@@ -9,66 +9,50 @@
 //!
 //! Axis labels name the key and its unit (from [`Params::specs`]).
 
-use super::*;
+use std::error::Error;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use crate::io::plot::Figure;
+use crate::io::plot::data::{Columns, Estimate, cell, num};
+use crate::io::plot::style::{
+    Chart, DrawResult, INK, Key, LABEL_PX, NOTE_PX, TICK_PX, anchored, axis_label, axis_range,
+    bold, chart_builder, colour, font, legend, pale, save, styled_mesh, tick, tick_decimals, title,
+    viridis, viridis_bar,
+};
+use crate::io::views;
+use crate::model::metrics::M;
 use crate::model::params::Params;
 
-/// A main metric of a sweep: its column in sweep_points.csv and how to show it.
-#[derive(Debug, Clone, Copy)]
-pub struct SweepMetric {
-    pub metric: &'static str,
-    pub title: &'static str,
+/// How a main metric of a sweep ([`views::SWEEP`]) is shown, from the registry.
+struct Spec {
+    /// Its column in sweep_points.csv.
+    metric: &'static str,
+    title: &'static str,
     /// Axis label of the shown value, with its unit.
-    pub label: &'static str,
+    label: String,
     /// Factor from the end state (a mean monthly value) to the shown value.
-    pub factor: f64,
-    pub bounds: (Option<f64>, Option<f64>),
+    factor: f64,
+    bounds: (Option<f64>, Option<f64>),
 }
 
-/// The main metrics drawn for a sweep, in report order.
-pub const SWEEP_METRICS: &[SweepMetric] = &[
-    SweepMetric {
-        metric: "fee_collection_rate",
-        title: "Fee collection rate",
-        label: "fee collection rate (share paying)",
-        factor: 1.0,
-        bounds: SHARE,
-    },
-    SweepMetric {
-        metric: "service_quality",
-        title: "Service quality",
-        label: "service quality (index 0-1)",
-        factor: 1.0,
-        bounds: SHARE,
-    },
-    SweepMetric {
-        metric: "owner_satisfaction",
-        title: "Owner satisfaction",
-        label: "owner satisfaction (index 0-1)",
-        factor: 1.0,
-        bounds: SHARE,
-    },
-    SweepMetric {
-        metric: "managed_share",
-        title: "Compounds with a property firm",
-        label: "share of compounds with a firm",
-        factor: 1.0,
-        bounds: SHARE,
-    },
-    SweepMetric {
-        metric: "firm_exits",
-        title: "Property firms withdrawing",
-        label: "firms withdrawing per year",
-        factor: 12.0,
-        bounds: COUNT,
-    },
-    SweepMetric {
-        metric: "public_cost",
-        title: "Public cost",
-        label: "public cost (million RMB per year)",
-        factor: 12.0e-6,
-        bounds: COUNT,
-    },
-];
+impl Spec {
+    fn of(m: M) -> Self {
+        let meta = m.meta();
+        Spec {
+            metric: meta.name,
+            title: meta.title,
+            label: axis_label(m),
+            factor: meta.display_factor(),
+            bounds: meta.display_bounds(),
+        }
+    }
+}
 
 /// One point of a sweep.
 #[derive(Debug, Clone)]
@@ -299,7 +283,7 @@ fn scaled(e: Estimate, f: f64) -> Estimate {
 // ---------------------------------------------------------------------------------------
 
 struct LineChart<'a> {
-    spec: &'a SweepMetric,
+    spec: &'a Spec,
     x_label: String,
     reps: usize,
     /// (x, estimate), ascending in x.
@@ -359,7 +343,7 @@ impl Chart for LineChart<'_> {
         let yfmt = |v: &f64| tick(*v, ys, 8);
         styled_mesh(&mut chart, 10, 8)
             .x_desc(&self.x_label)
-            .y_desc(self.spec.label)
+            .y_desc(&self.spec.label)
             .x_label_formatter(&xfmt)
             .y_label_formatter(&yfmt)
             .draw()?;
@@ -399,7 +383,7 @@ impl Chart for LineChart<'_> {
 // ---------------------------------------------------------------------------------------
 
 struct HeatMap<'a> {
-    spec: &'a SweepMetric,
+    spec: &'a Spec,
     x_label: String,
     y_label: String,
     xs: &'a [f64],
@@ -518,7 +502,7 @@ impl Chart for HeatMap<'_> {
         let x = bx + 20;
         let (top, bottom) = (yr.start, yr.end);
         let h = f64::from(bottom - top);
-        super::viridis_bar(&root, x, top, bottom, 28)?;
+        viridis_bar(root, x, top, bottom, 28)?;
         let style = anchored(font(TICK_PX), HPos::Left, VPos::Center);
         for v in nice_ticks(lo, hi, 6) {
             let f = t(v);
@@ -547,7 +531,7 @@ impl Chart for HeatMap<'_> {
 // ---------------------------------------------------------------------------------------
 
 struct Scatter<'a> {
-    spec: &'a SweepMetric,
+    spec: &'a Spec,
     keys: Vec<String>,
     /// Per point: the varied values and the estimate.
     points: Vec<(Vec<f64>, Estimate)>,
@@ -633,7 +617,7 @@ impl Chart for Scatter<'_> {
                 .x_label_formatter(&xfmt)
                 .y_label_formatter(&yfmt);
             if first_col {
-                mesh.y_desc(self.spec.label);
+                mesh.y_desc(&self.spec.label);
             }
             mesh.draw()?;
             // The key above its panel (without its section if that does not fit).
@@ -681,7 +665,8 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
     let layout = sw.layout();
     let reps = sw.reps();
     let mut figures = Vec::new();
-    for spec in SWEEP_METRICS {
+    for &m in views::SWEEP {
+        let spec = &Spec::of(m);
         if !sw.metrics.iter().any(|m| m == spec.metric) {
             continue;
         }
@@ -783,7 +768,7 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{axis_decimals, key_label, nice_ticks};
 
     #[test]
     fn value_labels() {

@@ -1,0 +1,290 @@
+//! The report of one `shequ compare` directory: the scenarios, the paired differences with
+//! their CIs, every plot and the manifests.
+
+use crate::io::plot::Figure;
+use crate::io::plot::compare::CompareDir;
+use crate::io::plot::events::EventSet;
+use crate::io::report::{
+    Block, Report, Section, fmt_num, manifest_text, mobilisation_note, mobilisation_table,
+    provenance_rows,
+};
+use crate::io::views;
+
+/// The report of one `shequ compare` directory.
+pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
+    let m = &cmp.manifest;
+    let base = cmp.base();
+    let others: Vec<&str> = cmp.labels[1..].iter().map(String::as_str).collect();
+    let mut sections = Vec::new();
+
+    // The scenarios.
+    let scenario_rows: Vec<Vec<String>> = cmp
+        .labels
+        .iter()
+        .zip(&cmp.runs)
+        .enumerate()
+        .map(|(i, (label, run))| {
+            let files = run
+                .manifest
+                .get("scenario_files")
+                .and_then(|f| f.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let overrides = run
+                .manifest
+                .get("overrides")
+                .and_then(|o| o.as_array())
+                .map(|a| {
+                    a.iter()
+                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            vec![
+                if i == 0 {
+                    format!("{label} (base)")
+                } else {
+                    label.clone()
+                },
+                run.description.clone(),
+                files,
+                overrides,
+            ]
+        })
+        .collect();
+    let first = &cmp.runs[0].timeseries;
+    let mut facts = vec![
+        vec!["base".to_string(), base.to_string()],
+        vec!["compared with it".to_string(), others.join(", ")],
+        vec![
+            "replications (each scenario)".to_string(),
+            first.reps().to_string(),
+        ],
+        vec![
+            "simulated time".to_string(),
+            format!(
+                "{} months ({} years)",
+                first.months(),
+                first.months() as f64 / 12.0
+            ),
+        ],
+        vec!["seed (all scenarios)".to_string(), manifest_text(m, "seed")],
+    ];
+    facts.extend(provenance_rows(m));
+    sections.push(Section {
+        heading: "The scenarios".to_string(),
+        blocks: vec![
+            Block::Table {
+                header: ["scenario", "description", "scenario files", "overrides"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: scenario_rows,
+                numeric: vec![],
+            },
+            Block::Table {
+                header: vec![],
+                rows: facts,
+                numeric: vec![],
+            },
+            Block::Html(
+                "<p>Every scenario runs with the base's seed, replications and years, so \
+                 replication <i>r</i> of each sees the same random draws wherever their worlds \
+                 agree (common random numbers). Each scenario's own outputs are in its \
+                 subfolder; <code>shequ run SUBFOLDER/scenario.toml</code> reproduces it and \
+                 <code>shequ plot SUBFOLDER</code> draws its own report.</p>"
+                    .to_string(),
+            ),
+        ],
+    });
+
+    // Paired differences of the key metrics.
+    let mut rows = Vec::new();
+    for &metric in views::DIFF_TABLE {
+        let meta = metric.meta();
+        let k = meta.display_factor();
+        for o in &others {
+            let Some(d) = cmp.diff(meta.name, o, "last_year") else {
+                continue;
+            };
+            rows.push(vec![
+                format!("{} ({})", meta.title, meta.zh),
+                meta.display_unit().to_string(),
+                (*o).to_string(),
+                fmt_num(d.base_mean * k),
+                fmt_num(d.scenario_mean * k),
+                diff_text(d.diff_mean * k, d.diff_sd),
+                diff_ci(d.ci_low * k, d.ci_high * k, d.diff_sd),
+                if d.excludes_zero {
+                    "yes".to_string()
+                } else {
+                    "no".to_string()
+                },
+            ]);
+        }
+    }
+    let all: Vec<Vec<String>> = cmp
+        .diffs
+        .iter()
+        .filter(|d| d.scenario != d.base)
+        .map(|d| {
+            vec![
+                d.metric.clone(),
+                d.window.replace('_', " "),
+                d.scenario.clone(),
+                fmt_num(d.base_mean),
+                fmt_num(d.scenario_mean),
+                diff_text(d.diff_mean, d.diff_sd),
+                diff_ci(d.ci_low, d.ci_high, d.diff_sd),
+                if d.excludes_zero { "yes" } else { "no" }.to_string(),
+                d.n.to_string(),
+            ]
+        })
+        .collect();
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Last-year means of the base ({base}) and of each scenario, and the paired difference \
+         scenario − base: the mean over replications of (scenario − base) in the same \
+         replication, with its t-based 95 % confidence interval (comparison.csv). \"Excludes \
+         0\": the interval lies wholly above or below zero, a difference the replications \
+         show clearly."
+    ))];
+    if !rows.is_empty() {
+        blocks.push(Block::Table {
+            header: [
+                "metric",
+                "unit",
+                "scenario",
+                "base mean",
+                "scenario mean",
+                "difference",
+                "95 % CI of the difference",
+                "CI excludes 0",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+            numeric: vec![3, 4, 5, 6],
+        });
+    }
+    blocks.push(Block::Folded {
+        summary: "Every metric: last year and final month (comparison.csv)".to_string(),
+        blocks: vec![Block::Table {
+            header: [
+                "metric",
+                "window",
+                "scenario",
+                "base mean",
+                "scenario mean",
+                "difference",
+                "95 % CI",
+                "excludes 0",
+                "n",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: all,
+            numeric: vec![3, 4, 5, 6, 8],
+        }],
+    });
+    sections.push(Section {
+        heading: "Paired differences at the end of the run".to_string(),
+        blocks,
+    });
+
+    let sets: Vec<EventSet<'_>> = cmp
+        .labels
+        .iter()
+        .zip(&cmp.runs)
+        .map(|(l, r)| EventSet {
+            name: l,
+            rows: &r.events,
+        })
+        .collect();
+    if let Some(table) = mobilisation_table(&sets) {
+        sections.push(Section {
+            heading: "Emergency mobilisation".to_string(),
+            blocks: vec![mobilisation_note(), table],
+        });
+    }
+
+    sections.push(Section {
+        heading: "Plots".to_string(),
+        blocks: figures.iter().cloned().map(Block::Figure).collect(),
+    });
+
+    let mut manifests = Vec::new();
+    if !m.is_null() {
+        manifests.push(Block::Pre {
+            summary: Some("manifest.json (the comparison)".to_string()),
+            text: serde_json::to_string_pretty(m).unwrap_or_default(),
+        });
+    }
+    for (label, run) in cmp.labels.iter().zip(&cmp.runs) {
+        if !run.manifest.is_null() {
+            manifests.push(Block::Pre {
+                summary: Some(format!("{label}/manifest.json")),
+                text: serde_json::to_string_pretty(&run.manifest).unwrap_or_default(),
+            });
+        }
+    }
+    if !manifests.is_empty() {
+        manifests.insert(
+            0,
+            Block::Paragraph(
+                "Everything needed to rerun this result: the comparison's settings and, per \
+                 scenario, the fully resolved scenario, seed, replications, version and command \
+                 line."
+                    .to_string(),
+            ),
+        );
+        sections.push(Section {
+            heading: "Manifests".to_string(),
+            blocks: manifests,
+        });
+    }
+
+    Report {
+        title: format!("shequ (社区) comparison: {base} vs {}", others.join(", ")),
+        lead: format!(
+            "{} compared with the base scenario {base}, replication by replication.",
+            others.join(", ")
+        ),
+        sections,
+    }
+}
+
+/// A difference with its sign.
+fn signed_num(x: f64) -> String {
+    let s = fmt_num(x);
+    if x.is_finite() && x > 0.0 && !s.trim_start_matches(['0', '.', ',']).is_empty() {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// A paired difference; `0 (identical)` when every replication pair agrees exactly.
+fn diff_text(mean: f64, sd: f64) -> String {
+    if mean == 0.0 && sd == 0.0 {
+        "0 (identical)".to_string()
+    } else {
+        signed_num(mean)
+    }
+}
+
+/// The interval of a paired difference as `[low, high]`, signed (`–` when the pairs agree
+/// exactly or there is one replication).
+fn diff_ci(lo: f64, hi: f64, sd: f64) -> String {
+    if sd == 0.0 {
+        "–".to_string()
+    } else if lo.is_finite() && hi.is_finite() {
+        format!("[{}, {}]", signed_num(lo), signed_num(hi))
+    } else {
+        "– (one replication)".to_string()
+    }
+}

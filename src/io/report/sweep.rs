@@ -1,0 +1,231 @@
+//! The report of one `shequ sweep` directory: the varied keys with units, the results per
+//! point, every plot and the manifest.
+
+use crate::io::plot::Figure;
+use crate::io::plot::data::Estimate;
+use crate::io::plot::sweep::{SweepDir, SweepLayout};
+use crate::io::report::{Block, Report, Section, fmt_num, manifest_text, provenance_rows};
+use crate::io::views;
+use crate::model::metrics::Metric;
+use crate::model::params::Params;
+
+/// A varied value as written, or rounded for reading when it is long (a Latin hypercube's
+/// `0.7070848395708168`).
+fn short_value(text: &str, value: f64) -> String {
+    if text.len() > 8 {
+        fmt_num(value)
+    } else {
+        text.to_string()
+    }
+}
+
+/// `mean ± half-width` of a t-based interval (symmetric), or the mean alone.
+fn mean_pm(e: Estimate) -> String {
+    if e.ci_low.is_finite() && e.ci_high.is_finite() {
+        format!(
+            "{} ± {}",
+            fmt_num(e.mean),
+            fmt_num((e.ci_high - e.ci_low) / 2.0)
+        )
+    } else {
+        fmt_num(e.mean)
+    }
+}
+
+/// The report of one `shequ sweep` directory.
+pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
+    let m = &sw.manifest;
+    let mut sections = Vec::new();
+    let design = match manifest_text(m, "design").as_str() {
+        "grid" => "full grid".to_string(),
+        d if d.starts_with("lhs ") => format!("Latin hypercube of {} points", &d[4..]),
+        _ => match sw.layout() {
+            SweepLayout::Line => "one key".to_string(),
+            SweepLayout::Grid { .. } => "full grid of two keys".to_string(),
+            SweepLayout::Scatter => "scattered points".to_string(),
+        },
+    };
+    let mut facts = vec![
+        vec!["scenario".to_string(), sw.scenario.clone()],
+        vec!["design".to_string(), design],
+        vec!["points".to_string(), sw.points.len().to_string()],
+        vec!["replications per point".to_string(), sw.reps().to_string()],
+        vec!["years".to_string(), manifest_text(m, "years")],
+        vec!["seed (every point)".to_string(), manifest_text(m, "seed")],
+    ];
+    facts.extend(provenance_rows(m));
+    let specs = Params::specs();
+    let key_rows: Vec<Vec<String>> = sw
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(k, key)| {
+            let spec = specs.iter().find(|s| &s.key == key);
+            // The extremes as written in sweep_points.csv.
+            let lo = sw
+                .points
+                .iter()
+                .min_by(|a, b| a.values[k].total_cmp(&b.values[k]))
+                .map_or_else(String::new, |p| short_value(&p.texts[k], p.values[k]));
+            let hi = sw
+                .points
+                .iter()
+                .max_by(|a, b| a.values[k].total_cmp(&b.values[k]))
+                .map_or_else(String::new, |p| short_value(&p.texts[k], p.values[k]));
+            let mut distinct: Vec<f64> = sw.points.iter().map(|p| p.values[k]).collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            vec![
+                key.clone(),
+                spec.map_or("", |s| s.unit).to_string(),
+                lo,
+                hi,
+                distinct.len().to_string(),
+                spec.map_or_else(String::new, |s| s.default.to_string()),
+                spec.map_or("", |s| s.doc).to_string(),
+            ]
+        })
+        .collect();
+    sections.push(Section {
+        heading: "The sweep".to_string(),
+        blocks: vec![
+            Block::Table {
+                header: vec![],
+                rows: facts,
+                numeric: vec![],
+            },
+            Block::Table {
+                header: [
+                    "varied key",
+                    "unit",
+                    "from",
+                    "to",
+                    "values",
+                    "default",
+                    "meaning",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows: key_rows,
+                numeric: vec![2, 3, 4],
+            },
+            Block::Html(
+                "<p>Every point runs the same replications with the same seed (common random \
+                 numbers), so points differ only by the varied keys. The end state of a \
+                 replication is each metric's mean over its last simulated year; \
+                 <code>sweep.csv</code> has one row per point and replication, \
+                 <code>sweep_points.csv</code> the mean and 95 % confidence interval per \
+                 point. <code>scenario.toml</code> is the scenario before the keys are \
+                 varied.</p>"
+                    .to_string(),
+            ),
+        ],
+    });
+
+    // Results by point.
+    let shown: Vec<&Metric> = views::SWEEP
+        .iter()
+        .map(|m| m.meta())
+        .filter(|s| sw.metrics.iter().any(|m| m == s.name))
+        .collect();
+    let mut header: Vec<String> = sw.keys.clone();
+    header.extend(shown.iter().map(|s| {
+        if s.display_factor() == 1.0 {
+            s.title.to_string()
+        } else {
+            format!("{} ({})", s.title, s.display_unit())
+        }
+    }));
+    let rows: Vec<Vec<String>> = sw
+        .points
+        .iter()
+        .enumerate()
+        .map(|(p, pt)| {
+            let mut row: Vec<String> = pt
+                .texts
+                .iter()
+                .zip(&pt.values)
+                .map(|(t, v)| short_value(t, *v))
+                .collect();
+            for s in &shown {
+                let f = s.display_factor();
+                row.push(sw.estimate(p, s.name).map_or_else(
+                    || "–".to_string(),
+                    |e| {
+                        mean_pm(Estimate {
+                            mean: e.mean * f,
+                            ci_low: e.ci_low * f,
+                            ci_high: e.ci_high * f,
+                        })
+                    },
+                ));
+            }
+            row
+        })
+        .collect();
+    let nk = sw.keys.len();
+    let table = Block::Table {
+        header,
+        rows,
+        numeric: (0..nk + shown.len()).collect(),
+    };
+    let intro = Block::Paragraph(
+        "Per point: the varied values and, for the main metrics, the mean over replications \
+         of the last-year mean ± the half-width of its t-based 95 % confidence interval \
+         (sweep_points.csv has every metric)."
+            .to_string(),
+    );
+    sections.push(Section {
+        heading: "Results by point".to_string(),
+        blocks: if sw.points.len() <= 25 {
+            vec![intro, table]
+        } else {
+            vec![
+                intro,
+                Block::Folded {
+                    summary: format!("{} points", sw.points.len()),
+                    blocks: vec![table],
+                },
+            ]
+        },
+    });
+
+    sections.push(Section {
+        heading: "Plots".to_string(),
+        blocks: figures.iter().cloned().map(Block::Figure).collect(),
+    });
+
+    if !m.is_null() {
+        sections.push(Section {
+            heading: "Manifest".to_string(),
+            blocks: vec![
+                Block::Paragraph(
+                    "Everything needed to rerun this sweep: the resolved scenario, the varied \
+                     keys, the design, seed, replications, version and command line \
+                     (manifest.json)."
+                        .to_string(),
+                ),
+                Block::Pre {
+                    summary: Some("manifest.json".to_string()),
+                    text: serde_json::to_string_pretty(m).unwrap_or_default(),
+                },
+            ],
+        });
+    }
+
+    let lead = if sw.description.is_empty() {
+        format!("Sweep of {} over {}.", sw.scenario, sw.keys.join(", "))
+    } else {
+        format!(
+            "Sweep of {} over {}. {}",
+            sw.scenario,
+            sw.keys.join(", "),
+            sw.description
+        )
+    };
+    Report {
+        title: format!("shequ (社区) sweep: {}", sw.scenario),
+        lead,
+        sections,
+    }
+}
