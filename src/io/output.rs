@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::experiment::RunResult;
 use crate::experiment::stats::{Summary, summarize};
 use crate::io::scenario::Scenario;
-use crate::model::metrics::{METRICS, N_METRICS, Year};
+use crate::model::metrics::{EVENT_COLUMNS, METRICS, N_METRICS, Year};
 
 /// Facts about the run that are not in the scenario.
 #[derive(Debug, Clone)]
@@ -101,22 +101,7 @@ pub fn write_timeseries(w: impl Write, r: &RunResult) -> io::Result<()> {
 /// Writes `events.csv`: one row per replication x event x community x compound kind.
 pub fn write_events(w: impl Write, r: &RunResult) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record([
-        "rep",
-        "month",
-        "event",
-        "community",
-        "compound_kind",
-        "severity",
-        "households",
-        "t50_hours",
-        "t90_hours",
-        "vulnerable_total",
-        "vulnerable_helped_in_window",
-        "vulnerable_helped_share",
-        "helpers_active",
-        "help_t90_hours",
-    ])?;
+    w.write_record(EVENT_COLUMNS.iter().map(|c| c.name))?;
     for (rep, reps) in r.reps.iter().enumerate() {
         for e in &reps.events {
             let o = &e.outcome;

@@ -52,7 +52,7 @@ impl CompoundKind {
         match self {
             CompoundKind::NewEstate => "new estates",
             CompoundKind::OldCompound => "old compounds",
-            CompoundKind::Resettlement => "resettlement estates",
+            CompoundKind::Resettlement => "resettlement compounds",
         }
     }
 

@@ -529,6 +529,129 @@ pub fn rolling_turnover(rows: &mut [[f64; N_METRICS]]) {
     }
 }
 
+/// A column of `events.csv` (one row per replication x event x community x compound kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventColumn {
+    Rep,
+    Month,
+    Event,
+    Community,
+    CompoundKind,
+    Severity,
+    Households,
+    T50Hours,
+    T90Hours,
+    VulnerableTotal,
+    VulnerableHelpedInWindow,
+    VulnerableHelpedShare,
+    HelpersActive,
+    HelpT90Hours,
+}
+
+/// The registry entry of an `events.csv` column.
+#[derive(Debug, Clone, Copy)]
+pub struct EventColumnSpec {
+    pub id: EventColumn,
+    pub name: &'static str,
+    /// Unit; empty for labels and indices.
+    pub unit: &'static str,
+    pub meaning: &'static str,
+}
+
+const fn ev(
+    id: EventColumn,
+    name: &'static str,
+    unit: &'static str,
+    meaning: &'static str,
+) -> EventColumnSpec {
+    EventColumnSpec {
+        id,
+        name,
+        unit,
+        meaning,
+    }
+}
+
+/// Every column of `events.csv`, in file order (the order of [`EventColumn`]).
+pub const EVENT_COLUMNS: &[EventColumnSpec] = &[
+    ev(EventColumn::Rep, "rep", "", "replication, from 0"),
+    ev(EventColumn::Month, "month", "", "month of the run, from 1"),
+    ev(
+        EventColumn::Event,
+        "event",
+        "",
+        "index of the event within the replication",
+    ),
+    ev(EventColumn::Community, "community", "", "community id"),
+    ev(
+        EventColumn::CompoundKind,
+        "compound_kind",
+        "",
+        "kind of compound (new_estate, old_compound, resettlement)",
+    ),
+    ev(
+        EventColumn::Severity,
+        "severity",
+        "share",
+        "share of vulnerable households that need a visit",
+    ),
+    ev(
+        EventColumn::Households,
+        "households",
+        "count",
+        "occupied dwellings of this kind in the community",
+    ),
+    ev(
+        EventColumn::T50Hours,
+        "t50_hours",
+        "hours",
+        "hours until 50 % of them were warned (empty: never within the horizon)",
+    ),
+    ev(
+        EventColumn::T90Hours,
+        "t90_hours",
+        "hours",
+        "hours until 90 % of them were warned (empty: never within the horizon)",
+    ),
+    ev(
+        EventColumn::VulnerableTotal,
+        "vulnerable_total",
+        "count",
+        "vulnerable households that needed help",
+    ),
+    ev(
+        EventColumn::VulnerableHelpedInWindow,
+        "vulnerable_helped_in_window",
+        "count",
+        "of them, helped within mobilisation.critical_window_hours",
+    ),
+    ev(
+        EventColumn::VulnerableHelpedShare,
+        "vulnerable_helped_share",
+        "share",
+        "vulnerable_helped_in_window / vulnerable_total (empty when none needed help)",
+    ),
+    ev(
+        EventColumn::HelpersActive,
+        "helpers_active",
+        "count",
+        "helpers who made at least one visit within the window",
+    ),
+    ev(
+        EventColumn::HelpT90Hours,
+        "help_t90_hours",
+        "hours",
+        "hours until 90 % of the vulnerable needing help were helped (empty: never)",
+    ),
+];
+
+impl EventColumn {
+    /// Column name in `events.csv`.
+    pub fn name(self) -> &'static str {
+        EVENT_COLUMNS[self as usize].name
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,6 +676,9 @@ mod tests {
             );
         }
         assert_eq!(M::from_name("no_such_metric"), None);
+        for (i, c) in EVENT_COLUMNS.iter().enumerate() {
+            assert_eq!(c.id as usize, i, "{}", c.name);
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::io::plot::style::{
     axis_range, bold, chart_builder, colour, font, legend, save, styled_mesh, tick, title,
 };
 use crate::model::kind::CompoundKind;
+use crate::model::metrics::EventColumn;
 
 /// One row of `events.csv` (the columns the plots use).
 #[derive(Debug, Clone, PartialEq)]
@@ -42,40 +43,43 @@ pub struct EventRow {
 /// empty list.
 pub fn read_events(path: &Path) -> Result<Vec<EventRow>> {
     let (mut r, cols) = Columns::open(path)?;
-    let c = cols.indices([
-        "rep",
-        "month",
-        "compound_kind",
-        "households",
-        "t90_hours",
-        "vulnerable_total",
-        "vulnerable_helped_share",
-        "help_t90_hours",
-    ])?;
+    let c = cols.indices(
+        [
+            EventColumn::Rep,
+            EventColumn::Month,
+            EventColumn::CompoundKind,
+            EventColumn::Households,
+            EventColumn::T90Hours,
+            EventColumn::VulnerableTotal,
+            EventColumn::VulnerableHelpedShare,
+            EventColumn::HelpT90Hours,
+        ]
+        .map(EventColumn::name),
+    )?;
     let mut out = Vec::new();
     for (line, rec) in r.records().enumerate() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
         let bad = |what: &str| format!("{}: row {}: bad {what}", path.display(), line + 2);
-        let int = |i: usize, what: &str| -> Result<u32> {
-            cell(&rec, c[i]).parse().with_context(|| bad(what))
+        let int = |i: usize, what: EventColumn| -> Result<u32> {
+            cell(&rec, c[i]).parse().with_context(|| bad(what.name()))
         };
-        let real = |i: usize, what: &str| -> Result<f64> {
+        let real = |i: usize, what: EventColumn| -> Result<f64> {
             let cell = cell(&rec, c[i]);
             if cell.is_empty() {
                 Ok(f64::NAN)
             } else {
-                cell.parse().with_context(|| bad(what))
+                cell.parse().with_context(|| bad(what.name()))
             }
         };
         out.push(EventRow {
-            rep: int(0, "rep")?,
-            month: int(1, "month")?,
+            rep: int(0, EventColumn::Rep)?,
+            month: int(1, EventColumn::Month)?,
             kind: cell(&rec, c[2]).to_string(),
-            households: int(3, "households")?,
-            t90_hours: real(4, "t90_hours")?,
-            vulnerable_total: int(5, "vulnerable_total")?,
-            vulnerable_helped_share: real(6, "vulnerable_helped_share")?,
-            help_t90_hours: real(7, "help_t90_hours")?,
+            households: int(3, EventColumn::Households)?,
+            t90_hours: real(4, EventColumn::T90Hours)?,
+            vulnerable_total: int(5, EventColumn::VulnerableTotal)?,
+            vulnerable_helped_share: real(6, EventColumn::VulnerableHelpedShare)?,
+            help_t90_hours: real(7, EventColumn::HelpT90Hours)?,
         });
     }
     Ok(out)
@@ -83,12 +87,7 @@ pub fn read_events(path: &Path) -> Result<Vec<EventRow>> {
 
 /// A compound kind as the plots and the report name it.
 pub fn kind_label(kind: &str) -> String {
-    match kind {
-        "new_estate" => "new estates".to_string(),
-        "old_compound" => "old compounds".to_string(),
-        "resettlement" => "resettlement compounds".to_string(),
-        other => other.replace('_', " "),
-    }
+    CompoundKind::from_key(kind).map_or_else(|| kind.replace('_', " "), |k| k.label().to_string())
 }
 
 /// One scenario's events.
@@ -105,7 +104,7 @@ pub struct DistPlot {
     pub title: &'static str,
     pub y_label: &'static str,
     /// Column of events.csv.
-    pub column: &'static str,
+    pub column: EventColumn,
     pub value: fn(&EventRow) -> f64,
     /// Whether the row counts at all (a kind with no households, no vulnerable in need).
     pub applies: fn(&EventRow) -> bool,
@@ -121,7 +120,7 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         stem: "mobilisation_t90",
         title: "Hours to warn 90 % of households, by compound kind",
         y_label: "hours after the official alert",
-        column: "t90_hours",
+        column: EventColumn::T90Hours,
         value: |r| r.t90_hours,
         applies: |r| r.households > 0,
         never: Some("never"),
@@ -134,7 +133,7 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         stem: "mobilisation_helped",
         title: "Vulnerable households helped in time, by compound kind",
         y_label: "share of those needing help who got it",
-        column: "vulnerable_helped_share",
+        column: EventColumn::VulnerableHelpedShare,
         value: |r| r.vulnerable_helped_share,
         applies: |r| r.vulnerable_total > 0,
         never: None,
@@ -148,7 +147,7 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         stem: "mobilisation_help_t90",
         title: "Hours to help 90 % of vulnerable households, by compound kind",
         y_label: "hours after the official alert",
-        column: "help_t90_hours",
+        column: EventColumn::HelpT90Hours,
         value: |r| r.help_t90_hours,
         applies: |r| r.vulnerable_total > 0,
         never: Some("never"),
