@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use shequ::model::metrics::M;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const BASELINE: &str = "scenarios/baseline.toml";
 const PROFESSIONAL: &str = "scenarios/professional_firms.toml";
@@ -201,9 +203,9 @@ fn baseline_shows_the_fee_spiral() {
     assert_eq!(s.months(), 240);
     // (metric, least fall from the first year's mean to the last year's)
     for (name, fall) in [
-        ("fee_collection_rate", 0.1),
-        ("service_quality", 0.1),
-        ("managed_share", 0.2),
+        (M::FeeCollectionRate.name(), 0.1),
+        (M::ServiceQuality.name(), 0.1),
+        (M::ManagedShare.name(), 0.2),
     ] {
         let (first, last) = first_last(s, name);
         assert!(
@@ -211,13 +213,13 @@ fn baseline_shows_the_fee_spiral() {
             "baseline {name} should fall by at least {fall}: year 1 {first:.3}, year 20 {last:.3}"
         );
     }
-    let early = s.years_sum_per_rep("firm_exits", 1, 10);
-    let late = s.years_sum_per_rep("firm_exits", 11, 20);
+    let early = s.years_sum_per_rep(M::FirmExits.name(), 1, 10);
+    let late = s.years_sum_per_rep(M::FirmExits.name(), 11, 20);
     assert!(
         late > early,
         "firm withdrawals should rise: {early:.2} per rep in years 1-10, {late:.2} in years 11-20"
     );
-    let (_, last) = first_last(s, "fee_collection_rate");
+    let (_, last) = first_last(s, M::FeeCollectionRate.name());
     assert!(
         (0.4..=0.8).contains(&last),
         "year-20 collection rate {last:.3} is outside the plausible 0.4-0.8"
@@ -228,22 +230,22 @@ fn baseline_shows_the_fee_spiral() {
 fn professional_firms_break_the_spiral() {
     let s = simulate(PROFESSIONAL, &["--reps", "3", "--seed", "7"]);
     assert_eq!(s.months(), 240);
-    for name in ["fee_collection_rate", "managed_share"] {
+    for name in [M::FeeCollectionRate.name(), M::ManagedShare.name()] {
         let (first, last) = first_last(&s, name);
         assert!(
             last >= first - 0.02,
             "professional_firms {name} should not fall: year 1 {first:.3}, year 20 {last:.3}"
         );
     }
-    let late = s.years_sum_per_rep("firm_exits", 11, 20);
+    let late = s.years_sum_per_rep(M::FirmExits.name(), 11, 20);
     assert!(
         late <= 2.0,
         "professional_firms: {late:.2} firm exits per rep in years 11-20, expected at most 2"
     );
     let base = baseline_20y();
     let (mine, theirs) = (
-        s.year_mean("fee_collection_rate", 20),
-        base.year_mean("fee_collection_rate", 20),
+        s.year_mean(M::FeeCollectionRate.name(), 20),
+        base.year_mean(M::FeeCollectionRate.name(), 20),
     );
     assert!(
         mine > theirs,
@@ -255,14 +257,9 @@ fn professional_firms_break_the_spiral() {
 // 3. Output files
 // ---------------------------------------------------------------------------------------
 
-/// Columns that are shares or 0-1 indices.
+/// Columns that are shares or 0-1 indices, by the metric registry.
 fn is_rate(name: &str) -> bool {
-    name.starts_with("fee_collection_rate")
-        || name.starts_with("managed_share")
-        || matches!(
-            name,
-            "service_quality" | "owner_satisfaction" | "owner_expectation" | "trust" | "move_rate"
-        )
+    M::from_name(name).is_some_and(|m| m.meta().is_unit_interval())
 }
 
 #[test]
@@ -304,10 +301,10 @@ fn outputs_are_complete_consistent_and_reproducible() {
         );
     }
     for name in [
-        "fee_collection_rate",
-        "service_quality",
-        "owner_satisfaction",
-        "managed_share",
+        M::FeeCollectionRate.name(),
+        M::ServiceQuality.name(),
+        M::OwnerSatisfaction.name(),
+        M::ManagedShare.name(),
     ] {
         assert!(is_rate(name), "{name} is missing from the rate list");
         s.col(name);
@@ -327,7 +324,7 @@ fn outputs_are_complete_consistent_and_reproducible() {
     }
 
     // Households are conserved within each replication.
-    let hh = s.col("households");
+    let hh = s.col(M::Households.name());
     let mut per_rep: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     for r in &s.rows {
         per_rep.entry(r[rep] as usize).or_default().push(r[hh]);
@@ -385,8 +382,8 @@ fn outputs_are_complete_consistent_and_reproducible() {
     }
     assert_eq!(seen.len(), metrics.len() * 2, "unexpected summary rows");
     // The summary agrees with the series it summarises.
-    let from_series = s.year_mean("fee_collection_rate", years);
-    let summarised = seen[&("fee_collection_rate".into(), "last_year".into())];
+    let from_series = s.year_mean(M::FeeCollectionRate.name(), years);
+    let summarised = seen[&(M::FeeCollectionRate.name().into(), "last_year".into())];
     assert!(
         (from_series - summarised).abs() < 1e-9,
         "summary last_year collection {summarised} != timeseries {from_series}"
@@ -514,7 +511,7 @@ fn set_overrides_a_parameter() {
     let month1 = |dir: &Path| {
         let s = Series::read(&dir.join("timeseries.csv"));
         assert_eq!(s.months(), 24);
-        s.rows[0][s.col("mean_fee_price")]
+        s.rows[0][s.col(M::MeanFeePrice.name())]
     };
     let (hi, lo) = (month1(&with), month1(&without));
     assert!(

@@ -12,6 +12,8 @@ use std::process::{Command, Output};
 use shequ::experiment::compare::paired;
 use shequ::experiment::sweep::lhs_unit;
 
+use shequ::model::metrics::M;
+
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const BASELINE: &str = "scenarios/baseline.toml";
 const PROFESSIONAL: &str = "scenarios/professional_firms.toml";
@@ -160,10 +162,18 @@ fn compare_is_identical_across_thread_counts_and_writes_every_run() {
     assert_eq!(
         rows[..4].iter().map(key).collect::<Vec<_>>(),
         [
-            ("fee_collection_rate", "baseline", "final_month"),
-            ("fee_collection_rate", "baseline", "last_year"),
-            ("fee_collection_rate", "professional_firms", "final_month"),
-            ("fee_collection_rate", "professional_firms", "last_year"),
+            (M::FeeCollectionRate.name(), "baseline", "final_month"),
+            (M::FeeCollectionRate.name(), "baseline", "last_year"),
+            (
+                M::FeeCollectionRate.name(),
+                "professional_firms",
+                "final_month"
+            ),
+            (
+                M::FeeCollectionRate.name(),
+                "professional_firms",
+                "last_year"
+            ),
         ]
         .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
     );
@@ -172,12 +182,12 @@ fn compare_is_identical_across_thread_counts_and_writes_every_run() {
     let (sh, srows) = read_csv(&outs[0].join("baseline/summary.csv"));
     let base_mean = &srows
         .iter()
-        .find(|r| r[0] == "service_quality" && r[1] == "last_year")
+        .find(|r| r[0] == M::ServiceQuality.name() && r[1] == "last_year")
         .unwrap()[col(&sh, "mean")];
     let row = rows
         .iter()
         .find(|r| {
-            r[metric] == "service_quality"
+            r[metric] == M::ServiceQuality.name()
                 && r[scen] == "professional_firms"
                 && r[window] == "last_year"
         })
@@ -331,7 +341,7 @@ fn sweep_grid_is_deterministic_and_service_quality_rises_with_purchase() {
     );
     // The per-point mean is the mean of that point's replications in sweep.csv.
     let (sh, srows) = read_csv(&outs[0].join("sweep.csv"));
-    let sq = col(&sh, "service_quality");
+    let sq = col(&sh, M::ServiceQuality.name());
     let mean0: f64 = srows[..3]
         .iter()
         .map(|r| r[sq].parse::<f64>().unwrap())

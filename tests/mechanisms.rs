@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use shequ::model::metrics::{EventColumn, M};
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -85,39 +87,46 @@ fn workforce_baseline_matches_the_essay_and_the_reform_moves_it() {
     let (from, to) = (13, 120);
 
     // Turnover near the published ~18 %/year (Shenzhen 17.6 %, 2012).
-    let turnover = mean(&base, "worker_turnover_annual", from, to);
+    let turnover = mean(&base, M::WorkerTurnoverAnnual.name(), from, to);
     assert!((0.12..0.25).contains(&turnover), "turnover {turnover}");
     // Composition near the essay's figures (二.(二)).
-    let male = mean(&base, "male_share", from, to);
-    let local = mean(&base, "local_share", from, to);
-    let college = mean(&base, "college_share", from, to);
-    let certified = mean(&base, "certified_share", from, to);
+    let male = mean(&base, M::MaleShare.name(), from, to);
+    let local = mean(&base, M::LocalShare.name(), from, to);
+    let college = mean(&base, M::CollegeShare.name(), from, to);
+    let certified = mean(&base, M::CertifiedShare.name(), from, to);
     assert!((0.13..0.27).contains(&male), "male {male}");
     assert!((0.2..0.36).contains(&local), "local {local}");
     assert!((0.66..0.84).contains(&college), "college {college}");
     assert!((0.24..0.42).contains(&certified), "certified {certified}");
 
     // The essay's package: lower turnover, more certified and local workers, at a cost.
-    let r_turnover = mean(&reform, "worker_turnover_annual", from, to);
+    let r_turnover = mean(&reform, M::WorkerTurnoverAnnual.name(), from, to);
     assert!(r_turnover < turnover - 0.03, "{r_turnover} vs {turnover}");
-    let r_certified = mean(&reform, "certified_share", 109, 120);
+    let r_certified = mean(&reform, M::CertifiedShare.name(), 109, 120);
     assert!(r_certified >= 0.35, "certified in year 10: {r_certified}");
-    assert!(r_certified > mean(&base, "certified_share", 109, 120));
-    assert!(mean(&reform, "local_share", 109, 120) > mean(&base, "local_share", 109, 120));
-    assert!(mean(&reform, "workload", from, to) < mean(&base, "workload", from, to));
+    assert!(r_certified > mean(&base, M::CertifiedShare.name(), 109, 120));
     assert!(
-        mean(&reform, "mediation_coverage", from, to) > mean(&base, "mediation_coverage", from, to)
+        mean(&reform, M::LocalShare.name(), 109, 120) > mean(&base, M::LocalShare.name(), 109, 120)
+    );
+    assert!(
+        mean(&reform, M::Workload.name(), from, to) < mean(&base, M::Workload.name(), from, to)
+    );
+    assert!(
+        mean(&reform, M::MediationCoverage.name(), from, to)
+            > mean(&base, M::MediationCoverage.name(), from, to)
     );
     let cost = |rows: &[BTreeMap<String, String>]| {
-        mean(rows, "workforce_cost", 1, 120) + mean(rows, "lever_cost", 1, 120)
+        mean(rows, M::WorkforceCost.name(), 1, 120) + mean(rows, M::LeverCost.name(), 1, 120)
     };
     assert!(cost(&reform) > 1.2 * cost(&base), "the package costs more");
     // Mediation feeds the fee cycle: owners are more satisfied, and pay more.
     assert!(
-        mean(&reform, "owner_satisfaction", from, to) > mean(&base, "owner_satisfaction", from, to)
+        mean(&reform, M::OwnerSatisfaction.name(), from, to)
+            > mean(&base, M::OwnerSatisfaction.name(), from, to)
     );
     assert!(
-        mean(&reform, "fee_collection_rate", 61, 120) > mean(&base, "fee_collection_rate", 61, 120)
+        mean(&reform, M::FeeCollectionRate.name(), 61, 120)
+            > mean(&base, M::FeeCollectionRate.name(), 61, 120)
     );
 }
 
@@ -142,7 +151,7 @@ fn by_kind(rows: &[BTreeMap<String, String>]) -> BTreeMap<String, (f64, f64, f64
         let t90 = num(r, "t90_hours");
         assert!(t50 <= t90, "t50 {t50} after t90 {t90}");
         let total = num(r, "vulnerable_total");
-        let helped = num(r, "vulnerable_helped_in_window");
+        let helped = num(r, EventColumn::VulnerableHelpedInWindow.name());
         assert!(helped <= total);
         e.0 += t90;
         e.1 += 1.0;
@@ -203,13 +212,16 @@ fn mobilisation_shows_the_essays_weaknesses_and_the_grid_reform_fixes_them() {
     assert!(g[new].0 < 0.5 * b[new].0);
     // ... at a reported cost.
     assert!(
-        mean(&grid_ts, "mobilisation_cost", 1, 24) > mean(&base_ts, "mobilisation_cost", 1, 24)
+        mean(&grid_ts, M::MobilisationCost.name(), 1, 24)
+            > mean(&base_ts, M::MobilisationCost.name(), 1, 24)
     );
     // Unhelped vulnerable residents turn on the community: trust drops in the event month,
     // more where fewer were helped.
-    let drop = |ts: &[BTreeMap<String, String>]| mean(ts, "trust", 7, 7) - mean(ts, "trust", 8, 8);
+    let drop = |ts: &[BTreeMap<String, String>]| {
+        mean(ts, M::Trust.name(), 7, 7) - mean(ts, M::Trust.name(), 8, 8)
+    };
     assert!(drop(&base_ts) > 0.0, "trust fell after the typhoon");
     assert!(drop(&base_ts) > drop(&grid_ts));
-    assert!(mean(&base_ts, "vulnerable_needing_help", 8, 8) > 0.0);
-    assert_eq!(mean(&base_ts, "vulnerable_needing_help", 9, 9), 0.0);
+    assert!(mean(&base_ts, M::VulnerableNeedingHelp.name(), 8, 8) > 0.0);
+    assert_eq!(mean(&base_ts, M::VulnerableNeedingHelp.name(), 9, 9), 0.0);
 }
