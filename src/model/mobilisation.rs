@@ -169,7 +169,7 @@ pub fn warn_building(
             if !first.is_finite() || first >= m.horizon_hours {
                 break;
             }
-            t = (first / dt).floor() * dt;
+            t = step_start(first, dt);
         }
         let end = t + dt;
         social += q * (warned as f64 / others) * dt;
@@ -192,6 +192,13 @@ pub fn warn_building(
             volunteers_warned += usize::from(w.volunteer);
             waiting.swap_remove(j);
         }
+        // Proof of progress: every pass moves time strictly forward by a step of at least
+        // 0.1 minutes (the domain of step_minutes) towards the horizon, so the loop ends
+        // after at most horizon / step passes.
+        debug_assert!(end > t, "the warning step must advance time");
+        if end <= t {
+            break;
+        }
         t = end;
     }
     for v in out.iter_mut() {
@@ -199,6 +206,14 @@ pub fn warn_building(
             *v = INF;
         }
     }
+}
+
+/// The start of the time step of length `dt` in which an arrival at `first` falls: the grid
+/// point `floor(first / dt) x dt`, unless rounding puts that step's end at or before `first`
+/// (then the step starts at `first`, so the arrival falls inside it and time advances).
+pub fn step_start(first: f64, dt: f64) -> f64 {
+    let grid = (first / dt).floor() * dt;
+    if grid + dt > first { grid } else { first }
 }
 
 /// Building and stairwell leaders of compound `c` of kind `k` (expected headcount).
@@ -523,6 +538,43 @@ pub fn calendar(p: &Params, seed: u64, rep: u64) -> Vec<CityEvent> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn warning_steps_always_contain_the_first_arrival() {
+        // Issue 11: with step_minutes = 1, floor(first / dt) x dt + dt <= first for some
+        // arrival times, and the warning loop never advanced. The step must contain the arrival.
+        let mut m = Params::default().mobilisation;
+        m.step_minutes = 1.0;
+        let dt = m.step_minutes / 60.0;
+        let mut rounding_cases = 0;
+        let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Events);
+        let mut out = Vec::new();
+        for i in 0..20_000 {
+            // Whole minutes and odd fractions of an hour, as hand-offs and knocks produce.
+            let first = if i % 2 == 0 {
+                f64::from(i / 2) * dt
+            } else {
+                f64::from(i) * 0.001_73
+            };
+            if (first / dt).floor() * dt + dt <= first {
+                rounding_cases += 1;
+            }
+            let t = step_start(first, dt);
+            assert!(
+                t <= first && first < t + dt,
+                "{first}: step [{t}, {})",
+                t + dt
+            );
+            if first < m.horizon_hours {
+                warn_building(&m, &[first], &[1.0], &[false], &mut rng, &mut out);
+                assert_eq!(out[0], first);
+            }
+        }
+        assert!(
+            rounding_cases > 0,
+            "the test must exercise the rounding case"
+        );
+    }
+
     use super::*;
     use crate::model::rng::{Stream, stream};
 
