@@ -104,6 +104,9 @@ pub struct ValidateArgs {
     /// Worker threads (default: all cores). Never changes the results.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Also write the cases to DIR/validate.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -265,9 +268,20 @@ fn validate_command(a: &ValidateArgs) -> i32 {
     if let Some(r) = a.reps {
         o.reps = r.max(1);
     }
+    let levers = match scenario::library_levers(&a.scenarios) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    let lib = validate::Library {
+        load: &load,
+        levers,
+    };
     eprintln!(
-        "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for workforce-only levers), seed {}",
-        validate::scenario_files().len(),
+        "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for short-run levers), seed {}",
+        lib.files().len(),
         a.scenarios.display(),
         o.reps,
         o.years,
@@ -275,7 +289,7 @@ fn validate_command(a: &ValidateArgs) -> i32 {
         o.seed
     );
     let started = Instant::now();
-    let go = || validate::run(&o, &load);
+    let go = || validate::run(&o, &lib);
     let results = match a.threads {
         Some(t) => match rayon::ThreadPoolBuilder::new().num_threads(t).build() {
             Ok(pool) => pool.install(go),
@@ -294,8 +308,14 @@ fn validate_command(a: &ValidateArgs) -> i32 {
         }
     };
     emit(&validate::table(&results));
+    if let Some(dir) = &a.out {
+        if let Err(e) = output::write_validate(dir, &results) {
+            eprintln!("error: {e}");
+            return EXIT_RUN;
+        }
+    }
     eprintln!("({:.1} s)", started.elapsed().as_secs_f64());
-    if results.iter().any(|r| r.status == validate::Status::Fail) {
+    if results.iter().any(|r| r.verdict == validate::Verdict::Fail) {
         EXIT_RUN
     } else {
         0

@@ -6,6 +6,9 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::experiment::validate::{Dir, Expectation, Indicator, Lever, LeverFile, RunLength, Test};
+use crate::experiment::windows::Window;
+use crate::model::metrics::{M, METRICS};
 use crate::model::params::{Params, ScheduledEvent, SetError};
 
 /// A scenario resolved to every parameter's value.
@@ -19,6 +22,11 @@ pub struct Scenario {
     /// `--set` overrides applied on top, as given.
     pub overrides: Vec<String>,
     pub params: Params,
+    /// The `[lever]` table of the file given (not inherited through `extends`): what
+    /// `shequ validate` needs to know of the lever. No effect on a run.
+    pub lever: Option<Lever>,
+    /// The `[expect]` table of the file given (not inherited): its validation cases.
+    pub expect: Vec<Expectation>,
 }
 
 /// A refused scenario: where, which key, and what is allowed.
@@ -26,8 +34,8 @@ pub struct Scenario {
 pub struct ScenarioError {
     /// The file, or `--set` for a command-line override.
     pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
     pub key: Option<String>,
     pub message: String,
     /// The offending source line with a marker under it.
@@ -55,7 +63,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// Line and column (1-based) of a byte offset, and the source line underlined.
-fn locate(text: &str, span: Range<usize>) -> (usize, usize, String) {
+fn locate(text: &str, span: Range<usize>) -> (u32, u32, String) {
     let start = span.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -73,7 +81,7 @@ fn locate(text: &str, span: Range<usize>) -> (usize, usize, String) {
         marks = " ".repeat(col - 1),
         carets = "^".repeat(width)
     );
-    (line_no, col, snippet)
+    (line_no as u32, col as u32, snippet)
 }
 
 /// Byte spans of every key path (`section.key`) in a document, for error messages.
@@ -130,7 +138,14 @@ impl Source {
     }
 }
 
-const TOP_LEVEL: [&str; 4] = ["name", "description", "extends", "events"];
+const TOP_LEVEL: [&str; 6] = [
+    "name",
+    "description",
+    "extends",
+    "events",
+    "lever",
+    "expect",
+];
 
 /// Parses `[[events]]`: each with `month` (from 1), `severity` (0-1) and optional
 /// `communities` (a list of ids; absent means all).
@@ -201,19 +216,53 @@ fn parse_events(v: &toml::Value) -> Result<Vec<ScheduledEvent>, String> {
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let mut params = Params::default();
     let mut files = Vec::new();
-    let (name, description) = load_into(path, &mut params, &mut files)?;
+    let own = load_into(path, &mut params, &mut files)?;
     check(&params, &files)?;
-    let name = name.unwrap_or_else(|| {
+    let name = own.name.unwrap_or_else(|| {
         path.file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
     });
     Ok(Scenario {
         name,
-        description: description.unwrap_or_default(),
+        description: own.description.unwrap_or_default(),
         files,
         overrides: Vec::new(),
         params,
+        lever: own.lever,
+        expect: own.expect,
     })
+}
+
+/// Every scenario file of the library `dir` with an `[expect]` table, in file-name order,
+/// for `shequ validate`. Every `.toml` file is loaded (and so checked).
+pub fn library_levers(dir: &Path) -> Result<Vec<LeverFile>, ScenarioError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| ScenarioError {
+        file: dir.display().to_string(),
+        line: None,
+        column: None,
+        key: None,
+        message: format!("cannot read the scenario library: {e}"),
+        snippet: None,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let s = load(&p)?;
+        if !s.expect.is_empty() {
+            out.push(LeverFile {
+                file: p
+                    .file_name()
+                    .map_or(String::new(), |f| f.to_string_lossy().into()),
+                lever: s.lever.unwrap_or_default(),
+                expect: s.expect,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn check(params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
@@ -247,12 +296,20 @@ fn check(params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// Applies `path` (after what it extends) onto `params`. Returns its name and description.
+/// What a file says of itself, besides parameters: not inherited through `extends`.
+struct Own {
+    name: Option<String>,
+    description: Option<String>,
+    lever: Option<Lever>,
+    expect: Vec<Expectation>,
+}
+
+/// Applies `path` (after what it extends) onto `params`. Returns what it says of itself.
 fn load_into(
     path: &Path,
     params: &mut Params,
     files: &mut Vec<PathBuf>,
-) -> Result<(Option<String>, Option<String>), ScenarioError> {
+) -> Result<Own, ScenarioError> {
     let file = path.display().to_string();
     let plain = |message: String| ScenarioError {
         file: file.clone(),
@@ -320,6 +377,17 @@ fn load_into(
         }
         load_into(&parent_path, params, files)?;
     }
+    let lever = match table.get("lever") {
+        None => None,
+        Some(v) => Some(parse_lever(v, &src)?),
+    };
+    let expect = match table.get("expect") {
+        None => Vec::new(),
+        Some(v) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            parse_expect(v, lever.as_ref(), dir, &src)?
+        }
+    };
 
     if let Some(v) = table.get("events") {
         // A file's [[events]] replace those of the file it extends.
@@ -337,7 +405,7 @@ fn load_into(
             return Err(src.error(
                 Some(section),
                 format!(
-                    "unknown top-level key (allowed: name, description, extends, and sections {}){hint}",
+                    "unknown top-level key (allowed: name, description, extends, [[events]], [lever], [expect], and sections {}){hint}",
                     crate::model::params::SECTIONS.join(", ")
                 ),
             ));
@@ -359,7 +427,336 @@ fn load_into(
             apply(params, &key, v, &known).map_err(|m| src.error(Some(&key), m))?;
         }
     }
-    Ok((name, description))
+    Ok(Own {
+        name,
+        description,
+        lever,
+        expect,
+    })
+}
+
+/// `a, b, c` of names.
+fn list(names: impl IntoIterator<Item = &'static str>) -> String {
+    names.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+/// A metric named in a scenario file, checked against the registry.
+fn metric_at(name: &str, key: &str, src: &Source) -> Result<M, ScenarioError> {
+    M::from_name(name).ok_or_else(|| {
+        let known: Vec<String> = METRICS.iter().map(|m| m.name.to_string()).collect();
+        let hint = suggest(name, &known)
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        src.error(
+            Some(key),
+            format!(
+                "unknown metric `{name}`; {hint}allowed: {}",
+                list(METRICS.iter().map(|m| m.name))
+            ),
+        )
+    })
+}
+
+fn str_at<'a>(
+    t: &'a toml::Table,
+    k: &str,
+    key: &str,
+    src: &Source,
+) -> Result<Option<&'a str>, ScenarioError> {
+    match t.get(k) {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(src.error(Some(key), format!("expected a string, found {other}"))),
+    }
+}
+
+fn refuse_unknown(
+    t: &toml::Table,
+    prefix: &str,
+    allowed: &[&str],
+    src: &Source,
+) -> Result<(), ScenarioError> {
+    for k in t.keys() {
+        if !allowed.contains(&k.as_str()) {
+            let known: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+            let hint = suggest(k, &known)
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            return Err(src.error(
+                Some(&format!("{prefix}.{k}")),
+                format!(
+                    "unknown key in [{prefix}]; {hint}allowed: {}",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parses `[lever]`: `section` (essay section), `cost` (metrics its cost shows in), `runs`
+/// (`long` or `short`).
+fn parse_lever(v: &toml::Value, src: &Source) -> Result<Lever, ScenarioError> {
+    let toml::Value::Table(t) = v else {
+        return Err(src.error(Some("lever"), "expected a [lever] table".into()));
+    };
+    refuse_unknown(t, "lever", &["section", "cost", "runs"], src)?;
+    let section = str_at(t, "section", "lever.section", src)?.map(str::to_string);
+    let cost = match t.get("cost") {
+        None => Vec::new(),
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|i| match i {
+                toml::Value::String(n) => metric_at(n, "lever.cost", src),
+                other => Err(src.error(
+                    Some("lever.cost"),
+                    format!("expected metric names, found {other}"),
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(src.error(
+                Some("lever.cost"),
+                format!("expected a list of metric names, found {other}"),
+            ));
+        }
+    };
+    let runs = match str_at(t, "runs", "lever.runs", src)? {
+        None => RunLength::Long,
+        Some(r) => RunLength::ALL
+            .into_iter()
+            .find(|x| x.name() == r)
+            .ok_or_else(|| {
+                src.error(
+                    Some("lever.runs"),
+                    format!("`{r}` is not a run length (allowed: long, short)"),
+                )
+            })?,
+    };
+    Ok(Lever {
+        section,
+        cost,
+        runs,
+    })
+}
+
+const EXPECT_KEYS: [&str; 12] = [
+    "metric",
+    "indicator",
+    "window",
+    "dir",
+    "against",
+    "at_least",
+    "within",
+    "of",
+    "finding",
+    "decimals",
+    "expected",
+    "source",
+];
+
+/// Parses `[expect]`: one table per case, keyed by the case name (see docs in
+/// `experiment::validate::reforms` and `scenarios/baseline.toml`).
+fn parse_expect(
+    v: &toml::Value,
+    lever: Option<&Lever>,
+    dir: &Path,
+    src: &Source,
+) -> Result<Vec<Expectation>, ScenarioError> {
+    let toml::Value::Table(cases) = v else {
+        return Err(src.error(Some("expect"), "expected [expect.<case>] tables".into()));
+    };
+    let windows = || list(Window::NAMED.map(Window::name));
+    let mut out = Vec::new();
+    for (case, entry) in cases {
+        let at = |k: &str| format!("expect.{case}.{k}");
+        let here = format!("expect.{case}");
+        if case.is_empty()
+            || !case
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(src.error(Some(&here), "a case name is snake_case".into()));
+        }
+        let toml::Value::Table(t) = entry else {
+            return Err(src.error(
+                Some(&here),
+                format!(
+                    "expected a table [expect.{case}] with {}",
+                    EXPECT_KEYS.join(", ")
+                ),
+            ));
+        };
+        refuse_unknown(t, &here, &EXPECT_KEYS, src)?;
+        let window = |k: &str| -> Result<Option<Window>, ScenarioError> {
+            match str_at(t, k, &at(k), src)? {
+                None => Ok(None),
+                Some(w) => Window::from_name(w).map(Some).ok_or_else(|| {
+                    src.error(
+                        Some(&at(k)),
+                        format!("`{w}` is not a window (allowed: {})", windows()),
+                    )
+                }),
+            }
+        };
+        let indicator = match (
+            str_at(t, "metric", &at("metric"), src)?,
+            str_at(t, "indicator", &at("indicator"), src)?,
+        ) {
+            (Some(m), None) => {
+                let m = metric_at(m, &at("metric"), src)?;
+                let w = window("window")?.ok_or_else(|| {
+                    src.error(
+                        Some(&here),
+                        format!("a metric needs a window (allowed: {})", windows()),
+                    )
+                })?;
+                Indicator::Metric(m, w)
+            }
+            (None, Some(i)) => {
+                if t.contains_key("window") {
+                    return Err(src.error(
+                        Some(&at("window")),
+                        "a derived indicator has its own window; give none".into(),
+                    ));
+                }
+                Indicator::derived(i).ok_or_else(|| {
+                    src.error(
+                        Some(&at("indicator")),
+                        format!(
+                            "unknown indicator `{i}` (allowed: {}; or give a metric)",
+                            list(Indicator::DERIVED.map(|d| d.0))
+                        ),
+                    )
+                })?
+            }
+            _ => {
+                return Err(src.error(
+                    Some(&here),
+                    "give either a metric (with a window) or an indicator".into(),
+                ));
+            }
+        };
+        let number = |k: &str| -> Result<Option<f64>, ScenarioError> {
+            match t.get(k) {
+                None => Ok(None),
+                Some(toml::Value::Float(x)) if x.is_finite() => Ok(Some(*x)),
+                Some(toml::Value::Integer(x)) => Ok(Some(*x as f64)),
+                Some(other) => Err(src.error(
+                    Some(&at(k)),
+                    format!("expected a finite number, found {other}"),
+                )),
+            }
+        };
+        let dir_of = match str_at(t, "dir", &at("dir"), src)? {
+            None => None,
+            Some(d) => Some(match d {
+                "up" => Dir::Up,
+                "down" => Dir::Down,
+                _ => {
+                    return Err(src.error(
+                        Some(&at("dir")),
+                        format!("`{d}` is not a direction (allowed: up, down)"),
+                    ));
+                }
+            }),
+        };
+        let against = window("against")?;
+        let of = str_at(t, "of", &at("of"), src)?;
+        let test = match (dir_of, number("at_least")?, number("within")?) {
+            (Some(dir), None, None) => {
+                if against.is_some() && !matches!(indicator, Indicator::Metric(..)) {
+                    return Err(src.error(Some(&at("against")), "`against` needs a metric".into()));
+                }
+                Test::Paired { dir, against }
+            }
+            (None, Some(goal), None) => Test::AtLeast(goal),
+            (None, None, Some(rel)) if rel >= 0.0 => {
+                let Some(of) = of else {
+                    return Err(src.error(
+                        Some(&at("within")),
+                        "`within` needs `of`, the scenario file to compare with".into(),
+                    ));
+                };
+                if !dir.join(of).is_file() {
+                    return Err(src.error(
+                        Some(&at("of")),
+                        format!(
+                            "{} is not a file (paths are relative to this file)",
+                            dir.join(of).display()
+                        ),
+                    ));
+                }
+                Test::Within {
+                    rel,
+                    of: of.to_string(),
+                }
+            }
+            _ => {
+                return Err(src.error(
+                    Some(&here),
+                    "give exactly one test: dir (up, down), at_least (a number) or within (a relative tolerance from 0, with of)".into(),
+                ));
+            }
+        };
+        if against.is_some() && !matches!(test, Test::Paired { .. }) {
+            return Err(src.error(Some(&at("against")), "`against` goes with dir".into()));
+        }
+        if of.is_some() && !matches!(test, Test::Within { .. }) {
+            return Err(src.error(Some(&at("of")), "`of` goes with within".into()));
+        }
+        let finding = match t.get("finding") {
+            None => false,
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(other) => {
+                return Err(src.error(
+                    Some(&at("finding")),
+                    format!("expected true or false, found {other}"),
+                ));
+            }
+        };
+        let decimals = match t.get("decimals") {
+            None => 3,
+            Some(toml::Value::Integer(d)) if (0..=6).contains(d) => *d as usize,
+            Some(other) => {
+                return Err(src.error(
+                    Some(&at("decimals")),
+                    format!("expected a whole number from 0 to 6, found {other}"),
+                ));
+            }
+        };
+        let expected = str_at(t, "expected", &at("expected"), src)?
+            .ok_or_else(|| {
+                src.error(
+                    Some(&here),
+                    "needs `expected`: what the essay expects, in words".into(),
+                )
+            })?
+            .to_string();
+        let source = match (
+            str_at(t, "source", &at("source"), src)?,
+            lever.and_then(|l| l.section.as_deref()),
+        ) {
+            (Some(s), _) => s.to_string(),
+            (None, Some(section)) => format!("essay {section}"),
+            (None, None) => {
+                return Err(src.error(
+                    Some(&here),
+                    "needs a `source` (or a [lever] section to cite)".into(),
+                ));
+            }
+        };
+        out.push(Expectation {
+            case: case.clone(),
+            indicator,
+            test,
+            finding,
+            decimals,
+            expected,
+            source,
+        });
+    }
+    Ok(out)
 }
 
 /// Sets one key, turning refusals into messages that say what is allowed.
