@@ -969,4 +969,117 @@ mod tests {
         let e = apply_overrides(&mut s, &[("--reps", "run.replications=0".into())]).unwrap_err();
         assert_eq!(e.file, "--reps");
     }
+
+    #[test]
+    fn lever_and_expect_are_read_for_the_file_given_only() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "other.toml", "name = \"o\"\n");
+        let f = write(
+            d.path(),
+            "lever.toml",
+            "name = \"l\"\n[workforce]\npay_ratio_staff = 1.0\n\n[lever]\nsection = \"三.(三).4\"\ncost = [\"workforce_cost\", \"public_cost\"]\nruns = \"short\"\n\n[expect.a_case]\nmetric = \"worker_turnover_annual\"\nwindow = \"settled\"\ndir = \"down\"\nexpected = \"fewer quit\"\n\n[expect.b_case]\nindicator = \"t90_hours\"\nat_least = 1\nfinding = true\ndecimals = 2\nexpected = \"slow\"\nsource = \"here\"\n\n[expect.c_case]\nmetric = \"public_cost\"\nwindow = \"whole_run\"\nwithin = 0.1\nof = \"other.toml\"\nexpected = \"same cost\"\n",
+        );
+        let s = load(&f).unwrap();
+        assert_eq!(s.params.workforce.pay_ratio_staff, 1.0);
+        let l = s.lever.as_ref().unwrap();
+        assert_eq!(l.cost, vec![M::WorkforceCost, M::PublicCost]);
+        assert_eq!(l.runs, RunLength::Short);
+        assert_eq!(s.expect.len(), 3);
+        let a = &s.expect[0];
+        assert_eq!(a.case, "a_case");
+        assert_eq!(
+            a.indicator,
+            Indicator::Metric(M::WorkerTurnoverAnnual, Window::Settled)
+        );
+        assert_eq!(
+            a.test,
+            Test::Paired {
+                dir: Dir::Down,
+                against: None
+            }
+        );
+        assert_eq!((a.decimals, a.finding), (3, false));
+        assert_eq!(a.source, "essay 三.(三).4");
+        let b = &s.expect[1];
+        assert_eq!(
+            (b.indicator, &b.test),
+            (Indicator::T90Hours, &Test::AtLeast(1.0))
+        );
+        assert_eq!(
+            (b.decimals, b.finding, b.source.as_str()),
+            (2, true, "here")
+        );
+        assert_eq!(s.expect[2].of().map(String::as_str), Some("other.toml"));
+        // Not inherited through extends.
+        let child = write(d.path(), "child.toml", "extends = \"lever.toml\"\n");
+        let c = load(&child).unwrap();
+        assert!(c.lever.is_none() && c.expect.is_empty());
+        assert_eq!(c.params.workforce.pay_ratio_staff, 1.0);
+        // The library lists the files with expectations.
+        let lib = library_levers(d.path()).unwrap();
+        assert_eq!(lib.len(), 1);
+        assert_eq!(lib[0].file, "lever.toml");
+        // --set cannot reach them.
+        let mut s = s;
+        let e = apply_overrides(&mut s, &[("--set", "lever.runs=long".into())]).unwrap_err();
+        assert!(e.message.contains("unknown key"), "{e}");
+    }
+
+    #[test]
+    fn bad_expectations_name_file_line_key_and_what_is_allowed() {
+        let d = tempfile::tempdir().unwrap();
+        let refused = |body: &str| {
+            let f = write(d.path(), "bad.toml", body);
+            load(&f).unwrap_err()
+        };
+        let e = refused("[lever]\ncost = [\"public_cots\"]\n");
+        assert_eq!((e.key.as_deref(), e.line), (Some("lever.cost"), Some(2)));
+        let text = e.to_string();
+        assert!(text.contains("bad.toml:2:1"), "{text}");
+        assert!(text.contains("did you mean `public_cost`"), "{text}");
+        assert!(
+            text.contains("fee_collection_rate"),
+            "lists the allowed: {text}"
+        );
+        let e = refused("[lever]\nsectoin = \"x\"\n");
+        assert_eq!(e.key.as_deref(), Some("lever.sectoin"));
+        assert!(e.message.contains("did you mean `section`"), "{e}");
+        let e = refused("[lever]\nruns = \"medium\"\n");
+        assert!(e.message.contains("long, short"), "{e}");
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nwindow = \"last_year\"\ndir = \"up\"\nexpected = \"e\"\nsource = \"s\"\ncolour = 1\n",
+        );
+        assert_eq!(
+            (e.key.as_deref(), e.line),
+            (Some("expect.x.colour"), Some(7))
+        );
+        let e = refused(
+            "[expect.x]\nmetric = \"trusst\"\nwindow = \"last_year\"\ndir = \"up\"\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert_eq!(
+            (e.key.as_deref(), e.line),
+            (Some("expect.x.metric"), Some(2))
+        );
+        assert!(e.message.contains("did you mean `trust`"), "{e}");
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nwindow = \"last_month\"\ndir = \"up\"\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert!(e.message.contains("final_month, last_year"), "{e}");
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nwindow = \"last_year\"\ndir = \"up\"\nat_least = 1\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert!(e.message.contains("exactly one test"), "{e}");
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nwindow = \"last_year\"\ndir = \"up\"\nexpected = \"e\"\n",
+        );
+        assert!(e.message.contains("source"), "{e}");
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nwindow = \"last_year\"\nwithin = 0.1\nof = \"nowhere.toml\"\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert_eq!(e.key.as_deref(), Some("expect.x.of"));
+        let e = refused(
+            "[expect.x]\nindicator = \"t90_hours\"\nwindow = \"last_year\"\ndir = \"up\"\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert_eq!(e.key.as_deref(), Some("expect.x.window"));
+    }
 }
