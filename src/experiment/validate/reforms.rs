@@ -1,8 +1,38 @@
 //! Reform cases, declared by the scenario files: a file's `[lever]` table says what the
-//! lever is (essay section, where its cost shows, how long its runs must be) and its
-//! `[expect]` table what validation checks, one case per entry. `io::scenario` parses them
-//! into [`LeverFile`]s; this module only judges. A new lever and its case therefore touch
-//! the parameters, the mechanism and the scenario file, and nothing here.
+//! lever is and its `[expect]` table what validation checks, one case per entry.
+//! `io::scenario` parses them into [`LeverFile`]s (refusing unknown keys, metrics and
+//! windows with file, line and what is allowed); this module only judges. A new lever and
+//! its case therefore touch the parameters, the mechanism and the scenario file, and
+//! nothing here. `shequ validate` finds them by scanning the library for `[expect]`.
+//!
+//! ```toml
+//! [lever]
+//! section = "三.(三).4"                        # essay section; the default source
+//! cost = ["workforce_cost", "public_cost"]    # metrics its cost shows in
+//! runs = "short"                              # "long" (default) or "short": settles within
+//!                                             # a few years, `--quick` runs fewer years
+//!
+//! [expect.pay_floor_lowers_turnover]          # the case name
+//! metric = "worker_turnover_annual"           # a metric of the registry ...
+//! window = "settled"                          # ... over a window (windows.rs: final_month,
+//!                                             # last_year, first_year, settled, whole_run)
+//! # indicator = "t90_hours"                   # ... or a derived indicator instead:
+//!                                             # quits_per_worker, t90_hours,
+//!                                             # vulnerable_helped_share (typhoon run)
+//! dir = "down"                                # the test, exactly one of:
+//!                                             #   dir = "up"|"down"  paired with the baseline
+//!                                             #     (against = "first_year": with that
+//!                                             #     window of its own runs instead)
+//!                                             #   at_least = 0.35    a target
+//!                                             #   within = 0.10, of = "other.toml"
+//! finding = false                             # a miss is a documented finding (ODD §1.6.5)
+//! decimals = 3                                # shown (default 3)
+//! expected = "pay floors: fewer workers quit" # what the essay expects
+//! source = "essay 三.(三).4"                   # default: essay <section>
+//! ```
+//!
+//! Neither table is inherited through `extends` or written to a run's `scenario.toml`; they
+//! do not change a run.
 
 use std::collections::HashMap;
 
