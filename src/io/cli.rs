@@ -91,8 +91,8 @@ pub struct ValidateArgs {
     /// Replications of every scenario (default 10, or 5 with --quick).
     #[arg(long)]
     pub reps: Option<u32>,
-    /// 5 replications, and 10 years for the workforce-only levers: the same cases and
-    /// tolerances, fast enough for `cargo test`.
+    /// 5 replications, and 10 years for the levers whose `[lever]` says `runs = "short"`:
+    /// the same cases and tolerances, fast enough for `cargo test`.
     #[arg(long)]
     pub quick: bool,
     /// Master seed of every run (default: run.seed of the baseline).
