@@ -1,8 +1,13 @@
-//! `shequ validate --quick`: every validation case runs, none fails, and the table names
-//! every case. The same cases and tolerances as the full `shequ validate`, with fewer
-//! replications (see `src/experiment/validate.rs`). Also `shequ scenarios`.
+//! `shequ validate --quick`: every validation case runs, none fails, and the table and
+//! `validate.csv` name every case: the library's fixed cases and those the scenario files
+//! declare in `[expect]`. The same cases and tolerances as the full `shequ validate`, with
+//! fewer replications (see `src/experiment/validate/`). Also `shequ scenarios`.
 
+use std::path::Path;
 use std::process::{Command, Output};
+
+use shequ::experiment::validate;
+use shequ::io::scenario;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -15,78 +20,29 @@ fn shequ(args: &[&str]) -> Output {
         .expect("cannot start shequ")
 }
 
-/// Every case, by group. A case that disappears from the table fails this test.
-const CASES: [&str; 61] = [
-    // textbook
-    "threshold_cascade_uniform",
-    "threshold_cascade_one_changed",
-    "bass_curve",
-    "constant_hazard_survival",
-    "constant_hazard_annual_leaving",
-    "visit_queue_makespan",
-    // accounting
-    "households_conserved",
-    "fees_paid_equal_fee_revenue",
-    "worker_stock_flow_balance",
-    "rates_within_unit_interval",
-    // pattern
-    "spiral_collection_falls",
-    "spiral_quality_falls",
-    "spiral_satisfaction_follows",
-    "compounds_left_unmanaged",
-    "withdrawals_rise",
-    "collection_passes_national_average",
-    "worker_turnover_18pct",
-    "first_year_leaving_29pct",
-    "workforce_male_share",
-    "workforce_local_share",
-    "workforce_college_share",
-    "workforce_certified_share",
-    "new_estates_slowest_to_warn",
-    "old_compounds_slowest_to_help",
-    "unhelped_lose_trust",
-    // reform
-    "pay_floor_lowers_turnover",
-    "certificate_allowance_raises_certified",
-    "workers_per_250_lowers_workload",
-    "localisation_raises_local_share",
-    "career_path_fewer_quits",
-    "career_path_lowers_turnover",
-    "career_path_keeps_talent",
-    "work_admission_cuts_admin_load",
-    "info_platform_cuts_admin_load",
-    "owners_committees_vote_price_rises",
-    "owners_committees_keep_firms",
-    "three_in_one_raises_mediation",
-    "three_in_one_raises_satisfaction",
-    "star_rating_raises_quality",
-    "purchased_services_raise_managed_share",
-    "quasi_property_raises_basic_service",
-    "volunteers_10pct_raises_volunteers",
-    "split_oversized_lowers_span",
-    "reform_grid_moves_fees",
-    "reform_workforce_lowers_turnover",
-    "reform_workforce_raises_collection",
-    "professional_firms_raise_collection",
-    "reform_package_raises_collection",
-    "grid_250_speeds_warning",
-    "drills_command_speeds_warning",
-    "info_platform_speeds_warning",
-    "reform_grid_speeds_warning",
-    "grid_250_helps_vulnerable",
-    "volunteers_10pct_help_vulnerable",
-    "party_members_help_vulnerable",
-    "reform_package_helps_vulnerable",
-    "certificate_allowance_reaches_35pct",
-    "volunteers_10pct_holds_target",
-    "reform_package_reaches_90pct_coverage",
-    "reform_workforce_stops_spiral",
-    "budget_matched_costs_equal",
-];
+/// Every case validation should report, with whether a miss is a documented finding: the
+/// fixed cases of the library (textbook, accounting, pattern) and the reform cases the
+/// scenario files declare in their `[expect]` tables.
+fn declared_cases() -> Vec<(String, bool)> {
+    let mut cases: Vec<(String, bool)> = validate::fixed_cases()
+        .into_iter()
+        .map(|(_, n)| (n.to_string(), false))
+        .collect();
+    let levers = scenario::library_levers(&Path::new(ROOT).join("scenarios"))
+        .unwrap_or_else(|e| panic!("the library does not load: {e}"));
+    assert!(!levers.is_empty(), "no scenario file has an [expect] table");
+    for f in levers {
+        for e in f.expect {
+            cases.push((e.case, e.finding));
+        }
+    }
+    cases
+}
 
 #[test]
 fn validate_quick_passes_every_case() {
-    let o = shequ(&["validate", "--quick"]);
+    let out = tempfile::tempdir().unwrap();
+    let o = shequ(&["validate", "--quick", "--out", out.path().to_str().unwrap()]);
     let table = String::from_utf8_lossy(&o.stdout);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(
@@ -97,13 +53,14 @@ fn validate_quick_passes_every_case() {
     for line in table.lines() {
         assert!(!line.contains("FAIL"), "a case failed: {line}\n\n{table}");
     }
+    let cases = declared_cases();
     let names: Vec<&str> = table
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    for case in CASES {
+    for (case, _) in &cases {
         assert_eq!(
-            names.iter().filter(|n| **n == case).count(),
+            names.iter().filter(|n| *n == case).count(),
             1,
             "case {case} should appear once in the table:\n{table}"
         );
@@ -112,9 +69,9 @@ fn validate_quick_passes_every_case() {
         .lines()
         .filter(|l| l.ends_with("pass") || l.ends_with("finding") || l.ends_with("FAIL"))
         .count();
-    assert_eq!(rows, CASES.len(), "one row per case:\n{table}");
+    assert_eq!(rows, cases.len(), "one row per case:\n{table}");
     assert!(
-        table.contains(&format!("{} cases:", CASES.len())),
+        table.contains(&format!("{} cases:", cases.len())),
         "the count line:\n{table}"
     );
     // The header names the columns the issue asks for.
@@ -129,6 +86,34 @@ fn validate_quick_passes_every_case() {
     ] {
         assert!(header.contains(col), "column {col} in {header}");
     }
+    // validate.csv: the same cases, each passing or a documented finding.
+    let mut r = csv::Reader::from_path(out.path().join("validate.csv")).unwrap();
+    let head = r.headers().unwrap().clone();
+    let col = |name: &str| {
+        head.iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("validate.csv has no column {name}: {head:?}"))
+    };
+    let (case, verdict) = (col("case"), col("verdict"));
+    for c in ["expected", "simulated", "tolerance", "group", "source"] {
+        col(c);
+    }
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), cases.len(), "one row per case in validate.csv");
+    for (name, finding) in &cases {
+        let row = rows
+            .iter()
+            .find(|row| &row[case] == name)
+            .unwrap_or_else(|| panic!("case {name} not in validate.csv"));
+        let v = &row[verdict];
+        assert!(
+            v == "pass" || (*finding && v == "finding"),
+            "case {name}: {v} (only a case declared `finding = true` may be a finding)"
+        );
+    }
+    // Nothing left behind but the file.
+    let left: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
 }
 
 #[test]

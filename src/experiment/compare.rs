@@ -8,53 +8,11 @@
 //! t-based confidence interval is far narrower than that of two independent samples.
 
 use crate::experiment::stats::{Summary, summarize};
+pub use crate::experiment::windows::Window;
+use crate::experiment::windows::per_rep;
 use crate::experiment::{self, RunResult};
 use crate::model::metrics::METRICS;
 use crate::model::params::Params;
-
-/// Which part of a run a value summarises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    /// The value of the last simulated month.
-    FinalMonth,
-    /// The mean over the last 12 months (or over all months of a shorter run).
-    LastYear,
-}
-
-impl Window {
-    /// Both windows, in output order.
-    pub const ALL: [Window; 2] = [Window::FinalMonth, Window::LastYear];
-
-    /// The name used in CSV files (`final_month`, `last_year`), as in `summary.csv`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Window::FinalMonth => "final_month",
-            Window::LastYear => "last_year",
-        }
-    }
-}
-
-/// The value of metric `i` over `window` in each replication, in replication order.
-/// Computed exactly as `summary.csv` computes it, so the means agree to the last bit.
-pub fn per_rep(r: &RunResult, i: usize, window: Window) -> Vec<f64> {
-    let months = r.months as usize;
-    match window {
-        Window::FinalMonth => r.reps.iter().map(|rep| rep.months[months - 1][i]).collect(),
-        Window::LastYear => {
-            let w = months.min(12);
-            r.reps
-                .iter()
-                .map(|rep| {
-                    rep.months[months - w..]
-                        .iter()
-                        .map(|row| row[i])
-                        .sum::<f64>()
-                        / w as f64
-                })
-                .collect()
-        }
-    }
-}
 
 /// The paired difference `other - base`, replication by replication: its mean, sd and
 /// t-based 95 % confidence interval. `base` and `other` must have the same length.
@@ -107,15 +65,15 @@ pub fn compare(results: &[RunResult]) -> Result<Vec<Difference>, String> {
         return Err("no month was simulated".into());
     }
     let mut out = Vec::with_capacity(METRICS.len() * results.len() * 2);
-    for (i, m) in METRICS.iter().enumerate() {
+    for m in METRICS {
         let bases = Window::ALL.map(|w| {
-            let b = per_rep(base, i, w);
+            let b = per_rep(&base.reps, m.id, w);
             let mean = summarize(&b).mean;
             (b, mean)
         });
         for (k, r) in results.iter().enumerate() {
             for (window, (b, base_mean)) in Window::ALL.into_iter().zip(&bases) {
-                let o = per_rep(r, i, window);
+                let o = per_rep(&r.reps, m.id, window);
                 out.push(Difference {
                     metric: m.name,
                     scenario: k,

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod stats;
 pub mod sweep;
 pub mod validate;
+pub mod windows;
 
 use rayon::prelude::*;
 

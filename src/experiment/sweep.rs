@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use crate::experiment::compare::in_pool;
 use crate::experiment::run_replication;
 use crate::experiment::stats::{Summary, summarize};
+use crate::experiment::windows::end_state;
 use crate::model::metrics::N_METRICS;
 use crate::model::params::{Domain, Params, SetError};
 use crate::model::rng::mix;
@@ -358,8 +359,8 @@ pub fn plan(base: &Params, varies: &[Vary], design: Design) -> Result<Plan, Swee
     })
 }
 
-/// The end state of one replication: the last-year mean of every metric (computed as
-/// `summary.csv`'s `last_year` window is).
+/// The end state of one replication: the last-year mean of every metric
+/// ([`end_state`], the `last_year` window of `summary.csv`).
 pub type EndState = [f64; N_METRICS];
 
 /// What a sweep produced.
@@ -407,14 +408,7 @@ pub fn run(
             .map(|&(p, rep)| {
                 let r = run_replication(&plan.points[p].params, seed, rep);
                 let months = r.months.len();
-                let w = months.min(12);
-                let end: EndState = std::array::from_fn(|i| {
-                    if w == 0 {
-                        f64::NAN
-                    } else {
-                        r.months[months - w..].iter().map(|row| row[i]).sum::<f64>() / w as f64
-                    }
-                });
+                let end: EndState = end_state(&r.months);
                 on_done();
                 (end, r.households, months as u32)
             })

@@ -7,7 +7,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::experiment::RunResult;
-use crate::experiment::stats::{Summary, summarize};
+use crate::experiment::validate::Case;
+use crate::experiment::windows;
 use crate::io::scenario::Scenario;
 use crate::model::metrics::{EVENT_COLUMNS, METRICS, N_METRICS, Year};
 
@@ -131,30 +132,6 @@ pub fn write_events(w: impl Write, r: &RunResult) -> io::Result<()> {
     w.flush()
 }
 
-/// Per metric, the summary across replications of the final month and of the last-year mean.
-pub fn summaries(r: &RunResult) -> Vec<(&'static str, &'static str, Summary)> {
-    let mut out = Vec::new();
-    let months = r.months as usize;
-    let window = months.min(12);
-    for (i, name) in METRICS.iter().map(|m| m.name).enumerate() {
-        let finals: Vec<f64> = r.reps.iter().map(|rep| rep.months[months - 1][i]).collect();
-        let last_year: Vec<f64> = r
-            .reps
-            .iter()
-            .map(|rep| {
-                rep.months[months - window..]
-                    .iter()
-                    .map(|row| row[i])
-                    .sum::<f64>()
-                    / window as f64
-            })
-            .collect();
-        out.push((name, "final_month", summarize(&finals)));
-        out.push((name, "last_year", summarize(&last_year)));
-    }
-    out
-}
-
 /// A CSV cell: the shortest text that reads back as `x`; empty for NaN.
 pub fn cell(x: f64) -> String {
     if x.is_nan() {
@@ -176,10 +153,10 @@ pub fn write_summary(w: impl Write, r: &RunResult) -> io::Result<()> {
         "ci95_low",
         "ci95_high",
     ])?;
-    for (name, window, s) in summaries(r) {
+    for (m, window, s) in windows::summaries(&r.reps) {
         w.write_record([
-            name.to_string(),
-            window.to_string(),
+            m.name().to_string(),
+            window.name().to_string(),
             s.n.to_string(),
             cell(s.mean),
             cell(s.sd),
@@ -282,6 +259,58 @@ pub fn git_commit() -> serde_json::Value {
 pub fn write_json(w: &mut impl Write, v: &serde_json::Value) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, v)?;
     w.write_all(b"\n")
+}
+
+/// Writes `validate.csv`: one row per validation case, as [`crate::experiment::validate::Case`]
+/// holds it (empty cells where a number is not defined).
+pub fn write_validate_csv(w: impl Write, cases: &[Case]) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record([
+        "case",
+        "group",
+        "expected",
+        "expected_value",
+        "simulated",
+        "simulated_text",
+        "tolerance",
+        "tolerance_value",
+        "verdict",
+        "source",
+    ])?;
+    for c in cases {
+        w.write_record([
+            c.name.clone(),
+            c.group.name().to_string(),
+            c.expected.clone(),
+            c.expected_value.map_or(String::new(), cell),
+            cell(c.simulated),
+            c.simulated_text(),
+            c.tolerance.to_string(),
+            c.tolerance.width().map_or(String::new(), cell),
+            c.verdict.name().to_string(),
+            c.source.clone(),
+        ])?;
+    }
+    w.flush()
+}
+
+/// Writes `dir/validate.csv` atomically: into a temporary file beside it, then renamed, so a
+/// failed write never leaves half a file or damages an earlier one. Creates `dir`.
+pub fn write_validate(dir: &Path, cases: &[Case]) -> io::Result<()> {
+    ctx(fs::create_dir_all(dir), &|| {
+        format!("cannot create {}", dir.display())
+    })?;
+    let tmp_name = format!(".validate.csv.tmp-{}", std::process::id());
+    let tmp = dir.join(&tmp_name);
+    let path = dir.join("validate.csv");
+    if let Err(e) = write_file(dir, &tmp_name, |w| write_validate_csv(w, cases)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    ctx(fs::rename(&tmp, &path), &|| {
+        let _ = fs::remove_file(&tmp);
+        format!("cannot write {}", path.display())
+    })
 }
 
 /// Writes every output of a run into `out`, atomically.

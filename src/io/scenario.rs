@@ -6,7 +6,11 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+mod expect;
+
+use crate::experiment::validate::{Expectation, Lever, LeverFile};
 use crate::model::params::{Params, ScheduledEvent, SetError};
+use expect::{parse_expect, parse_lever};
 
 /// A scenario resolved to every parameter's value.
 #[derive(Debug, Clone)]
@@ -19,6 +23,11 @@ pub struct Scenario {
     /// `--set` overrides applied on top, as given.
     pub overrides: Vec<String>,
     pub params: Params,
+    /// The `[lever]` table of the file given (not inherited through `extends`): what
+    /// `shequ validate` needs to know of the lever. No effect on a run.
+    pub lever: Option<Lever>,
+    /// The `[expect]` table of the file given (not inherited): its validation cases.
+    pub expect: Vec<Expectation>,
 }
 
 /// A refused scenario: where, which key, and what is allowed.
@@ -26,8 +35,8 @@ pub struct Scenario {
 pub struct ScenarioError {
     /// The file, or `--set` for a command-line override.
     pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
     pub key: Option<String>,
     pub message: String,
     /// The offending source line with a marker under it.
@@ -55,7 +64,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// Line and column (1-based) of a byte offset, and the source line underlined.
-fn locate(text: &str, span: Range<usize>) -> (usize, usize, String) {
+fn locate(text: &str, span: Range<usize>) -> (u32, u32, String) {
     let start = span.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -73,7 +82,7 @@ fn locate(text: &str, span: Range<usize>) -> (usize, usize, String) {
         marks = " ".repeat(col - 1),
         carets = "^".repeat(width)
     );
-    (line_no, col, snippet)
+    (line_no as u32, col as u32, snippet)
 }
 
 /// Byte spans of every key path (`section.key`) in a document, for error messages.
@@ -130,7 +139,14 @@ impl Source {
     }
 }
 
-const TOP_LEVEL: [&str; 4] = ["name", "description", "extends", "events"];
+const TOP_LEVEL: [&str; 6] = [
+    "name",
+    "description",
+    "extends",
+    "events",
+    "lever",
+    "expect",
+];
 
 /// Parses `[[events]]`: each with `month` (from 1), `severity` (0-1) and optional
 /// `communities` (a list of ids; absent means all).
@@ -201,19 +217,53 @@ fn parse_events(v: &toml::Value) -> Result<Vec<ScheduledEvent>, String> {
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let mut params = Params::default();
     let mut files = Vec::new();
-    let (name, description) = load_into(path, &mut params, &mut files)?;
+    let own = load_into(path, &mut params, &mut files)?;
     check(&params, &files)?;
-    let name = name.unwrap_or_else(|| {
+    let name = own.name.unwrap_or_else(|| {
         path.file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
     });
     Ok(Scenario {
         name,
-        description: description.unwrap_or_default(),
+        description: own.description.unwrap_or_default(),
         files,
         overrides: Vec::new(),
         params,
+        lever: own.lever,
+        expect: own.expect,
     })
+}
+
+/// Every scenario file of the library `dir` with an `[expect]` table, in file-name order,
+/// for `shequ validate`. Every `.toml` file is loaded (and so checked).
+pub fn library_levers(dir: &Path) -> Result<Vec<LeverFile>, ScenarioError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| ScenarioError {
+        file: dir.display().to_string(),
+        line: None,
+        column: None,
+        key: None,
+        message: format!("cannot read the scenario library: {e}"),
+        snippet: None,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let s = load(&p)?;
+        if !s.expect.is_empty() {
+            out.push(LeverFile {
+                file: p
+                    .file_name()
+                    .map_or(String::new(), |f| f.to_string_lossy().into()),
+                lever: s.lever.unwrap_or_default(),
+                expect: s.expect,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn check(params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
@@ -247,12 +297,20 @@ fn check(params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
     Ok(())
 }
 
-/// Applies `path` (after what it extends) onto `params`. Returns its name and description.
+/// What a file says of itself, besides parameters: not inherited through `extends`.
+struct Own {
+    name: Option<String>,
+    description: Option<String>,
+    lever: Option<Lever>,
+    expect: Vec<Expectation>,
+}
+
+/// Applies `path` (after what it extends) onto `params`. Returns what it says of itself.
 fn load_into(
     path: &Path,
     params: &mut Params,
     files: &mut Vec<PathBuf>,
-) -> Result<(Option<String>, Option<String>), ScenarioError> {
+) -> Result<Own, ScenarioError> {
     let file = path.display().to_string();
     let plain = |message: String| ScenarioError {
         file: file.clone(),
@@ -320,6 +378,17 @@ fn load_into(
         }
         load_into(&parent_path, params, files)?;
     }
+    let lever = match table.get("lever") {
+        None => None,
+        Some(v) => Some(parse_lever(v, &src)?),
+    };
+    let expect = match table.get("expect") {
+        None => Vec::new(),
+        Some(v) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            parse_expect(v, lever.as_ref(), dir, &src)?
+        }
+    };
 
     if let Some(v) = table.get("events") {
         // A file's [[events]] replace those of the file it extends.
@@ -337,7 +406,7 @@ fn load_into(
             return Err(src.error(
                 Some(section),
                 format!(
-                    "unknown top-level key (allowed: name, description, extends, and sections {}){hint}",
+                    "unknown top-level key (allowed: name, description, extends, [[events]], [lever], [expect], and sections {}){hint}",
                     crate::model::params::SECTIONS.join(", ")
                 ),
             ));
@@ -359,7 +428,12 @@ fn load_into(
             apply(params, &key, v, &known).map_err(|m| src.error(Some(&key), m))?;
         }
     }
-    Ok((name, description))
+    Ok(Own {
+        name,
+        description,
+        lever,
+        expect,
+    })
 }
 
 /// Sets one key, turning refusals into messages that say what is allowed.

@@ -120,19 +120,6 @@ impl Payments {
     }
 }
 
-/// Owners' rule reduced to the pure threshold model (Granovetter 1978): only neighbours
-/// count, no noise. With [`neutral_owner`] it is the textbook case of tests and `validate`.
-pub fn pure_threshold(o: &Owners) -> Owners {
-    let mut o = o.clone();
-    o.weight_social = 1.0;
-    o.weight_satisfaction = 0.0;
-    o.weight_affordability = 0.0;
-    o.weight_enforcement = 0.0;
-    o.weight_trust = 0.0;
-    o.noise = 0.0;
-    o
-}
-
 /// A resident owner with every motive but the neighbours' share neutral (satisfaction equal
 /// to expectation, trust 0.5, a low fee burden): the agent of the pure threshold model.
 pub fn neutral_owner(threshold: f32) -> Household {
@@ -152,6 +139,41 @@ pub fn neutral_owner(threshold: f32) -> Household {
     }
 }
 
+/// The owners' rule reduced to Granovetter's pure threshold model: only the neighbours'
+/// share counts (every other weight and the noise 0). Starts from the defaults on purpose.
+pub fn pure_threshold_owners() -> Owners {
+    let mut o = crate::model::params::Params::default().owners;
+    o.weight_social = 1.0;
+    o.weight_satisfaction = 0.0;
+    o.weight_affordability = 0.0;
+    o.weight_enforcement = 0.0;
+    o.weight_trust = 0.0;
+    o.noise = 0.0;
+    o
+}
+
+/// Payers at the equilibrium of the pure threshold model (synchronous updating, one
+/// building of [`neutral_owner`]s) for thresholds given as counts of the other owners;
+/// `None` if none is reached in 1000 months. Used by tests and `shequ validate`.
+pub fn threshold_cascade(thresholds_as_counts: &[u32]) -> Option<u32> {
+    let n = thresholds_as_counts.len() as f32;
+    let mut hs: Vec<Household> = thresholds_as_counts
+        .iter()
+        .map(|&k| neutral_owner(k as f32 / (n - 1.0)))
+        .collect();
+    let o = pure_threshold_owners();
+    let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Fees);
+    let mut last = u32::MAX;
+    for _ in 0..1000 {
+        let paid = decide_building(&o, 100.0, &mut hs, &mut rng);
+        if paid == last {
+            return Some(paid);
+        }
+        last = paid;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,22 +185,7 @@ mod tests {
     }
 
     fn cascade(thresholds_as_counts: &[u32]) -> u32 {
-        let n = thresholds_as_counts.len() as f32;
-        let mut hs: Vec<Household> = thresholds_as_counts
-            .iter()
-            .map(|&k| owner(k as f32 / (n - 1.0)))
-            .collect();
-        let o = pure_threshold(&Params::default().owners);
-        let mut rng = stream(1, 0, 0, Stream::Fees);
-        let mut last = u32::MAX;
-        for _ in 0..1000 {
-            let paid = decide_building(&o, 100.0, &mut hs, &mut rng);
-            if paid == last {
-                return paid;
-            }
-            last = paid;
-        }
-        panic!("no equilibrium");
+        threshold_cascade(thresholds_as_counts).expect("no equilibrium")
     }
 
     #[test]

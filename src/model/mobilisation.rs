@@ -536,6 +536,15 @@ pub fn calendar(p: &Params, seed: u64, rep: u64) -> Vec<CityEvent> {
     out
 }
 
+/// Bass (1969): the adopted (warned) share at time `t` under external influence `p` and
+/// word of mouth `q`, F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}). What
+/// [`warn_building`] gives with broadcast `p`, ties 1 and no volunteers; used by tests and
+/// `shequ validate`.
+pub fn bass_curve(p: f64, q: f64, t: f64) -> f64 {
+    let e = (-(p + q) * t).exp();
+    (1.0 - e) / (1.0 + q / p * e)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -605,10 +614,8 @@ mod tests {
         assert_eq!(done, vec![3.0, 6.0]);
     }
 
-    /// Bass (1969): F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}).
     fn bass(p: f64, q: f64, t: f64) -> f64 {
-        let e = (-(p + q) * t).exp();
-        (1.0 - e) / (1.0 + q / p * e)
+        bass_curve(p, q, t)
     }
 
     #[test]

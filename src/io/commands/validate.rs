@@ -8,6 +8,7 @@ use clap::Args;
 use crate::experiment::compare::in_pool;
 use crate::io::commands::emit;
 use crate::io::error::{Error, Result};
+use crate::io::output;
 use crate::io::scenario;
 use crate::model::params::Params;
 
@@ -17,8 +18,8 @@ pub struct ValidateArgs {
     /// Replications of every scenario (default 10, or 5 with --quick).
     #[arg(long)]
     pub reps: Option<u32>,
-    /// 5 replications, and 10 years for the workforce-only levers: the same cases and
-    /// tolerances, fast enough for `cargo test`.
+    /// 5 replications, and 10 years for the levers whose `[lever]` says `runs = "short"`:
+    /// the same cases and tolerances, fast enough for `cargo test`.
     #[arg(long)]
     pub quick: bool,
     /// Master seed of every run (default: run.seed of the baseline).
@@ -30,6 +31,9 @@ pub struct ValidateArgs {
     /// Worker threads (default: all cores). Never changes the results.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Also write the cases to DIR/validate.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `shequ validate`: runs every case of `experiment::validate` and prints the table.
@@ -52,9 +56,14 @@ pub fn validate(a: &ValidateArgs) -> Result {
     if let Some(r) = a.reps {
         o.reps = r.max(1);
     }
+    let levers = scenario::library_levers(&a.scenarios).map_err(Error::input)?;
+    let lib = validate::Library {
+        load: &load,
+        levers,
+    };
     eprintln!(
-        "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for workforce-only levers), seed {}",
-        validate::scenario_files().len(),
+        "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for short-run levers), seed {}",
+        lib.files().len(),
         a.scenarios.display(),
         o.reps,
         o.years,
@@ -62,13 +71,16 @@ pub fn validate(a: &ValidateArgs) -> Result {
         o.seed
     );
     let started = Instant::now();
-    let go = || validate::run(&o, &load);
+    let go = || validate::run(&o, &lib);
     let results = in_pool(a.threads, go)
         .map_err(|e| Error::threads(a.threads, e))?
         .map_err(Error::Input)?;
     emit(&validate::table(&results));
+    if let Some(dir) = &a.out {
+        output::write_validate(dir, &results).map_err(Error::run)?;
+    }
     eprintln!("({:.1} s)", started.elapsed().as_secs_f64());
-    if results.iter().any(|r| r.status == validate::Status::Fail) {
+    if results.iter().any(|r| r.verdict == validate::Verdict::Fail) {
         Err(Error::Verdict)
     } else {
         Ok(())

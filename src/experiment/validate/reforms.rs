@@ -1,0 +1,272 @@
+//! Reform cases, declared by the scenario files: a file's `[lever]` table says what the
+//! lever is and its `[expect]` table what validation checks, one case per entry.
+//! `io::scenario` parses them into [`LeverFile`]s (refusing unknown keys, metrics and
+//! windows with file, line and what is allowed); this module only judges. A new lever and
+//! its case therefore touch the parameters, the mechanism and the scenario file, and
+//! nothing here. `shequ validate` finds them by scanning the library for `[expect]`.
+//!
+//! ```toml
+//! [lever]
+//! section = "三.(三).4"                        # essay section; the default source
+//! cost = ["workforce_cost", "public_cost"]    # metrics its cost shows in
+//! runs = "short"                              # "long" (default) or "short": settles within
+//!                                             # a few years, `--quick` runs fewer years
+//!
+//! [expect.pay_floor_lowers_turnover]          # the case name
+//! metric = "worker_turnover_annual"           # a metric of the registry ...
+//! window = "settled"                          # ... over a window (windows.rs: final_month,
+//!                                             # last_year, first_year, settled, whole_run)
+//! # indicator = "t90_hours"                   # ... or a derived indicator instead:
+//!                                             # quits_per_worker, t90_hours,
+//!                                             # vulnerable_helped_share (typhoon run)
+//! dir = "down"                                # the test, exactly one of:
+//!                                             #   dir = "up"|"down"  paired with the baseline
+//!                                             #     (against = "first_year": with that
+//!                                             #     window of its own runs instead)
+//!                                             #   at_least = 0.35    a target
+//!                                             #   within = 0.10, of = "other.toml"
+//! finding = false                             # a miss is a documented finding (ODD §1.6.5)
+//! decimals = 3                                # shown (default 3)
+//! expected = "pay floors: fewer workers quit" # what the essay expects
+//! source = "essay 三.(三).4"                   # default: essay <section>
+//! ```
+//!
+//! Neither table is inherited through `extends` or written to a run's `scenario.toml`; they
+//! do not change a run.
+
+use std::collections::HashMap;
+
+use super::{BASELINE, Case, Dir, Group, Shown, Tolerance, Verdict, mean, num, paired_case};
+use crate::experiment::Replication;
+use crate::experiment::windows::{Window, per_rep, truncated};
+use crate::model::metrics::M;
+use crate::model::params::Params;
+
+use super::patterns::{helped_per_rep, quits_per_worker, t90_per_rep};
+
+/// How long a lever file's long runs are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunLength {
+    /// `validate`'s long runs (20 years).
+    #[default]
+    Long,
+    /// Its indicators settle within a few years: `validate --quick` runs
+    /// [`super::Options::short_years`], compared with the same months of the baseline.
+    Short,
+}
+
+impl RunLength {
+    pub const ALL: [RunLength; 2] = [RunLength::Long, RunLength::Short];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RunLength::Long => "long",
+            RunLength::Short => "short",
+        }
+    }
+}
+
+/// The `[lever]` table of a scenario file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Lever {
+    /// The essay section the lever implements (e.g. `三.(三).4`). An expectation without a
+    /// `source` cites `essay <section>`.
+    pub section: Option<String>,
+    /// The metrics its cost shows in.
+    pub cost: Vec<M>,
+    pub runs: RunLength,
+}
+
+/// What an expectation reads, per replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Indicator {
+    /// A metric over a window of the long runs.
+    Metric(M, Window),
+    /// Quits (separations other than exam exits) per worker a year, from year 2 on.
+    QuitsPerWorker,
+    /// Hours to warn 90 % of households in the typhoon run (never warned: the horizon).
+    T90Hours,
+    /// Share of the vulnerable needing help who were helped in time, in the typhoon run.
+    HelpedShare,
+}
+
+impl Indicator {
+    /// The indicators that are not a metric of the registry, by the name a scenario file
+    /// gives them (`indicator = "..."`).
+    pub const DERIVED: [(&'static str, Indicator); 3] = [
+        ("quits_per_worker", Indicator::QuitsPerWorker),
+        ("t90_hours", Indicator::T90Hours),
+        ("vulnerable_helped_share", Indicator::HelpedShare),
+    ];
+
+    /// The derived indicator named `name`.
+    pub fn derived(name: &str) -> Option<Indicator> {
+        Self::DERIVED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, i)| *i)
+    }
+
+    /// Whether it is read from the typhoon runs.
+    pub fn is_event(self) -> bool {
+        matches!(self, Indicator::T90Hours | Indicator::HelpedShare)
+    }
+
+    /// What the table calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Indicator::Metric(m, _) => m.name(),
+            Indicator::QuitsPerWorker => "quits per worker a year",
+            Indicator::T90Hours => "t90_hours",
+            Indicator::HelpedShare => "vulnerable_helped_share",
+        }
+    }
+
+    /// Its value in each replication; `horizon`: the warning horizon of the status quo.
+    pub fn values(self, reps: &[Replication], horizon: f64) -> Vec<f64> {
+        match self {
+            Indicator::Metric(m, w) => per_rep(reps, m, w),
+            Indicator::QuitsPerWorker => quits_per_worker(reps),
+            Indicator::T90Hours => t90_per_rep(reps, horizon),
+            Indicator::HelpedShare => helped_per_rep(reps),
+        }
+    }
+}
+
+/// How an expectation is judged.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// The paired difference with the baseline (`against: None`; the same window of the
+    /// baseline's runs) or with another window of the file's own runs goes `dir`.
+    Paired { dir: Dir, against: Option<Window> },
+    /// The mean over replications reaches a target.
+    AtLeast(f64),
+    /// The mean over replications is within a relative `rel` of that of scenario file `of`.
+    Within { rel: f64, of: String },
+}
+
+/// One entry of a file's `[expect]` table: one reform case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    /// The case name (the entry's key).
+    pub case: String,
+    pub indicator: Indicator,
+    pub test: Test,
+    /// A documented finding (docs/ODD.md §1.6.5): a miss is reported, not a failure.
+    pub finding: bool,
+    /// Decimals shown.
+    pub decimals: usize,
+    /// What the essay expects, in words.
+    pub expected: String,
+    /// Where it says so.
+    pub source: String,
+}
+
+impl Expectation {
+    /// The other scenario file it reads, if any.
+    pub fn of(&self) -> Option<&String> {
+        match &self.test {
+            Test::Within { of, .. } => Some(of),
+            _ => None,
+        }
+    }
+}
+
+/// A scenario file with an `[expect]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeverFile {
+    /// Its file name in the library (`pay_floor.toml`).
+    pub file: String,
+    pub lever: Lever,
+    pub expect: Vec<Expectation>,
+}
+
+/// Every reform case of `files`, in their order. `runs` and `events` hold the long and the
+/// typhoon runs by file name (the baseline's included); `status_quo` is the baseline.
+pub fn cases(
+    files: &[LeverFile],
+    status_quo: &Params,
+    runs: &HashMap<String, Vec<Replication>>,
+    events: &HashMap<String, Vec<Replication>>,
+) -> Vec<Case> {
+    let horizon = status_quo.mobilisation.horizon_hours;
+    let mut out = Vec::new();
+    for f in files {
+        for e in &f.expect {
+            let (own, base) = if e.indicator.is_event() {
+                (&events[&f.file], events[BASELINE].clone())
+            } else {
+                // A shorter run is compared with the same months of the baseline.
+                let own = &runs[&f.file];
+                (own, truncated(&runs[BASELINE], own[0].months.len()))
+            };
+            let values = e.indicator.values(own, horizon);
+            let label = e.indicator.label();
+            out.push(match &e.test {
+                Test::Paired { dir, against } => {
+                    let b = match (against, e.indicator) {
+                        (Some(w), Indicator::Metric(m, _)) => per_rep(own, m, *w),
+                        _ => e.indicator.values(&base, horizon),
+                    };
+                    paired_case(
+                        Group::Reform,
+                        &e.case,
+                        format!("{} ({label})", e.expected),
+                        &e.source,
+                        &b,
+                        &values,
+                        *dir,
+                        e.decimals,
+                        e.finding,
+                    )
+                }
+                Test::AtLeast(goal) => {
+                    let v = mean(&values);
+                    let phrase = match e.indicator {
+                        Indicator::Metric(_, w) => format!(" {}", w.phrase()),
+                        _ => String::new(),
+                    };
+                    Case {
+                        group: Group::Reform,
+                        name: e.case.clone(),
+                        expected: format!("{}: {label} >= {goal} ({})", e.expected, f.file),
+                        expected_value: Some(*goal),
+                        simulated: v,
+                        shown: Shown::Value {
+                            decimals: e.decimals,
+                            suffix: phrase,
+                        },
+                        tolerance: Tolerance::Target,
+                        verdict: Verdict::or_finding(v >= *goal, e.finding),
+                        source: e.source.clone(),
+                    }
+                }
+                Test::Within { rel, of } => {
+                    let (b, a) = (mean(&values), mean(&e.indicator.values(&runs[of], horizon)));
+                    let gap = b / a - 1.0;
+                    let phrase = match e.indicator {
+                        Indicator::Metric(_, w) => format!(" {}", w.phrase()),
+                        _ => String::new(),
+                    };
+                    Case {
+                        group: Group::Reform,
+                        name: e.case.clone(),
+                        expected: e.expected.clone(),
+                        expected_value: Some(0.0),
+                        simulated: gap,
+                        shown: Shown::Text(format!(
+                            "{label}{phrase} {} vs {} ({:+.1} %)",
+                            num(b, e.decimals),
+                            num(a, e.decimals),
+                            gap * 100.0
+                        )),
+                        tolerance: Tolerance::Rel(*rel),
+                        verdict: Verdict::or_finding(gap.abs() <= *rel, e.finding),
+                        source: e.source.clone(),
+                    }
+                }
+            });
+        }
+    }
+    out
+}
