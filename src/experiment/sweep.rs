@@ -32,7 +32,8 @@ use crate::experiment::run_replication;
 use crate::experiment::stats::{Summary, summarize};
 use crate::experiment::windows::end_state;
 use crate::model::metrics::N_METRICS;
-use crate::model::params::{Domain, Params, SetError};
+use crate::model::params::Params;
+use crate::model::params::domain::{Domain, SetError};
 use crate::model::rng::mix;
 
 /// Tag of the Latin-hypercube stream ("LHS_SWEP"), distinct from the model's streams.

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 mod expect;
 
 use crate::experiment::validate::{Expectation, Lever, LeverFile};
-use crate::model::params::{Params, ScheduledEvent, SetError};
+use crate::model::params::domain::SetError;
+use crate::model::params::{Params, ScheduledEvent};
 use expect::{parse_expect, parse_lever};
 
 /// A scenario resolved to every parameter's value.

@@ -2,151 +2,11 @@
 //! meaning and source. Scenario files, `--set`, the manifest and the docs table all read
 //! this one declaration, so a key cannot be validated in one place and documented in another.
 
-use std::fmt;
+pub mod domain;
+
+use domain::{Domain, FieldSpec, ParamSpec, ParamValue, SetError};
 
 use super::kind::CompoundKind;
-
-/// What values a parameter accepts.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Domain {
-    /// A real number in `[lo, hi]` (finite).
-    Real { lo: f64, hi: f64 },
-    /// A whole number in `[lo, hi]`.
-    Int { lo: i64, hi: i64 },
-    /// `true` or `false`.
-    Bool,
-    /// One of a fixed list of words.
-    Choice(&'static [&'static str]),
-}
-
-impl fmt::Display for Domain {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Domain::Real { lo, hi } => write!(f, "a number from {lo} to {hi}"),
-            Domain::Int { lo, hi } => write!(f, "a whole number from {lo} to {hi}"),
-            Domain::Bool => write!(f, "true or false"),
-            Domain::Choice(words) => {
-                let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-                write!(f, "one of {}", quoted.join(", "))
-            }
-        }
-    }
-}
-
-/// Documentation of one field of a section.
-#[derive(Debug, Clone, Copy)]
-pub struct FieldSpec {
-    pub name: &'static str,
-    pub domain: Domain,
-    pub unit: &'static str,
-    pub doc: &'static str,
-    pub source: &'static str,
-}
-
-/// Documentation of one fully qualified key (`section.field`), with its default.
-#[derive(Debug, Clone)]
-pub struct ParamSpec {
-    pub key: String,
-    pub domain: Domain,
-    pub unit: &'static str,
-    pub doc: &'static str,
-    pub source: &'static str,
-    pub default: toml::Value,
-}
-
-/// A Rust type that a parameter can have.
-pub trait ParamValue: Sized {
-    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String>;
-    fn to_toml(&self) -> toml::Value;
-}
-
-fn type_name(v: &toml::Value) -> &'static str {
-    match v {
-        toml::Value::String(_) => "a string",
-        toml::Value::Integer(_) => "an integer",
-        toml::Value::Float(_) => "a number",
-        toml::Value::Boolean(_) => "a boolean",
-        toml::Value::Datetime(_) => "a date",
-        toml::Value::Array(_) => "an array",
-        toml::Value::Table(_) => "a table",
-    }
-}
-
-impl ParamValue for f64 {
-    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
-        let x = match v {
-            toml::Value::Float(x) => *x,
-            toml::Value::Integer(i) => *i as f64,
-            other => return Err(format!("expected {d}, found {}", type_name(other))),
-        };
-        match d {
-            Domain::Real { lo, hi } if x.is_finite() && x >= *lo && x <= *hi => Ok(x),
-            _ => Err(format!("{x} is not allowed; expected {d}")),
-        }
-    }
-    fn to_toml(&self) -> toml::Value {
-        toml::Value::Float(*self)
-    }
-}
-
-fn int_from_toml(v: &toml::Value, d: &Domain) -> Result<i64, String> {
-    let i = match v {
-        toml::Value::Integer(i) => *i,
-        toml::Value::Float(x) if x.fract() == 0.0 && x.is_finite() => *x as i64,
-        other => return Err(format!("expected {d}, found {}", type_name(other))),
-    };
-    match d {
-        Domain::Int { lo, hi } if i >= *lo && i <= *hi => Ok(i),
-        _ => Err(format!("{i} is not allowed; expected {d}")),
-    }
-}
-
-impl ParamValue for u32 {
-    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
-        let i = int_from_toml(v, d)?;
-        u32::try_from(i).map_err(|_| format!("{i} is not allowed; expected {d}"))
-    }
-    fn to_toml(&self) -> toml::Value {
-        toml::Value::Integer(i64::from(*self))
-    }
-}
-
-impl ParamValue for u64 {
-    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
-        let i = int_from_toml(v, d)?;
-        u64::try_from(i).map_err(|_| format!("{i} is not allowed; expected {d}"))
-    }
-    fn to_toml(&self) -> toml::Value {
-        toml::Value::Integer(*self as i64)
-    }
-}
-
-impl ParamValue for bool {
-    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
-        match v {
-            toml::Value::Boolean(b) => Ok(*b),
-            other => Err(format!("expected {d}, found {}", type_name(other))),
-        }
-    }
-    fn to_toml(&self) -> toml::Value {
-        toml::Value::Boolean(*self)
-    }
-}
-
-impl ParamValue for String {
-    fn from_toml(v: &toml::Value, d: &Domain) -> Result<Self, String> {
-        match (v, d) {
-            (toml::Value::String(s), Domain::Choice(words)) if words.contains(&s.as_str()) => {
-                Ok(s.clone())
-            }
-            (toml::Value::String(s), _) => Err(format!("\"{s}\" is not allowed; expected {d}")),
-            (other, _) => Err(format!("expected {d}, found {}", type_name(other))),
-        }
-    }
-    fn to_toml(&self) -> toml::Value {
-        toml::Value::String(self.clone())
-    }
-}
 
 /// Declares one section struct together with its field specs and setters.
 /// `$k` names the compound-kind index available to default expressions
@@ -1025,15 +885,6 @@ impl Params {
         }
         Ok(())
     }
-}
-
-/// Why [`Params::set`] refused a key.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SetError {
-    /// No such key.
-    Unknown,
-    /// The key exists but the value is not allowed; the message says what is.
-    Invalid(String),
 }
 
 #[cfg(test)]
