@@ -103,21 +103,6 @@ pub fn run_all(
         .collect()
 }
 
-/// Runs `go` on a pool of `threads` threads (`None`: rayon's global pool, which honours
-/// `RAYON_NUM_THREADS`).
-pub fn in_pool<T: Send>(
-    threads: Option<usize>,
-    go: impl FnOnce() -> T + Send,
-) -> Result<T, rayon::ThreadPoolBuildError> {
-    Ok(match threads {
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()?
-            .install(go),
-        None => go(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

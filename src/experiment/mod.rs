@@ -107,15 +107,23 @@ pub fn run(
             })
             .collect::<Vec<_>>()
     };
-    let reps = match threads {
+    Ok(RunResult {
+        reps: in_pool(threads, go)?,
+        months: p.run.years * 12,
+    })
+}
+
+/// Runs `go` on a pool of `threads` threads (`None`: rayon's global pool, which honours
+/// `RAYON_NUM_THREADS`). The one place a thread pool is built.
+pub fn in_pool<T: Send>(
+    threads: Option<usize>,
+    go: impl FnOnce() -> T + Send,
+) -> Result<T, rayon::ThreadPoolBuildError> {
+    Ok(match threads {
         Some(t) => rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build()?
             .install(go),
         None => go(),
-    };
-    Ok(RunResult {
-        reps,
-        months: p.run.years * 12,
     })
 }

@@ -27,7 +27,7 @@ use rand::{Rng as _, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::experiment::compare::in_pool;
+use crate::experiment::in_pool;
 use crate::experiment::run_replication;
 use crate::experiment::stats::{Summary, summarize};
 use crate::experiment::windows::end_state;

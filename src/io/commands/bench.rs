@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::experiment::compare::in_pool;
+use crate::experiment::in_pool;
 use crate::experiment::run_replication;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::resolve;

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 
-use crate::experiment::compare::in_pool;
+use crate::experiment::in_pool;
 use crate::io::commands::emit;
 use crate::io::error::{Error, Result};
 use crate::io::output;
