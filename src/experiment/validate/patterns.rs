@@ -263,7 +263,7 @@ pub fn cases(
         s(M::WorkerTurnoverAnnual),
         0.176,
         0.06,
-        "~210 workers; as tests/mechanisms.rs",
+        "~210 workers; as tests/statistical/mechanisms.rs",
     ));
     let fyl = first_year_leaving(status_quo, s(M::Workload), o.sample);
     out.push(near_case(
@@ -288,7 +288,7 @@ pub fn cases(
             s(metric),
             target,
             tol,
-            "composition drifts; as tests/mechanisms.rs",
+            "composition drifts; as tests/statistical/mechanisms.rs",
         ));
     }
     // Mobilisation: one typhoon of severity 1 in month 8.

@@ -7,16 +7,16 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use shequ::experiment::compare::paired;
 use shequ::experiment::sweep::lhs_unit;
 
 use shequ::model::metrics::M;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const BASELINE: &str = "scenarios/baseline.toml";
-const PROFESSIONAL: &str = "scenarios/professional_firms.toml";
+use crate::util::{
+    BASELINE, PROFESSIONAL, ROOT, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok,
+    text,
+};
 /// Small runs: 4 communities, 2 years, 3 replications.
 const SMALL: [&str; 6] = [
     "--years",
@@ -27,59 +27,8 @@ const SMALL: [&str; 6] = [
     "world.communities=4",
 ];
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shequ"))
-        .current_dir(ROOT)
-        .args(args)
-        .env_remove("RAYON_NUM_THREADS")
-        .output()
-        .expect("cannot start shequ")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn run_ok(args: &[&str]) -> Output {
-    let o = run(args);
-    assert!(
-        o.status.success(),
-        "shequ {args:?} failed with {:?}\nstderr:\n{}",
-        o.status.code(),
-        text(&o.stderr)
-    );
-    o
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 temporary path")
-}
-
 fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     head.iter().chain(tail).copied().collect()
-}
-
-/// A CSV file as rows of (column name -> cell), in order.
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let header = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
-}
-
-fn col(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
-}
-
-fn bytes(p: &Path) -> Vec<u8> {
-    fs::read(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 //! `cargo run --release -- ` (both run the built binary here). To stay fast and leave the
 //! project folder clean, `--out DIR` is moved into a temporary directory and `run`,
 //! `compare` and `sweep` get at most 2 replications (the tutorial says the class uses the
-//! values as written). `shequ validate --quick` is run by `tests/validate.rs`, not again
+//! values as written). `shequ validate --quick` is run by `tests/statistical/validate.rs`, not again
 //! here. Afterwards every `output/class/...` path the tutorial names must exist in the
 //! temporary directory.
 
@@ -16,7 +16,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// Largest number of replications a simulating command gets in this test.
 const MAX_REPS: u32 = 2;
 /// Tutorial commands that another test already runs exactly as written (and checks more
-/// closely): `tests/validate.rs` runs `shequ validate --quick` and reads its table.
+/// closely): `tests/statistical/validate.rs` runs `shequ validate --quick` and reads its table.
 const RUN_ELSEWHERE: [&str; 1] = ["shequ validate --quick"];
 
 /// The commands of the ```sh blocks of a Markdown text (fences may be indented).
@@ -133,7 +133,7 @@ fn every_tutorial_command_runs() {
     let existed = class_dir.exists();
     for c in &commands {
         if RUN_ELSEWHERE.contains(&c.as_str()) {
-            eprintln!("   -    {c} (run by tests/validate.rs)");
+            eprintln!("   -    {c} (run by tests/statistical/validate.rs)");
             continue;
         }
         let args = arguments(c, tmp.path());

@@ -8,77 +8,23 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use shequ::model::metrics::M;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const BASELINE: &str = "scenarios/baseline.toml";
-const PROFESSIONAL: &str = "scenarios/professional_firms.toml";
+use crate::util::{
+    BASELINE, PROFESSIONAL, ROOT, path_str, read_bytes, read_csv, run, run_ok, shequ, text,
+};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// The binary, run from the crate root, with no inherited RAYON_NUM_THREADS.
-fn shequ(args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_shequ"));
-    c.current_dir(ROOT)
-        .args(args)
-        .env_remove("RAYON_NUM_THREADS");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    shequ(args).output().expect("cannot start shequ")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs and asserts success, showing stderr if not.
-fn run_ok(args: &[&str]) -> Output {
-    let o = run(args);
-    assert!(
-        o.status.success(),
-        "shequ {args:?} failed with {:?}\nstderr:\n{}",
-        o.status.code(),
-        text(&o.stderr)
-    );
-    o
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
-
-/// A CSV file as its header and rows of cells.
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let header = r
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect::<Vec<_>>();
-    let rows = r
-        .records()
-        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
-}
-
 fn read_json(path: &Path) -> serde_json::Value {
     let s =
         fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&s).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
-}
-
-fn read_bytes(path: &Path) -> Vec<u8> {
-    fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// Names in a directory, sorted.
@@ -749,7 +695,7 @@ fn parameter_docs_match_the_declarations() {
         }
         return;
     }
-    let fix = "regenerate it with `SHEQU_UPDATE_DOCS=1 cargo test --test cli parameter_docs`";
+    let fix = "regenerate it with `SHEQU_UPDATE_DOCS=1 cargo test --release --test integration parameter_docs`";
     let current = fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}; {fix}", path.display()));
     if current != generated {
