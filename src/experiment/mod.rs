@@ -4,6 +4,7 @@
 //! output is bit-identical whatever the number of threads.
 
 pub mod compare;
+pub mod footprint;
 pub mod stats;
 pub mod sweep;
 pub mod validate;

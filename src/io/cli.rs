@@ -108,6 +108,9 @@ pub struct CommonArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run even when the estimated memory exceeds what this machine has available.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 /// Runs the binary with `args`; returns the process exit code.

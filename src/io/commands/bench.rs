@@ -6,10 +6,11 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::experiment::footprint;
 use crate::experiment::in_pool;
 use crate::experiment::run_replication;
 use crate::io::cli::CommonArgs;
-use crate::io::commands::resolve;
+use crate::io::commands::{check_fits, cores, resolve, threads};
 use crate::io::error::{Error, Result};
 use crate::model::params::Params;
 
@@ -77,12 +78,22 @@ pub fn bench(
     common: &CommonArgs,
 ) -> Result {
     let s = resolve(scenario, common)?;
-    let threads = common.threads.unwrap_or_else(rayon::current_num_threads);
+    let threads = threads(common.threads)?.unwrap_or_else(cores);
     let sizes: Vec<u64> = if scaling {
         vec![250_000, 500_000, 1_000_000, 2_000_000, 4_000_000]
     } else {
         vec![households]
     };
+    // Refuse a city that cannot fit before printing anything (bench writes no files).
+    for &n in &sizes {
+        let mut p = city(&s.params, n);
+        p.run.replications = 1;
+        let need = footprint::Footprint {
+            output_bytes: 0.0,
+            ..footprint::estimate(&p, 1, 1, true)
+        };
+        check_fits(&need, common.allow_large)?;
+    }
     println!(
         "shequ bench: scenario {}, {} years, seed {}, {} thread(s), {} core(s) available",
         s.name,

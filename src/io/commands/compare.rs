@@ -9,8 +9,9 @@ use clap::Args;
 
 use crate::experiment::RunResult;
 use crate::experiment::compare;
+use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
-use crate::io::commands::{emit, progress_bar, render, resolve};
+use crate::io::commands::{check_fits, cores, emit, progress_bar, render, resolve, threads};
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
 use crate::io::scenario::{self, Scenario};
@@ -67,6 +68,20 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         }
         scenario::apply_overrides(s, &sets)?;
     }
+    let threads = threads(a.common.threads)?;
+    let need = scenarios
+        .iter()
+        .map(|s| {
+            footprint::estimate(
+                &s.params,
+                scenarios.len(),
+                threads.unwrap_or_else(cores),
+                true,
+            )
+        })
+        .max_by(|x, y| x.peak_bytes.total_cmp(&y.peak_bytes))
+        .expect("a base and at least one other scenario");
+    check_fits(&need, a.common.allow_large)?;
     let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
     let labels = labels(&names);
     let out = a.common.out.clone().unwrap_or_else(|| {
@@ -93,13 +108,13 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         quiet,
         "replications",
     );
-    let runs = compare::run_all(&params, a.common.threads, &|| bar.inc(1));
+    let runs = compare::run_all(&params, threads, &|| bar.inc(1));
     bar.finish_and_clear();
-    let runs = runs.map_err(|e| Error::threads(a.common.threads, e))?;
+    let runs = runs.map_err(|e| Error::threads(threads, e))?;
     let (results, secs): (Vec<RunResult>, Vec<f64>) = runs.into_iter().unzip();
     let diffs = compare::compare(&results).map_err(Error::Run)?;
     let wall = started.elapsed().as_secs_f64();
-    let threads = a.common.threads.unwrap_or_else(rayon::current_num_threads);
+    let threads = threads.unwrap_or_else(rayon::current_num_threads);
     let written = output::commit_dir(&out, |dir| {
         for (((s, r), secs), label) in scenarios.iter().zip(&results).zip(&secs).zip(&labels) {
             let info = RunInfo {

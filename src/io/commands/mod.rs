@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::experiment::footprint::Footprint;
 use crate::io::cli::CommonArgs;
 use crate::io::error::{Error, Result};
 use crate::io::scenario::{self, Scenario};
@@ -93,4 +94,79 @@ pub fn throughput(households: u64, months: u32, reps: usize, seconds: f64) -> f6
 /// Household-months of `households` households over `months` months.
 pub fn household_months(households: u64, months: u32) -> f64 {
     households as f64 * f64::from(months)
+}
+
+/// Most worker threads allowed per core: more only slows a run down (10,000 threads made a
+/// 0.1 s run take 208 s).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The thread count to run with: `--threads`, else `RAYON_NUM_THREADS`, else rayon's default
+/// (`None`). Refuses 0 and more than [`THREADS_PER_CORE`] x the cores of this machine.
+pub fn threads(requested: Option<usize>) -> Result<Option<usize>> {
+    let cores = cores();
+    let limit = THREADS_PER_CORE * cores;
+    let (n, what) = match requested {
+        Some(n) => (n, "--threads"),
+        None => match std::env::var("RAYON_NUM_THREADS") {
+            Ok(v) => match v.trim().parse::<usize>() {
+                // rayon reads 0 as "the default".
+                Ok(0) => return Ok(None),
+                Ok(n) => (n, "RAYON_NUM_THREADS"),
+                Err(_) => {
+                    return Err(Error::Input(format!(
+                        "RAYON_NUM_THREADS is `{}`: expected a whole number from 1 to {limit}",
+                        crate::io::text::printable(&v)
+                    )));
+                }
+            },
+            Err(_) => return Ok(None),
+        },
+    };
+    if n == 0 || n > limit {
+        return Err(Error::Input(format!(
+            "{what} {n} is not allowed; expected 1 to {limit} ({THREADS_PER_CORE} per core on this machine's {cores} core(s))"
+        )));
+    }
+    Ok(Some(n))
+}
+
+/// Cores of this machine (1 where the system does not say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Memory this process may still use, bytes (`MemAvailable` of /proc/meminfo; `None` where
+/// the system does not say).
+pub fn available_memory() -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}
+
+/// Bytes as GiB with two significant decimals.
+pub fn gib(bytes: f64) -> String {
+    format!("{:.2} GiB", bytes / 1024f64.powi(3))
+}
+
+/// Refuses a run whose estimated peak memory exceeds what this machine has available,
+/// before anything is simulated, unless `allow_large` (`--allow-large`).
+pub fn check_fits(f: &Footprint, allow_large: bool) -> Result {
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    if allow_large || f.peak_bytes <= available {
+        return Ok(());
+    }
+    let output = if f.output_bytes > 0.0 {
+        format!(" and write about {} of output", gib(f.output_bytes))
+    } else {
+        String::new()
+    };
+    Err(Error::Input(format!(
+        "this run would need about {} of memory ({:.3e} households per city){output}; this machine has {} available. Use fewer communities, households, replications or years, or pass --allow-large if you know better",
+        gib(f.peak_bytes),
+        f.households,
+        gib(available)
+    )))
 }

@@ -7,8 +7,11 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::experiment;
+use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
-use crate::io::commands::{emit, progress_bar, render, resolve, throughput};
+use crate::io::commands::{
+    check_fits, cores, emit, progress_bar, render, resolve, threads, throughput,
+};
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
 use crate::io::text;
@@ -26,6 +29,7 @@ pub struct RunArgs {
 /// how to read the glance.
 pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
     let s = resolve(&a.scenario, &a.common)?;
+    let threads = threads(a.common.threads)?;
     let out = a
         .common
         .out
@@ -33,6 +37,10 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
         .unwrap_or_else(|| PathBuf::from("output").join(&s.name));
     let p = &s.params;
     let quiet = a.common.quiet;
+    check_fits(
+        &footprint::estimate(p, 1, threads.unwrap_or_else(cores), true),
+        a.common.allow_large,
+    )?;
     if !quiet {
         eprintln!(
             "shequ: {} - {} replication(s) x {} years, {} communities, seed {}",
@@ -41,14 +49,14 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
     }
     let started = Instant::now();
     let bar = progress_bar(u64::from(p.run.replications), quiet, "replications");
-    let result = experiment::run(p, a.common.threads, &|| bar.inc(1));
+    let result = experiment::run(p, threads, &|| bar.inc(1));
     bar.finish_and_clear();
-    let result = result.map_err(|e| Error::threads(a.common.threads, e))?;
+    let result = result.map_err(|e| Error::threads(threads, e))?;
     let wall = started.elapsed().as_secs_f64();
     let info = RunInfo {
         command_line: args.to_vec(),
         wall_seconds: wall,
-        threads: a.common.threads.unwrap_or_else(rayon::current_num_threads),
+        threads: threads.unwrap_or_else(rayon::current_num_threads),
     };
     output::write_run(&out, &s, &result, &info).map_err(Error::run)?;
     if !quiet {

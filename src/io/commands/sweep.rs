@@ -7,9 +7,10 @@ use std::time::Instant;
 
 use clap::Args;
 
+use crate::experiment::footprint;
 use crate::experiment::sweep::{self, Design, Vary};
 use crate::io::cli::CommonArgs;
-use crate::io::commands::{emit, progress_bar, render, resolve};
+use crate::io::commands::{check_fits, cores, emit, progress_bar, render, resolve, threads};
 use crate::io::error::{Error, Result};
 use crate::io::output;
 use crate::io::tables::{labels, write_sweep, write_sweep_points};
@@ -43,6 +44,22 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
         .map_err(Error::input)?;
     let design = a.lhs.map_or(Design::Grid, Design::Lhs);
     let plan = sweep::plan(&s.params, &varies, design).map_err(Error::input)?;
+    let threads = threads(a.common.threads)?;
+    let need = plan
+        .points
+        .iter()
+        .map(|pt| {
+            footprint::estimate(
+                &pt.params,
+                plan.points.len(),
+                threads.unwrap_or_else(cores),
+                false,
+            )
+        })
+        .max_by(|x, y| x.peak_bytes.total_cmp(&y.peak_bytes));
+    if let Some(need) = need {
+        check_fits(&need, a.common.allow_large)?;
+    }
     let run = s.params.run.clone();
     let out = a.common.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("sweep-{}", labels(&[&s.name])[0]))
@@ -68,13 +85,11 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
         quiet,
         "point-replications",
     );
-    let result = sweep::run(&plan, run.seed, run.replications, a.common.threads, &|| {
-        bar.inc(1)
-    });
+    let result = sweep::run(&plan, run.seed, run.replications, threads, &|| bar.inc(1));
     bar.finish_and_clear();
-    let result = result.map_err(|e| Error::threads(a.common.threads, e))?;
+    let result = result.map_err(|e| Error::threads(threads, e))?;
     let wall = started.elapsed().as_secs_f64();
-    let threads = a.common.threads.unwrap_or_else(rayon::current_num_threads);
+    let threads = threads.unwrap_or_else(rayon::current_num_threads);
     let written = output::commit_dir(&out, |dir| {
         output::write_file(dir, "sweep.csv", |w| write_sweep(w, &plan, &result))?;
         output::write_file(dir, "sweep_points.csv", |w| {

@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::experiment::in_pool;
-use crate::io::commands::emit;
+use crate::io::commands::{emit, threads};
 use crate::io::error::{Error, Result};
 use crate::io::output;
 use crate::io::scenario;
@@ -72,8 +72,9 @@ pub fn validate(a: &ValidateArgs) -> Result {
     );
     let started = Instant::now();
     let go = || validate::run(&o, &lib);
-    let results = in_pool(a.threads, go)
-        .map_err(|e| Error::threads(a.threads, e))?
+    let threads = threads(a.threads)?;
+    let results = in_pool(threads, go)
+        .map_err(|e| Error::threads(threads, e))?
         .map_err(Error::Input)?;
     emit(&validate::table(&results));
     if let Some(dir) = &a.out {

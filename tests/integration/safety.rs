@@ -1,0 +1,115 @@
+//! Issue 11 regressions: runs that cannot fit are refused at once with a memory figure, the
+//! thread count is bounded, and the warning step that used to hang finishes.
+
+use std::time::{Duration, Instant};
+
+use crate::util::{BASELINE, path_str, run, run_ok, text};
+
+/// Runs `args`, expecting exit 2 within `limit` with stderr containing every `needle`.
+fn refused_quickly(args: &[&str], needles: &[&str], limit: Duration) {
+    let started = Instant::now();
+    let o = run(args);
+    let took = started.elapsed();
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    assert!(took < limit, "{args:?} took {took:?}");
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: `{n}` not in {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn worlds_that_cannot_fit_are_refused_at_once_with_a_memory_figure() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("huge");
+    let ten = Duration::from_secs(10);
+    refused_quickly(
+        &[
+            "run",
+            BASELINE,
+            "--set",
+            "world.communities=20000",
+            "--set",
+            "world.households_per_community=50000",
+            "--out",
+            path_str(&out),
+        ],
+        &["GiB of memory", "--allow-large"],
+        ten,
+    );
+    refused_quickly(
+        &[
+            "run",
+            BASELINE,
+            "--reps",
+            "100000",
+            "--years",
+            "200",
+            "--out",
+            path_str(&out),
+        ],
+        &["GiB of memory", "GiB of output"],
+        ten,
+    );
+    refused_quickly(
+        &["bench", "--households", "18446744073709551615"],
+        &["GiB of memory"],
+        ten,
+    );
+    assert!(!out.exists(), "a refused run wrote {}", out.display());
+}
+
+#[test]
+fn thread_counts_are_bounded() {
+    let ten = Duration::from_secs(10);
+    refused_quickly(
+        &["run", BASELINE, "--threads", "100000"],
+        &["--threads 100000", "per core"],
+        ten,
+    );
+    refused_quickly(&["run", BASELINE, "--threads", "0"], &["--threads 0"], ten);
+    refused_quickly(
+        &["validate", "--threads", "100000"],
+        &["--threads 100000"],
+        ten,
+    );
+}
+
+#[test]
+fn the_warning_step_finishes_at_settings_that_used_to_hang() {
+    let d = tempfile::tempdir().unwrap();
+    for (i, sets) in [
+        &["mobilisation.step_minutes=1"][..],
+        &[
+            "mobilisation.handoff_minutes=15",
+            "mobilisation.knock_minutes=5",
+        ][..],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = d.path().join(format!("r{i}"));
+        let mut args = vec![
+            "run",
+            "scenarios/typhoon_stress.toml",
+            "--years",
+            "1",
+            "--reps",
+            "1",
+            "-q",
+            "--out",
+            path_str(&out),
+        ];
+        for s in *sets {
+            args.extend(["--set", s]);
+        }
+        let started = Instant::now();
+        run_ok(&args);
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{sets:?} took too long"
+        );
+        assert!(out.join("events.csv").is_file());
+    }
+}
