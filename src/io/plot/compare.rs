@@ -17,8 +17,8 @@ use crate::io::plot::end_state::{EndStateRow, end_state};
 use crate::io::plot::events::{EventSet, mobilisation};
 use crate::io::plot::phase::{PhaseTrace, spiral};
 use crate::io::plot::style::{
-    Chart, DrawResult, GRID, INK, Key, LABEL_PX, MUTED, NOTE_PX, anchored, bold, chart_builder,
-    colour, font, legend, save, styled_mesh, tick, tick_decimals, title,
+    Backend, Chart, DrawResult, GRID, INK, Key, LABEL_PX, MUTED, NOTE_PX, anchored, bold,
+    chart_builder, colour, font, legend, save, styled_mesh, tick, tick_decimals, title,
 };
 use crate::io::plot::time_series::{ScenarioSeries, drawable, time_series};
 use crate::io::views;
@@ -197,10 +197,7 @@ fn signed(v: f64, decimals: usize) -> String {
 }
 
 impl Chart for DiffChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(root, self.title)?;
         let k = self.others.len().max(1);
         let mut keys: Vec<(Key, String)> = self
@@ -303,16 +300,13 @@ fn value_text(e: &Estimate, decimals: usize) -> String {
     }
 }
 
-fn draw_diff_panel<DB: DrawingBackend>(
+fn draw_diff_panel<DB: Backend>(
     root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     panel: &DiffPanel,
     k: usize,
     (value_w, label_w): (i32, u32),
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+) -> DrawResult {
     let n = panel.rows.len().max(1);
     let (x0, x1) = panel_range(panel);
     let span = x1 - x0;
