@@ -3,7 +3,6 @@
 //! differences scenario − base with their 95 % CIs (from comparison.csv) and the
 //! mobilisation distributions side by side.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -12,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::io::plot::Figure;
-use crate::io::plot::data::{Columns, Estimate, RunDir, cell, num};
+use crate::io::plot::data::{Columns, Estimate, RunDir, cell, num, read_manifest, required_file};
 use crate::io::plot::end_state::{EndStateRow, end_state};
 use crate::io::plot::events::{EventSet, mobilisation};
 use crate::io::plot::phase::{PhaseTrace, spiral};
@@ -90,22 +89,9 @@ impl CompareDir {
     /// Reads `comparison.csv`, `manifest.json` (optional: without it the scenarios are those
     /// named in comparison.csv) and each scenario's run directory.
     pub fn load(dir: &Path) -> Result<Self> {
-        let cp = dir.join("comparison.csv");
-        if !cp.is_file() {
-            bail!(
-                "{} has no comparison.csv: not the output directory of `shequ compare`",
-                dir.display()
-            );
-        }
+        let cp = required_file(dir, "comparison.csv", "compare")?;
         let diffs = read_comparison(&cp)?;
-        let mp = dir.join("manifest.json");
-        let manifest: serde_json::Value = if mp.is_file() {
-            let text =
-                fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))?
-        } else {
-            serde_json::Value::Null
-        };
+        let manifest = read_manifest(dir)?;
         let mut labels: Vec<String> = Vec::new();
         let mut dirs: Vec<String> = Vec::new();
         if let Some(list) = manifest.get("scenarios").and_then(|s| s.as_array()) {
@@ -133,6 +119,7 @@ impl CompareDir {
         let mut runs = Vec::with_capacity(labels.len());
         for sub in &dirs {
             if sub.contains(['/', '\\']) || sub == ".." {
+                let mp = dir.join("manifest.json");
                 bail!("{}: bad scenario directory `{sub}`", mp.display());
             }
             runs.push(

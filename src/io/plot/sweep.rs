@@ -10,7 +10,6 @@
 //! Axis labels name the key and its unit (from [`Params::specs`]).
 
 use std::error::Error;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -19,7 +18,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::io::plot::Figure;
-use crate::io::plot::data::{Columns, Estimate, cell, num};
+use crate::io::plot::data::{Columns, Estimate, cell, dir_name, num, read_manifest, required_file};
 use crate::io::plot::style::{
     Backend, Chart, DrawResult, INK, Key, LABEL_PX, NOTE_PX, TICK_PX, anchored, axis_label,
     axis_range, bold, chart_builder, colour, finite_range, font, legend, pale, save, styled_mesh,
@@ -106,13 +105,7 @@ fn parse_value(s: &str) -> Option<f64> {
 impl SweepDir {
     /// Reads `sweep_points.csv` (required) and `manifest.json` (optional).
     pub fn load(dir: &Path) -> Result<Self> {
-        let path = dir.join("sweep_points.csv");
-        if !path.is_file() {
-            bail!(
-                "{} has no sweep_points.csv: not the output directory of `shequ sweep`",
-                dir.display()
-            );
-        }
+        let path = required_file(dir, "sweep_points.csv", "sweep")?;
         let (mut r, cols) = Columns::open(&path)?;
         let n_col = cols.index("n")?;
         let header = &cols.header;
@@ -168,18 +161,9 @@ impl SweepDir {
         if points.is_empty() {
             bail!("{}: no points", path.display());
         }
-        let mp = dir.join("manifest.json");
-        let manifest: serde_json::Value = if mp.is_file() {
-            let text =
-                fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))?
-        } else {
-            serde_json::Value::Null
-        };
+        let manifest = read_manifest(dir)?;
         let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let fallback = dir
-            .file_name()
-            .map_or_else(|| "sweep".to_string(), |n| n.to_string_lossy().into_owned());
+        let fallback = dir_name(dir, "sweep");
         Ok(Self {
             dir: dir.to_path_buf(),
             scenario: text("scenario").unwrap_or(fallback),
