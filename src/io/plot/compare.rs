@@ -147,6 +147,18 @@ impl CompareDir {
     pub fn base(&self) -> &str {
         &self.labels[0]
     }
+
+    /// `f` of each scenario's label and run, in order; `None` where `f` fails for any.
+    fn each_scenario<'a, T>(
+        &'a self,
+        f: impl Fn(&'a str, &'a RunDir) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        self.labels
+            .iter()
+            .zip(&self.runs)
+            .map(|(l, r)| f(l, r))
+            .collect()
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -436,34 +448,24 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         if !drawable(m, months) {
             continue;
         }
-        let series: Option<Vec<ScenarioSeries<'_>>> = cmp
-            .runs
-            .iter()
-            .zip(&names)
-            .map(|(r, name)| {
-                Some(ScenarioSeries {
-                    name,
-                    reps: r.timeseries.metric(m.name())?,
-                })
+        let series = cmp.each_scenario(|name, r| {
+            Some(ScenarioSeries {
+                name,
+                reps: r.timeseries.metric(m.name())?,
             })
-            .collect();
+        });
         let Some(series) = series else { continue };
         figures.push(time_series(plots_dir, m.name(), m, &series)?);
     }
     if months >= 12 {
         let [mx, my] = views::SPIRAL;
-        let traces: Option<Vec<PhaseTrace<'_>>> = cmp
-            .runs
-            .iter()
-            .zip(&names)
-            .map(|(r, name)| {
-                Some(PhaseTrace {
-                    name,
-                    x: r.timeseries.metric(mx.name())?,
-                    y: r.timeseries.metric(my.name())?,
-                })
+        let traces = cmp.each_scenario(|name, r| {
+            Some(PhaseTrace {
+                name,
+                x: r.timeseries.metric(mx.name())?,
+                y: r.timeseries.metric(my.name())?,
             })
-            .collect();
+        });
         if let Some(traces) = traces {
             let f = spiral(plots_dir, &traces)?;
             figures.insert(figures.len().min(2), f);

@@ -189,12 +189,21 @@ pub fn read_manifest(dir: &Path) -> Result<serde_json::Value> {
     serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))
 }
 
-/// The last component of `dir`, or `fallback` when it has none.
-pub fn dir_name(dir: &Path, fallback: &str) -> String {
-    dir.file_name().map_or_else(
-        || fallback.to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+/// The scenario name and description a manifest gives; without a name, the last component
+/// of `dir` (or `fallback` when it has none).
+pub fn scenario_named(
+    manifest: &serde_json::Value,
+    dir: &Path,
+    fallback: &str,
+) -> (String, String) {
+    let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let name = text("scenario").unwrap_or_else(|| {
+        dir.file_name().map_or_else(
+            || fallback.to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    });
+    (name, text("description").unwrap_or_default())
 }
 
 /// Everything the plots and the report of one `shequ run` directory need.
@@ -232,12 +241,11 @@ impl RunDir {
         } else {
             Vec::new()
         };
-        let fallback = dir_name(dir, "run");
-        let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let (name, description) = scenario_named(&manifest, dir, "run");
         Ok(Self {
             dir: dir.to_path_buf(),
-            name: text("scenario").unwrap_or(fallback),
-            description: text("description").unwrap_or_default(),
+            name,
+            description,
             timeseries,
             summary,
             manifest,

@@ -18,7 +18,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::io::plot::Figure;
-use crate::io::plot::data::{Columns, Estimate, cell, dir_name, num, read_manifest, required_file};
+use crate::io::plot::data::{
+    Columns, Estimate, cell, num, read_manifest, required_file, scenario_named,
+};
 use crate::io::plot::style::{
     Backend, Chart, DrawResult, INK, Key, LABEL_PX, NOTE_PX, TICK_PX, anchored, axis_label,
     axis_range, bold, chart_builder, colour, finite_range, font, legend, pale, save, styled_mesh,
@@ -162,12 +164,11 @@ impl SweepDir {
             bail!("{}: no points", path.display());
         }
         let manifest = read_manifest(dir)?;
-        let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let fallback = dir_name(dir, "sweep");
+        let (scenario, description) = scenario_named(&manifest, dir, "sweep");
         Ok(Self {
             dir: dir.to_path_buf(),
-            scenario: text("scenario").unwrap_or(fallback),
-            description: text("description").unwrap_or_default(),
+            scenario,
+            description,
             manifest,
             keys,
             metrics,
