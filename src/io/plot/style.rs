@@ -190,18 +190,16 @@ pub(super) fn legend<DB: Backend>(
         let y = (used as i32 - rows.len() as i32 * line_h) / 2 + r as i32 * line_h + line_h / 2;
         for &i in row {
             let (key, label) = &keys[i];
+            // A line across the swatch.
+            let across = |style: ShapeStyle| {
+                area.draw(&PathElement::new(vec![(x, y), (x + swatch, y)], style))
+            };
             match key {
                 Key::Line(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.stroke_width(4),
-                    ))?;
+                    across(c.stroke_width(4))?;
                 }
                 Key::ThinLine(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.mix(0.45).stroke_width(2),
-                    ))?;
+                    across(c.mix(0.45).stroke_width(2))?;
                 }
                 Key::Band(c) => {
                     area.draw(&Rectangle::new(
@@ -210,10 +208,7 @@ pub(super) fn legend<DB: Backend>(
                     ))?;
                 }
                 Key::DotLine(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.stroke_width(2),
-                    ))?;
+                    across(c.stroke_width(2))?;
                     area.draw(&Circle::new((x + swatch / 2, y), 7, c.filled()))?;
                 }
                 Key::Box(c) => {
@@ -236,10 +231,7 @@ pub(super) fn legend<DB: Backend>(
                     }
                 }
                 Key::OpenDot(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.stroke_width(2),
-                    ))?;
+                    across(c.stroke_width(2))?;
                     area.draw(&Circle::new((x + swatch / 2, y), 7, WHITE.filled()))?;
                     area.draw(&Circle::new((x + swatch / 2, y), 7, c.stroke_width(3)))?;
                 }
