@@ -500,36 +500,47 @@ mod tests {
             let v: Vec<Vary> = specs.iter().map(|s| vary(s)).collect();
             plan(&p, &v, d).unwrap_err().key
         };
-        let k = |s: &str| Some(s.to_string());
-        assert_eq!(
-            key(&["property.guided_prise=1:2:2"], Design::Grid),
-            k("property.guided_prise")
-        );
-        assert_eq!(
-            key(&["property.guided_price=2:1:2"], Design::Grid),
-            k("property.guided_price")
-        );
-        assert_eq!(
-            key(&["property.guided_price=1:2:0"], Design::Grid),
-            k("property.guided_price")
-        );
-        assert_eq!(
-            key(&["property.guided_price=1:60:2"], Design::Grid),
-            k("property.guided_price")
-        );
-        assert_eq!(
-            key(&["property.guided_price=1:2"], Design::Grid),
-            k("property.guided_price")
-        );
-        assert_eq!(
-            key(&["property.guided_price=1:2:2"], Design::Lhs(4)),
-            k("property.guided_price")
-        );
-        assert_eq!(key(&["run.seed=1:2:2"], Design::Grid), k("run.seed"));
-        assert_eq!(
-            key(&["owners.threshold_distribution=1:2:2"], Design::Grid),
-            k("owners.threshold_distribution")
-        );
+        let cases = [
+            (
+                "property.guided_prise=1:2:2",
+                Design::Grid,
+                "property.guided_prise",
+            ),
+            (
+                "property.guided_price=2:1:2",
+                Design::Grid,
+                "property.guided_price",
+            ),
+            (
+                "property.guided_price=1:2:0",
+                Design::Grid,
+                "property.guided_price",
+            ),
+            (
+                "property.guided_price=1:60:2",
+                Design::Grid,
+                "property.guided_price",
+            ),
+            (
+                "property.guided_price=1:2",
+                Design::Grid,
+                "property.guided_price",
+            ),
+            (
+                "property.guided_price=1:2:2",
+                Design::Lhs(4),
+                "property.guided_price",
+            ),
+            ("run.seed=1:2:2", Design::Grid, "run.seed"),
+            (
+                "owners.threshold_distribution=1:2:2",
+                Design::Grid,
+                "owners.threshold_distribution",
+            ),
+        ];
+        for (spec, design, named) in cases {
+            assert_eq!(key(&[spec], design).as_deref(), Some(named), "{spec}");
+        }
         let e = plan(&p, &[vary("property.guided_price=1:60:3")], Design::Grid).unwrap_err();
         assert!(
             e.to_string().contains("point 2 (property.guided_price=60)"),

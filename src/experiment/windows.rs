@@ -156,23 +156,21 @@ mod tests {
         let r = rows(30);
         let level = M::FeeCollectionRate;
         let flow = M::FirmExits;
-        assert_eq!(value(&r, level, Window::FinalMonth), 30.0);
-        assert_eq!(value(&r, level, Window::LastYear), 24.5);
-        assert_eq!(
-            value(&r, flow, Window::LastYear),
-            24.5,
-            "a mean, flow or not"
-        );
-        assert_eq!(value(&r, level, Window::FirstYear), 6.5);
-        assert_eq!(value(&r, level, Window::Settled), 21.5);
-        assert_eq!(value(&r, level, Window::WholeRun), 15.5);
-        assert_eq!(
-            value(&r, flow, Window::WholeRun),
-            465.0,
-            "a flow is totalled"
-        );
-        assert_eq!(value(&r, flow, Window::Months(2, 3)), 5.0);
-        assert_eq!(value(&r, level, Window::Months(7, 7)), 7.0);
+        // A flow's last year is a mean like a level's; over the whole run a flow is totalled.
+        let cases = [
+            (level, Window::FinalMonth, 30.0),
+            (level, Window::LastYear, 24.5),
+            (flow, Window::LastYear, 24.5),
+            (level, Window::FirstYear, 6.5),
+            (level, Window::Settled, 21.5),
+            (level, Window::WholeRun, 15.5),
+            (flow, Window::WholeRun, 465.0),
+            (flow, Window::Months(2, 3), 5.0),
+            (level, Window::Months(7, 7), 7.0),
+        ];
+        for (m, w, expected) in cases {
+            assert_eq!(value(&r, m, w), expected, "{m:?} {w:?}");
+        }
         // A short run: the last year is all of it, and nothing is settled.
         let s = rows(6);
         assert_eq!(value(&s, level, Window::LastYear), 3.5);

@@ -141,18 +141,21 @@ pub fn cell(x: f64) -> String {
     }
 }
 
+/// The header of `summary.csv`.
+pub const SUMMARY_COLUMNS: [&str; 7] = [
+    "metric",
+    "window",
+    "n",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+];
+
 /// Writes `summary.csv`.
 pub fn write_summary(w: impl Write, r: &RunResult) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record([
-        "metric",
-        "window",
-        "n",
-        "mean",
-        "sd",
-        "ci95_low",
-        "ci95_high",
-    ])?;
+    w.write_record(SUMMARY_COLUMNS)?;
     for (m, window, s) in windows::summaries(&r.reps) {
         w.write_record([
             m.name().to_string(),

@@ -507,14 +507,11 @@ pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
-    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    /// Writes `text` to `dir/name` and returns the path (also for the tests of `expect`).
+    pub(super) fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let p = dir.join(name);
-        std::fs::File::create(&p)
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        std::fs::write(&p, text).unwrap();
         p
     }
 

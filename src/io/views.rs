@@ -48,43 +48,21 @@ pub const DIFF_OTHER: &[M] = &[
     M::PublicCost,
 ];
 
-/// The rows of the paired-differences table of the comparison report.
-pub const DIFF_TABLE: &[M] = &[
-    M::FeeCollectionRate,
-    M::ServiceQuality,
-    M::OwnerSatisfaction,
-    M::ManagedShare,
-    M::FirmExits,
-    M::WorkersEmployed,
-    M::WorkerVacancyRate,
-    M::WorkerTurnoverAnnual,
-    M::CertifiedShare,
-    M::LocalShare,
-    M::MediationCoverage,
-    M::PublicCost,
-];
+/// The rows of the paired-differences table of the comparison report: the key metrics over
+/// time, then the public cost.
+pub const DIFF_TABLE: &[M] = &followed_by::<12>(RUN_TIME_SERIES, M::PublicCost);
 
-/// The main metrics of a sweep: one chart each and the columns of the report's table by
-/// point (`plot::sweep::plot_sweep`, `report::sweep::sweep_report`).
-pub const SWEEP: &[M] = &[
-    M::FeeCollectionRate,
-    M::ServiceQuality,
-    M::OwnerSatisfaction,
-    M::ManagedShare,
-    M::FirmExits,
-    M::PublicCost,
-];
-
-/// The metrics of the terminal tables of `shequ compare` (all) and `shequ sweep` (the first
-/// four), in `io::text`.
-pub const TERMINAL_MAIN: &[M] = &[
-    M::FeeCollectionRate,
-    M::ServiceQuality,
-    M::OwnerSatisfaction,
-    M::ManagedShare,
-    M::FirmExits,
-    M::PublicCost,
-];
+/// `first`, then `last`: `N` must be `first.len() + 1` (checked when the constant is built).
+const fn followed_by<const N: usize>(first: &[M], last: M) -> [M; N] {
+    assert!(first.len() + 1 == N);
+    let mut out = [last; N];
+    let mut i = 0;
+    while i < first.len() {
+        out[i] = first[i];
+        i += 1;
+    }
+    out
+}
 
 /// The columns of the yearly glance `shequ run` prints to the terminal (`io::text::glance`).
 pub const GLANCE: &[M] = &[
@@ -94,6 +72,15 @@ pub const GLANCE: &[M] = &[
     M::ManagedShare,
     M::FirmExits,
 ];
+
+/// The main metrics of a sweep: the glance, then the public cost; one chart each and the
+/// columns of the report's table by point (`plot::sweep::plot_sweep`,
+/// `report::sweep::sweep_report`).
+pub const SWEEP: &[M] = &followed_by::<6>(GLANCE, M::PublicCost);
+
+/// The metrics of the terminal tables of `shequ compare` (all) and `shequ sweep` (the first
+/// four), in `io::text`.
+pub const TERMINAL_MAIN: &[M] = SWEEP;
 
 #[cfg(test)]
 mod tests {

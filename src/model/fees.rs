@@ -142,14 +142,15 @@ pub fn neutral_owner(threshold: f32) -> Household {
 /// The owners' rule reduced to Granovetter's pure threshold model: only the neighbours'
 /// share counts (every other weight and the noise 0). Starts from the defaults on purpose.
 pub fn pure_threshold_owners() -> Owners {
-    let mut o = crate::model::params::Params::default().owners;
-    o.weight_social = 1.0;
-    o.weight_satisfaction = 0.0;
-    o.weight_affordability = 0.0;
-    o.weight_enforcement = 0.0;
-    o.weight_trust = 0.0;
-    o.noise = 0.0;
-    o
+    Owners {
+        weight_social: 1.0,
+        weight_satisfaction: 0.0,
+        weight_affordability: 0.0,
+        weight_enforcement: 0.0,
+        weight_trust: 0.0,
+        noise: 0.0,
+        ..crate::model::params::Params::default().owners
+    }
 }
 
 /// Payers at the equilibrium of the pure threshold model (synchronous updating, one

@@ -360,20 +360,24 @@ pub fn record(
 /// options, gender, locality, first year, exams, career path) and vacancies refilled at once,
 /// so every worker quits with the same monthly hazard `h`. Used by tests and `shequ validate`.
 pub fn constant_hazard_params(h: f64) -> Params {
-    let mut p = Params::default();
-    let w = &mut p.workforce;
-    w.quit_rate = 1.0 - (1.0 - h).powi(12);
-    w.first_year_factor = 1.0;
-    w.weight_pay = 0.0;
-    w.weight_workload = 0.0;
-    w.weight_college = 0.0;
-    w.weight_certified = 0.0;
-    w.weight_male = 0.0;
-    w.weight_local = 0.0;
-    w.exam_pass_rate = 0.0;
-    w.career_path = false;
-    w.recruit_delay_months = 0.0;
-    p
+    let defaults = Params::default();
+    Params {
+        workforce: WfParams {
+            quit_rate: 1.0 - (1.0 - h).powi(12),
+            first_year_factor: 1.0,
+            weight_pay: 0.0,
+            weight_workload: 0.0,
+            weight_college: 0.0,
+            weight_certified: 0.0,
+            weight_male: 0.0,
+            weight_local: 0.0,
+            exam_pass_rate: 0.0,
+            career_path: false,
+            recruit_delay_months: 0.0,
+            ..defaults.workforce
+        },
+        ..defaults
+    }
 }
 
 #[cfg(test)]

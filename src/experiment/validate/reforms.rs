@@ -202,6 +202,11 @@ pub fn cases(
             };
             let values = e.indicator.values(own, horizon);
             let label = e.indicator.label();
+            // A metric's window, said after its label.
+            let phrase = match e.indicator {
+                Indicator::Metric(_, w) => format!(" {}", w.phrase()),
+                _ => String::new(),
+            };
             out.push(match &e.test {
                 Test::Paired { dir, against } => {
                     let b = match (against, e.indicator) {
@@ -222,10 +227,6 @@ pub fn cases(
                 }
                 Test::AtLeast(goal) => {
                     let v = mean(&values);
-                    let phrase = match e.indicator {
-                        Indicator::Metric(_, w) => format!(" {}", w.phrase()),
-                        _ => String::new(),
-                    };
                     Case {
                         group: Group::Reform,
                         name: e.case.clone(),
@@ -244,10 +245,6 @@ pub fn cases(
                 Test::Within { rel, of } => {
                     let (b, a) = (mean(&values), mean(&e.indicator.values(&runs[of], horizon)));
                     let gap = b / a - 1.0;
-                    let phrase = match e.indicator {
-                        Indicator::Metric(_, w) => format!(" {}", w.phrase()),
-                        _ => String::new(),
-                    };
                     Case {
                         group: Group::Reform,
                         name: e.case.clone(),

@@ -3,7 +3,6 @@
 //! differences scenario − base with their 95 % CIs (from comparison.csv) and the
 //! mobilisation distributions side by side.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -12,13 +11,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::io::plot::Figure;
-use crate::io::plot::data::{Columns, Estimate, RunDir, cell, num};
+use crate::io::plot::data::{Columns, Estimate, RunDir, cell, num, read_manifest, required_file};
 use crate::io::plot::end_state::{EndStateRow, end_state};
 use crate::io::plot::events::{EventSet, mobilisation};
 use crate::io::plot::phase::{PhaseTrace, spiral};
 use crate::io::plot::style::{
-    Chart, DrawResult, GRID, INK, Key, LABEL_PX, MUTED, NOTE_PX, anchored, bold, chart_builder,
-    colour, font, legend, save, styled_mesh, tick, tick_decimals, title,
+    Backend, Chart, DrawResult, GRID, INK, Key, LABEL_PX, MUTED, NOTE_PX, anchored, bold,
+    chart_builder, colour, font, legend, save, styled_mesh, tick, tick_decimals, title,
 };
 use crate::io::plot::time_series::{ScenarioSeries, drawable, time_series};
 use crate::io::views;
@@ -90,22 +89,9 @@ impl CompareDir {
     /// Reads `comparison.csv`, `manifest.json` (optional: without it the scenarios are those
     /// named in comparison.csv) and each scenario's run directory.
     pub fn load(dir: &Path) -> Result<Self> {
-        let cp = dir.join("comparison.csv");
-        if !cp.is_file() {
-            bail!(
-                "{} has no comparison.csv: not the output directory of `shequ compare`",
-                dir.display()
-            );
-        }
+        let cp = required_file(dir, "comparison.csv", "compare")?;
         let diffs = read_comparison(&cp)?;
-        let mp = dir.join("manifest.json");
-        let manifest: serde_json::Value = if mp.is_file() {
-            let text =
-                fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))?
-        } else {
-            serde_json::Value::Null
-        };
+        let manifest = read_manifest(dir)?;
         let mut labels: Vec<String> = Vec::new();
         let mut dirs: Vec<String> = Vec::new();
         if let Some(list) = manifest.get("scenarios").and_then(|s| s.as_array()) {
@@ -133,6 +119,7 @@ impl CompareDir {
         let mut runs = Vec::with_capacity(labels.len());
         for sub in &dirs {
             if sub.contains(['/', '\\']) || sub == ".." {
+                let mp = dir.join("manifest.json");
                 bail!("{}: bad scenario directory `{sub}`", mp.display());
             }
             runs.push(
@@ -159,6 +146,18 @@ impl CompareDir {
     /// The base's label.
     pub fn base(&self) -> &str {
         &self.labels[0]
+    }
+
+    /// `f` of each scenario's label and run, in order; `None` where `f` fails for any.
+    fn each_scenario<'a, T>(
+        &'a self,
+        f: impl Fn(&'a str, &'a RunDir) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        self.labels
+            .iter()
+            .zip(&self.runs)
+            .map(|(l, r)| f(l, r))
+            .collect()
     }
 }
 
@@ -197,10 +196,7 @@ fn signed(v: f64, decimals: usize) -> String {
 }
 
 impl Chart for DiffChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(root, self.title)?;
         let k = self.others.len().max(1);
         let mut keys: Vec<(Key, String)> = self
@@ -303,16 +299,13 @@ fn value_text(e: &Estimate, decimals: usize) -> String {
     }
 }
 
-fn draw_diff_panel<DB: DrawingBackend>(
+fn draw_diff_panel<DB: Backend>(
     root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     panel: &DiffPanel,
     k: usize,
     (value_w, label_w): (i32, u32),
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+) -> DrawResult {
     let n = panel.rows.len().max(1);
     let (x0, x1) = panel_range(panel);
     let span = x1 - x0;
@@ -455,34 +448,24 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         if !drawable(m, months) {
             continue;
         }
-        let series: Option<Vec<ScenarioSeries<'_>>> = cmp
-            .runs
-            .iter()
-            .zip(&names)
-            .map(|(r, name)| {
-                Some(ScenarioSeries {
-                    name,
-                    reps: r.timeseries.metric(m.name())?,
-                })
+        let series = cmp.each_scenario(|name, r| {
+            Some(ScenarioSeries {
+                name,
+                reps: r.timeseries.metric(m.name())?,
             })
-            .collect();
+        });
         let Some(series) = series else { continue };
         figures.push(time_series(plots_dir, m.name(), m, &series)?);
     }
     if months >= 12 {
         let [mx, my] = views::SPIRAL;
-        let traces: Option<Vec<PhaseTrace<'_>>> = cmp
-            .runs
-            .iter()
-            .zip(&names)
-            .map(|(r, name)| {
-                Some(PhaseTrace {
-                    name,
-                    x: r.timeseries.metric(mx.name())?,
-                    y: r.timeseries.metric(my.name())?,
-                })
+        let traces = cmp.each_scenario(|name, r| {
+            Some(PhaseTrace {
+                name,
+                x: r.timeseries.metric(mx.name())?,
+                y: r.timeseries.metric(my.name())?,
             })
-            .collect();
+        });
         if let Some(traces) = traces {
             let f = spiral(plots_dir, &traces)?;
             figures.insert(figures.len().min(2), f);

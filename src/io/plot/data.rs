@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::experiment::stats::{Summary, summarize};
+use crate::io::output::SUMMARY_COLUMNS;
 use crate::io::plot::events::{EventRow, read_events};
 use crate::model::metrics::{M, Year};
 
@@ -148,15 +149,7 @@ pub struct SummaryRow {
 /// Reads `summary.csv` (empty cells are NaN).
 pub fn read_summary(path: &Path) -> Result<Vec<SummaryRow>> {
     let (mut r, cols) = Columns::open(path)?;
-    let c = cols.indices([
-        "metric",
-        "window",
-        "n",
-        "mean",
-        "sd",
-        "ci95_low",
-        "ci95_high",
-    ])?;
+    let c = cols.indices(SUMMARY_COLUMNS)?;
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
@@ -171,6 +164,46 @@ pub fn read_summary(path: &Path) -> Result<Vec<SummaryRow>> {
         });
     }
     Ok(out)
+}
+
+/// `dir/file`, which must exist: without it `dir` is not the output directory of
+/// `shequ command`.
+pub fn required_file(dir: &Path, file: &str, command: &str) -> Result<PathBuf> {
+    let path = dir.join(file);
+    if !path.is_file() {
+        bail!(
+            "{} has no {file}: not the output directory of `shequ {command}`",
+            dir.display()
+        );
+    }
+    Ok(path)
+}
+
+/// `dir/manifest.json`, or `Null` when the directory has none.
+pub fn read_manifest(dir: &Path) -> Result<serde_json::Value> {
+    let mp = dir.join("manifest.json");
+    if !mp.is_file() {
+        return Ok(serde_json::Value::Null);
+    }
+    let text = fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))
+}
+
+/// The scenario name and description a manifest gives; without a name, the last component
+/// of `dir` (or `fallback` when it has none).
+pub fn scenario_named(
+    manifest: &serde_json::Value,
+    dir: &Path,
+    fallback: &str,
+) -> (String, String) {
+    let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let name = text("scenario").unwrap_or_else(|| {
+        dir.file_name().map_or_else(
+            || fallback.to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    });
+    (name, text("description").unwrap_or_default())
 }
 
 /// Everything the plots and the report of one `shequ run` directory need.
@@ -193,13 +226,7 @@ impl RunDir {
     /// Reads `timeseries.csv` (required), `summary.csv`, `manifest.json` and `events.csv`
     /// (optional).
     pub fn load(dir: &Path) -> Result<Self> {
-        let ts = dir.join("timeseries.csv");
-        if !ts.is_file() {
-            bail!(
-                "{} has no timeseries.csv: not the output directory of `shequ run`",
-                dir.display()
-            );
-        }
+        let ts = required_file(dir, "timeseries.csv", "run")?;
         let timeseries = TimeSeries::read(&ts)?;
         let sp = dir.join("summary.csv");
         let summary = if sp.is_file() {
@@ -207,28 +234,18 @@ impl RunDir {
         } else {
             Vec::new()
         };
-        let mp = dir.join("manifest.json");
-        let manifest = if mp.is_file() {
-            let text =
-                fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))?
-        } else {
-            serde_json::Value::Null
-        };
+        let manifest = read_manifest(dir)?;
         let ep = dir.join("events.csv");
         let events = if ep.is_file() {
             read_events(&ep)?
         } else {
             Vec::new()
         };
-        let fallback = dir
-            .file_name()
-            .map_or_else(|| "run".to_string(), |n| n.to_string_lossy().into_owned());
-        let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let (name, description) = scenario_named(&manifest, dir, "run");
         Ok(Self {
             dir: dir.to_path_buf(),
-            name: text("scenario").unwrap_or(fallback),
-            description: text("description").unwrap_or_default(),
+            name,
+            description,
             timeseries,
             summary,
             manifest,

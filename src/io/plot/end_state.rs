@@ -11,8 +11,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use crate::io::plot::Figure;
 use crate::io::plot::data::Estimate;
 use crate::io::plot::style::{
-    Chart, DrawResult, GRID, Key, LABEL_PX, NOTE_PX, anchored, chart_builder, colour, font, legend,
-    save, styled_mesh, tick, title,
+    Backend, Chart, DrawResult, GRID, Key, LABEL_PX, NOTE_PX, anchored, chart_builder, colour,
+    font, legend, save, styled_mesh, tick, title,
 };
 
 /// One row of the end-state chart: a metric and, per scenario, its estimate.
@@ -31,10 +31,7 @@ struct EndStateChart<'a> {
 }
 
 impl Chart for EndStateChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(root, self.title)?;
         let k = self.names.len().max(1);
         let mut keys: Vec<(Key, String)> = Vec::new();

@@ -14,8 +14,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use crate::io::plot::Figure;
 use crate::io::plot::data::{Columns, cell};
 use crate::io::plot::style::{
-    Chart, DrawResult, INK, Key, LABEL_PX, MUTED, NON_NEGATIVE, NOTE_PX, UNIT_INTERVAL, anchored,
-    axis_range, bold, chart_builder, colour, font, legend, save, styled_mesh, tick, title,
+    Backend, Chart, DrawResult, INK, Key, LABEL_PX, MUTED, NON_NEGATIVE, NOTE_PX, UNIT_INTERVAL,
+    anchored, axis_range, bold, chart_builder, colour, finite_range, font, legend, save,
+    styled_mesh, tick, title,
 };
 use crate::model::kind::CompoundKind;
 use crate::model::metrics::EventColumn;
@@ -237,10 +238,7 @@ fn jitter(i: usize) -> f64 {
 }
 
 impl Chart for DistChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(root, self.spec.title)?;
         let ns = self.names.len().max(1);
         let single = ns == 1;
@@ -259,15 +257,9 @@ impl Chart for DistChart<'_> {
         keys.push((Key::Dot(MUTED), "single events".to_string()));
         let area = legend(&area, &keys, 40)?;
 
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for b in self.boxes.iter().flatten().flatten() {
-            for v in b.dots.iter().chain([&b.p05, &b.p95]) {
-                if v.is_finite() {
-                    lo = lo.min(*v);
-                    hi = hi.max(*v);
-                }
-            }
-        }
+        let boxes = self.boxes.iter().flatten().flatten();
+        let values = boxes.flat_map(|b| b.dots.iter().chain([&b.p05, &b.p95]));
+        let (mut lo, hi) = finite_range(values.copied());
         if self.spec.bounds.0 == Some(0.0) && self.spec.bounds != UNIT_INTERVAL {
             // Hours: from zero, so boxes compare by height.
             lo = 0.0;

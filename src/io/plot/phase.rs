@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use crate::io::plot::Figure;
 use crate::io::plot::data::{Aggregate, aggregate};
 use crate::io::plot::style::{
-    Chart, DrawResult, INK, Key, LABEL_PX, MUTED, NOTE_PX, TICK_PX, anchored, axis_label,
+    Backend, Chart, DrawResult, INK, Key, LABEL_PX, MUTED, NOTE_PX, TICK_PX, anchored, axis_label,
     axis_range, bold, chart_builder, colour, font, legend, save, styled_mesh, tick, title, viridis,
     viridis_bar,
 };
@@ -49,10 +49,7 @@ struct PhaseChart<'a> {
 }
 
 impl Chart for PhaseChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let single = self.paths.len() == 1;
         let many_reps = self.paths.iter().any(|p| p.reps.len() > 1);
         let years = self.paths.iter().map(|p| p.mean.len()).max().unwrap_or(0);

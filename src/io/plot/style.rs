@@ -112,16 +112,13 @@ pub(super) enum Key {
 }
 
 /// A vertical viridis colour bar `width` pixels wide from `top` (1) to `bottom` (0), framed.
-pub(super) fn viridis_bar<DB: DrawingBackend>(
+pub(super) fn viridis_bar<DB: Backend>(
     root: &DrawingArea<DB, Shift>,
     x: i32,
     top: i32,
     bottom: i32,
     width: i32,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
+) -> DrawResult {
     let h = f64::from(bottom - top);
     let steps = 120;
     for s in 0..steps {
@@ -142,13 +139,10 @@ where
 }
 
 /// Title at the top; returns the area below it.
-pub(super) fn title<DB: DrawingBackend>(
+pub(super) fn title<DB: Backend>(
     root: &DrawingArea<DB, Shift>,
     text: &str,
-) -> std::result::Result<DrawingArea<DB, Shift>, Box<dyn Error + Send + Sync>>
-where
-    DB::ErrorType: 'static,
-{
+) -> std::result::Result<DrawingArea<DB, Shift>, Box<dyn Error + Send + Sync>> {
     let (w, _) = root.dim_in_pixel();
     root.draw_text(
         text,
@@ -159,14 +153,11 @@ where
 }
 
 /// Legend entries centred in a strip of `height` px; returns the area below.
-pub(super) fn legend<DB: DrawingBackend>(
+pub(super) fn legend<DB: Backend>(
     area: &DrawingArea<DB, Shift>,
     keys: &[(Key, String)],
     height: u32,
-) -> std::result::Result<DrawingArea<DB, Shift>, Box<dyn Error + Send + Sync>>
-where
-    DB::ErrorType: 'static,
-{
+) -> std::result::Result<DrawingArea<DB, Shift>, Box<dyn Error + Send + Sync>> {
     let (w, _) = area.dim_in_pixel();
     let style = anchored(font(LEGEND_PX), HPos::Left, VPos::Center);
     let swatch = 44;
@@ -199,18 +190,16 @@ where
         let y = (used as i32 - rows.len() as i32 * line_h) / 2 + r as i32 * line_h + line_h / 2;
         for &i in row {
             let (key, label) = &keys[i];
+            // A line across the swatch.
+            let across = |style: ShapeStyle| {
+                area.draw(&PathElement::new(vec![(x, y), (x + swatch, y)], style))
+            };
             match key {
                 Key::Line(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.stroke_width(4),
-                    ))?;
+                    across(c.stroke_width(4))?;
                 }
                 Key::ThinLine(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.mix(0.45).stroke_width(2),
-                    ))?;
+                    across(c.mix(0.45).stroke_width(2))?;
                 }
                 Key::Band(c) => {
                     area.draw(&Rectangle::new(
@@ -219,10 +208,7 @@ where
                     ))?;
                 }
                 Key::DotLine(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.stroke_width(2),
-                    ))?;
+                    across(c.stroke_width(2))?;
                     area.draw(&Circle::new((x + swatch / 2, y), 7, c.filled()))?;
                 }
                 Key::Box(c) => {
@@ -245,10 +231,7 @@ where
                     }
                 }
                 Key::OpenDot(c) => {
-                    area.draw(&PathElement::new(
-                        vec![(x, y), (x + swatch, y)],
-                        c.stroke_width(2),
-                    ))?;
+                    across(c.stroke_width(2))?;
                     area.draw(&Circle::new((x + swatch / 2, y), 7, WHITE.filled()))?;
                     area.draw(&Circle::new((x + swatch / 2, y), 7, c.stroke_width(3)))?;
                 }
@@ -353,11 +336,25 @@ pub(super) fn year_tick(v: f64) -> String {
     }
 }
 
+/// The smallest and the largest finite value; `(INFINITY, NEG_INFINITY)` when none is finite.
+pub(super) fn finite_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
+}
+
+/// A plotters backend whose errors can be boxed into a [`DrawResult`] (every backend the
+/// plots use).
+pub(super) trait Backend: DrawingBackend<ErrorType: 'static> {}
+
+impl<DB: DrawingBackend<ErrorType: 'static>> Backend for DB {}
+
 /// Something drawable on any plotters backend.
 pub(super) trait Chart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static;
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
 }
 
 /// Draws `chart` into `PLOTS/STEM.png` and `PLOTS/STEM.svg`.

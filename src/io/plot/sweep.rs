@@ -10,7 +10,6 @@
 //! Axis labels name the key and its unit (from [`Params::specs`]).
 
 use std::error::Error;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -19,11 +18,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::io::plot::Figure;
-use crate::io::plot::data::{Columns, Estimate, cell, num};
+use crate::io::plot::data::{
+    Columns, Estimate, cell, num, read_manifest, required_file, scenario_named,
+};
 use crate::io::plot::style::{
-    Chart, DrawResult, INK, Key, LABEL_PX, NOTE_PX, TICK_PX, anchored, axis_label, axis_range,
-    bold, chart_builder, colour, font, legend, pale, save, styled_mesh, tick, tick_decimals, title,
-    viridis, viridis_bar,
+    Backend, Chart, DrawResult, INK, Key, LABEL_PX, NOTE_PX, TICK_PX, anchored, axis_label,
+    axis_range, bold, chart_builder, colour, finite_range, font, legend, pale, save, styled_mesh,
+    tick, tick_decimals, title, viridis, viridis_bar,
 };
 use crate::io::views;
 use crate::model::metrics::M;
@@ -106,13 +107,7 @@ fn parse_value(s: &str) -> Option<f64> {
 impl SweepDir {
     /// Reads `sweep_points.csv` (required) and `manifest.json` (optional).
     pub fn load(dir: &Path) -> Result<Self> {
-        let path = dir.join("sweep_points.csv");
-        if !path.is_file() {
-            bail!(
-                "{} has no sweep_points.csv: not the output directory of `shequ sweep`",
-                dir.display()
-            );
-        }
+        let path = required_file(dir, "sweep_points.csv", "sweep")?;
         let (mut r, cols) = Columns::open(&path)?;
         let n_col = cols.index("n")?;
         let header = &cols.header;
@@ -168,22 +163,12 @@ impl SweepDir {
         if points.is_empty() {
             bail!("{}: no points", path.display());
         }
-        let mp = dir.join("manifest.json");
-        let manifest: serde_json::Value = if mp.is_file() {
-            let text =
-                fs::read_to_string(&mp).with_context(|| format!("cannot read {}", mp.display()))?;
-            serde_json::from_str(&text).with_context(|| format!("{}: bad JSON", mp.display()))?
-        } else {
-            serde_json::Value::Null
-        };
-        let text = |k: &str| manifest.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let fallback = dir
-            .file_name()
-            .map_or_else(|| "sweep".to_string(), |n| n.to_string_lossy().into_owned());
+        let manifest = read_manifest(dir)?;
+        let (scenario, description) = scenario_named(&manifest, dir, "sweep");
         Ok(Self {
             dir: dir.to_path_buf(),
-            scenario: text("scenario").unwrap_or(fallback),
-            description: text("description").unwrap_or_default(),
+            scenario,
+            description,
             manifest,
             keys,
             metrics,
@@ -278,6 +263,14 @@ fn scaled(e: Estimate, f: f64) -> Estimate {
     }
 }
 
+/// "mean of 1 replication", "mean of 3 replications".
+fn mean_of_reps(reps: usize) -> String {
+    format!(
+        "mean of {reps} replication{}",
+        if reps == 1 { "" } else { "s" }
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // One key: a line with its band
 // ---------------------------------------------------------------------------------------
@@ -291,19 +284,12 @@ struct LineChart<'a> {
 }
 
 impl Chart for LineChart<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(root, &format!("{} against the varied key", self.spec.title))?;
         let c = colour(0);
         let mut keys = vec![(
             Key::DotLine(c),
-            format!(
-                "mean of {} replication{} at each point (last year)",
-                self.reps,
-                if self.reps == 1 { "" } else { "s" }
-            ),
+            format!("{} at each point (last year)", mean_of_reps(self.reps)),
         )];
         let any_band = self
             .points
@@ -316,15 +302,8 @@ impl Chart for LineChart<'_> {
             ));
         }
         let area = legend(&area, &keys, 40)?;
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for (_, e) in &self.points {
-            for v in [e.mean, e.ci_low, e.ci_high] {
-                if v.is_finite() {
-                    lo = lo.min(v);
-                    hi = hi.max(v);
-                }
-            }
-        }
+        let estimates = self.points.iter().map(|(_, e)| e);
+        let (lo, hi) = finite_range(estimates.flat_map(|e| [e.mean, e.ci_low, e.ci_high]));
         let (y0, y1) = axis_range(lo, hi, self.spec.bounds);
         let (xa, xb) = (
             self.points.first().map_or(0.0, |p| p.0),
@@ -394,10 +373,7 @@ struct HeatMap<'a> {
 }
 
 impl Chart for HeatMap<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(
             root,
             &format!("{}: mean over the sweep grid", self.spec.title),
@@ -406,13 +382,7 @@ impl Chart for HeatMap<'_> {
         let (w, _) = area.dim_in_pixel();
         let (area, bar_area) = area.split_horizontally(w - 190);
         let (nx, ny) = (self.xs.len(), self.ys.len());
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for v in self.cells.iter().flatten() {
-            if v.is_finite() {
-                lo = lo.min(*v);
-                hi = hi.max(*v);
-            }
-        }
+        let (mut lo, mut hi) = finite_range(self.cells.iter().flatten().copied());
         if !lo.is_finite() {
             (lo, hi) = (0.0, 1.0);
         }
@@ -515,12 +485,7 @@ impl Chart for HeatMap<'_> {
         }
         let rotated = anchored(font(LABEL_PX), HPos::Center, VPos::Center)
             .transform(FontTransform::Rotate270);
-        let label = format!(
-            "{} (mean of {} replication{})",
-            self.spec.label,
-            self.reps,
-            if self.reps == 1 { "" } else { "s" }
-        );
+        let label = format!("{} ({})", self.spec.label, mean_of_reps(self.reps));
         root.draw_text(&label, &rotated, (x + 140, (top + bottom) / 2))?;
         Ok(())
     }
@@ -539,10 +504,7 @@ struct Scatter<'a> {
 }
 
 impl Chart for Scatter<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(
             root,
             &format!("{} against each varied key", self.spec.title),
@@ -551,11 +513,7 @@ impl Chart for Scatter<'_> {
         let keys = vec![
             (
                 Key::Dot(c),
-                format!(
-                    "one point: mean of {} replication{} (last year)",
-                    self.reps,
-                    if self.reps == 1 { "" } else { "s" }
-                ),
+                format!("one point: {} (last year)", mean_of_reps(self.reps)),
             ),
             (Key::Whisker(pale(c, 0.5)), "95 % CI".to_string()),
         ];
@@ -570,15 +528,8 @@ impl Chart for Scatter<'_> {
                 (c, k.div_ceil(c))
             }
         };
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for (_, e) in &self.points {
-            for v in [e.mean, e.ci_low, e.ci_high] {
-                if v.is_finite() {
-                    lo = lo.min(v);
-                    hi = hi.max(v);
-                }
-            }
-        }
+        let estimates = self.points.iter().map(|(_, e)| e);
+        let (lo, hi) = finite_range(estimates.flat_map(|e| [e.mean, e.ci_low, e.ci_high]));
         let (y0, y1) = axis_range(lo, hi, self.spec.bounds);
         let ys = y1 - y0;
         let panels = area.split_evenly((rows, cols));

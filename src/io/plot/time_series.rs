@@ -11,8 +11,8 @@ use crate::experiment::stats::Summary;
 use crate::io::plot::Figure;
 use crate::io::plot::data::{Aggregate, aggregate, band};
 use crate::io::plot::style::{
-    Chart, DrawResult, Key, MUTED, axis_label, axis_range, chart_builder, colour, legend, save,
-    styled_mesh, tick, title, year_tick,
+    Backend, Chart, DrawResult, Key, MUTED, axis_label, axis_range, chart_builder, colour, legend,
+    save, styled_mesh, tick, title, year_tick,
 };
 use crate::model::metrics::M;
 
@@ -51,10 +51,7 @@ pub fn shown_scale(m: M) -> f64 {
 }
 
 impl Chart for TimeSeriesChart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let meta = self.metric.meta();
         let area = title(root, meta.title)?;
         let single = self.lines.len() == 1;

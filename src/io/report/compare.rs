@@ -5,10 +5,22 @@ use crate::io::plot::Figure;
 use crate::io::plot::compare::CompareDir;
 use crate::io::plot::events::EventSet;
 use crate::io::report::{
-    Block, Report, Section, fmt_num, manifest_text, mobilisation_note, mobilisation_table,
+    Block, Report, Section, fmt_num, manifest_text, mobilisation_section, plots_section,
     provenance_rows,
 };
 use crate::io::views;
+
+/// The items of the manifest array `key` as text, joined by `sep` (empty when absent).
+fn manifest_list(m: &serde_json::Value, key: &str, sep: &str) -> String {
+    let Some(items) = m.get(key).and_then(|a| a.as_array()) else {
+        return String::new();
+    };
+    let texts: Vec<String> = items
+        .iter()
+        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+        .collect();
+    texts.join(sep)
+}
 
 /// The report of one `shequ compare` directory.
 pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
@@ -24,28 +36,8 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         .zip(&cmp.runs)
         .enumerate()
         .map(|(i, (label, run))| {
-            let files = run
-                .manifest
-                .get("scenario_files")
-                .and_then(|f| f.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            let overrides = run
-                .manifest
-                .get("overrides")
-                .and_then(|o| o.as_array())
-                .map(|a| {
-                    a.iter()
-                        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default();
+            let files = manifest_list(&run.manifest, "scenario_files", ", ");
+            let overrides = manifest_list(&run.manifest, "overrides", "; ");
             vec![
                 if i == 0 {
                     format!("{label} (base)")
@@ -205,17 +197,9 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
             rows: &r.events,
         })
         .collect();
-    if let Some(table) = mobilisation_table(&sets) {
-        sections.push(Section {
-            heading: "Emergency mobilisation".to_string(),
-            blocks: vec![mobilisation_note(), table],
-        });
-    }
+    sections.extend(mobilisation_section(&sets));
 
-    sections.push(Section {
-        heading: "Plots".to_string(),
-        blocks: figures.iter().cloned().map(Block::Figure).collect(),
-    });
+    sections.push(plots_section(figures));
 
     let mut manifests = Vec::new();
     if !m.is_null() {

@@ -429,7 +429,24 @@ fn percent(part: usize, whole: usize) -> String {
     }
 }
 
-pub(super) fn mobilisation_note() -> Block {
+/// The mobilisation key figures with their note (`None` without events).
+pub(super) fn mobilisation_section(sets: &[EventSet<'_>]) -> Option<Section> {
+    let table = mobilisation_table(sets)?;
+    Some(Section {
+        heading: "Emergency mobilisation".to_string(),
+        blocks: vec![mobilisation_note(), table],
+    })
+}
+
+/// Every plot, in order.
+pub(super) fn plots_section(figures: &[Figure]) -> Section {
+    Section {
+        heading: "Plots".to_string(),
+        blocks: figures.iter().cloned().map(Block::Figure).collect(),
+    }
+}
+
+fn mobilisation_note() -> Block {
     Block::Paragraph(
         "Warning and help during emergency events (events.csv), by compound kind, over every \
          event, community and replication: the median hours until 90 % of households were \
@@ -441,7 +458,7 @@ pub(super) fn mobilisation_note() -> Block {
 }
 
 /// The mobilisation key figures by compound kind (and scenario); `None` without events.
-pub(super) fn mobilisation_table(sets: &[EventSet<'_>]) -> Option<Block> {
+fn mobilisation_table(sets: &[EventSet<'_>]) -> Option<Block> {
     if sets.iter().all(|s| s.rows.is_empty()) {
         return None;
     }

@@ -4,7 +4,7 @@ use crate::io::plot::Figure;
 use crate::io::plot::data::RunDir;
 use crate::io::plot::events::EventSet;
 use crate::io::report::{
-    Block, Report, Section, ci_text, fmt_num, meaning, mobilisation_note, mobilisation_table,
+    Block, Report, Section, ci_text, fmt_num, meaning, mobilisation_section, plots_section,
 };
 use crate::io::views;
 
@@ -139,20 +139,12 @@ pub fn run_report(run: &RunDir, figures: &[Figure]) -> Report {
         });
     }
 
-    if let Some(table) = mobilisation_table(&[EventSet {
+    sections.extend(mobilisation_section(&[EventSet {
         name: &run.name,
         rows: &run.events,
-    }]) {
-        sections.push(Section {
-            heading: "Emergency mobilisation".to_string(),
-            blocks: vec![mobilisation_note(), table],
-        });
-    }
+    }]));
 
-    sections.push(Section {
-        heading: "Plots".to_string(),
-        blocks: figures.iter().cloned().map(Block::Figure).collect(),
-    });
+    sections.push(plots_section(figures));
 
     if !m.is_null() {
         let text = serde_json::to_string_pretty(m).unwrap_or_default();

@@ -4,7 +4,9 @@
 use crate::io::plot::Figure;
 use crate::io::plot::data::Estimate;
 use crate::io::plot::sweep::{SweepDir, SweepLayout};
-use crate::io::report::{Block, Report, Section, fmt_num, manifest_text, provenance_rows};
+use crate::io::report::{
+    Block, Report, Section, fmt_num, manifest_text, plots_section, provenance_rows,
+};
 use crate::io::views;
 use crate::model::metrics::Metric;
 use crate::model::params::Params;
@@ -190,10 +192,7 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
         },
     });
 
-    sections.push(Section {
-        heading: "Plots".to_string(),
-        blocks: figures.iter().cloned().map(Block::Figure).collect(),
-    });
+    sections.push(plots_section(figures));
 
     if !m.is_null() {
         sections.push(Section {

@@ -338,19 +338,9 @@ pub(super) fn parse_expect(
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::write;
     use super::super::{apply_overrides, library_levers, load};
     use super::*;
-    use std::io::Write;
-    use std::path::PathBuf;
-
-    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-        let p = dir.join(name);
-        std::fs::File::create(&p)
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        p
-    }
 
     #[test]
     fn lever_and_expect_are_read_for_the_file_given_only() {
