@@ -345,9 +345,14 @@ pub fn plan(base: &Params, varies: &[Vary], design: Design) -> Result<Plan, Swee
                 }
             }
         }
-        if let Err((key, m)) = params.check_consistency() {
+        if let Err((keys, m)) = params.check_consistency() {
+            // Blame a varied key among those involved, if one is.
+            let key = keys
+                .iter()
+                .find(|k| varies.iter().any(|v| &v.key == *k))
+                .or(keys.first());
             return Err(err(
-                Some(&key),
+                key.map(String::as_str),
                 format!("point {index} ({}): {m}", describe()),
             ));
         }

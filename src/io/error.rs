@@ -1,5 +1,7 @@
 //! The one error type of the command line, and the one place it becomes an exit code.
 
+use std::io::Write as _;
+
 use crate::io::scenario::ScenarioError;
 
 /// Exit code for refused input: a bad scenario, argument, option or input file.
@@ -62,7 +64,8 @@ pub type Result<T = ()> = std::result::Result<T, Error>;
 pub fn report(e: &Error) -> i32 {
     let text = e.to_string();
     if !text.is_empty() {
-        eprintln!("error: {text}");
+        // Not eprintln!: a closed stderr (`shequ … 2>&1 | head -1`) must not panic.
+        let _ = writeln!(std::io::stderr(), "error: {text}");
     }
     e.exit_code()
 }

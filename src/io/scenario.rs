@@ -268,21 +268,22 @@ pub fn library_levers(dir: &Path) -> Result<Vec<LeverFile>, ScenarioError> {
 }
 
 fn check(params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
-    if let Err((key, message)) = params.check_consistency() {
-        // Point at the last file in the chain that sets the key, if any does.
+    if let Err((keys, message)) = params.check_consistency() {
+        // Point at the most derived file in the chain that sets one of the keys involved.
         for f in files {
             if let Ok(text) = std::fs::read_to_string(f) {
                 let spans = key_spans(&text);
-                if spans.contains_key(&key) {
+                if let Some(key) = keys.iter().find(|k| spans.contains_key(*k)) {
                     let src = Source {
                         file: f.display().to_string(),
                         text,
                         spans,
                     };
-                    return Err(src.error(Some(&key), message));
+                    return Err(src.error(Some(key), message));
                 }
             }
         }
+        let key = keys.into_iter().next().unwrap_or_default();
         let file = files
             .first()
             .map_or("scenario".into(), |f| f.display().to_string());
@@ -330,7 +331,21 @@ fn load_into(
     {
         return Err(plain("`extends` forms a cycle through this file".into()));
     }
+    if files.len() >= MAX_EXTENDS {
+        return Err(plain(format!(
+            "`extends` chains more than {MAX_EXTENDS} files; a scenario may extend at most {} others",
+            MAX_EXTENDS - 1
+        )));
+    }
     files.push(path.to_path_buf());
+    let size = std::fs::metadata(path)
+        .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(plain(format!(
+            "the file has {size} bytes; a scenario file may have at most {MAX_FILE_BYTES} (1 MiB)"
+        )));
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
@@ -364,6 +379,9 @@ fn load_into(
         }
     };
     let name = string_at("name")?;
+    if let Some(n) = &name {
+        check_name(n).map_err(|m| src.error(Some("name"), m))?;
+    }
     let description = string_at("description")?;
     if let Some(parent) = string_at("extends")? {
         let base = path.parent().unwrap_or(Path::new("."));
@@ -464,13 +482,62 @@ fn apply(params: &mut Params, key: &str, v: &toml::Value, known: &[String]) -> R
     }
 }
 
-/// Parses a `--set` value: a TOML value, or a bare word taken as a string.
+/// Parses a `--set` value: a TOML value; a number TOML cannot hold (an integer beyond 64
+/// bits) as a float, so the range check names it; else a bare word taken as a string.
 fn parse_value(raw: &str) -> toml::Value {
     let doc = format!("v = {raw}");
     match doc.parse::<toml::Table>() {
         Ok(mut t) => t.remove("v").unwrap_or(toml::Value::String(raw.into())),
-        Err(_) => toml::Value::String(raw.to_string()),
+        Err(_) => match raw.parse::<f64>() {
+            Ok(x) if raw.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') => {
+                toml::Value::Float(x)
+            }
+            _ => toml::Value::String(raw.to_string()),
+        },
     }
+}
+
+/// Longest `extends` chain, in files: deeper chains are refused (and cannot exhaust the
+/// stack).
+pub const MAX_EXTENDS: usize = 64;
+/// Largest scenario file read, bytes.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// Longest scenario name, in characters.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// A scenario name is a label, never a path: it names the default output folder
+/// (`output/NAME`), plots and reports. Refuses empty and over-long names, path separators,
+/// `.` and `..`, names starting with `.`, control characters and characters that folders
+/// cannot hold on common systems.
+pub fn check_name(name: &str) -> Result<(), String> {
+    const FORBIDDEN: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+    let allowed = "letters, digits, spaces and - _ . ( ) and not starting with a dot";
+    if name.trim().is_empty() {
+        return Err(format!("the name is empty; a name is a label: {allowed}"));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!(
+            "the name has {} characters; at most {MAX_NAME_CHARS} are allowed",
+            name.chars().count()
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| c.is_control() || FORBIDDEN.contains(c))
+    {
+        return Err(format!(
+            "the name {} contains {}, which is not allowed: a name is a label, not a path ({allowed})",
+            crate::model::params::domain::quoted(name),
+            c.escape_debug()
+        ));
+    }
+    if name.starts_with('.') || name.contains("..") {
+        return Err(format!(
+            "the name {} is not allowed: a name is a label, not a path ({allowed})",
+            crate::model::params::domain::quoted(name)
+        ));
+    }
+    Ok(())
 }
 
 /// Applies `key=value` overrides, with the same checks as a file. Each comes with the
@@ -498,8 +565,23 @@ pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), 
             .map_err(|m| err(origin, Some(key), m))?;
         s.overrides.push(format!("{origin} {raw}"));
     }
-    if let Err((key, message)) = s.params.check_consistency() {
-        return Err(err("--set", Some(&key), message));
+    if let Err((keys, message)) = s.params.check_consistency() {
+        // Blame the last override that set one of the keys involved; else the scenario file
+        // (where the inconsistency was already there before the overrides).
+        let set = |k: &str| {
+            sets.iter()
+                .rev()
+                .find(|(_, raw)| raw.split_once('=').is_some_and(|(key, _)| key.trim() == k))
+        };
+        if let Some((key, (origin, _))) = keys.iter().find_map(|k| set(k).map(|o| (k, o))) {
+            return Err(err(origin, Some(key), message));
+        }
+        check(&s.params, &s.files)?;
+        let file = s
+            .files
+            .first()
+            .map_or("scenario".into(), |f| f.display().to_string());
+        return Err(err(&file, keys.first().map(String::as_str), message));
     }
     Ok(())
 }
@@ -513,6 +595,85 @@ mod tests {
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
         p
+    }
+
+    #[test]
+    fn names_are_labels_not_paths() {
+        let d = tempfile::tempdir().unwrap();
+        for bad in [
+            "../src",
+            "/etc",
+            "",
+            "  ",
+            "a\\u001b[31m",
+            "a\\nb",
+            ".hidden",
+            "a..b",
+            "c:d",
+        ] {
+            let f = write(d.path(), "n.toml", &format!("name = \"{bad}\"\n"));
+            let e = load(&f).unwrap_err();
+            assert_eq!(e.key.as_deref(), Some("name"), "{bad}: {e}");
+            assert_eq!(e.line, Some(1), "{bad}: {e}");
+            assert!(!e.to_string().contains('\u{1b}'), "{e}");
+        }
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        let f = write(d.path(), "n.toml", &format!("name = \"{long}\"\n"));
+        assert!(load(&f).is_err());
+        for good in ["reform 2 (v1)", "社区-试点", "pay_floor.v2"] {
+            let f = write(d.path(), "n.toml", &format!("name = \"{good}\"\n"));
+            assert_eq!(load(&f).unwrap().name, good);
+        }
+    }
+
+    #[test]
+    fn extends_chains_and_file_sizes_are_bounded() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "s0.toml", "name = \"s0\"\n");
+        for i in 1..=MAX_EXTENDS {
+            write(
+                d.path(),
+                &format!("s{i}.toml"),
+                &format!("name = \"s{i}\"\nextends = \"s{}.toml\"\n", i - 1),
+            );
+        }
+        let ok = load(&d.path().join(format!("s{}.toml", MAX_EXTENDS - 1))).unwrap();
+        assert_eq!(ok.files.len(), MAX_EXTENDS);
+        let e = load(&d.path().join(format!("s{MAX_EXTENDS}.toml"))).unwrap_err();
+        assert!(e.message.contains("`extends` chains more than"), "{e}");
+        let big = format!(
+            "name = \"big\"\n# {}\n",
+            "x".repeat(MAX_FILE_BYTES as usize)
+        );
+        let f = write(d.path(), "big.toml", &big);
+        let e = load(&f).unwrap_err();
+        assert!(e.message.contains("at most 1048576"), "{e}");
+    }
+
+    #[test]
+    fn cross_key_errors_blame_the_key_the_user_set() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "base.toml", "name = \"b\"\n");
+        let f = write(
+            d.path(),
+            "c.toml",
+            "name = \"c\"\nextends = \"base.toml\"\n[world]\nshare_old_compound = 0.9\n",
+        );
+        let e = load(&f).unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("world.share_old_compound"), "{e}");
+        assert_eq!(e.line, Some(4), "{e}");
+        let mut s = load(&d.path().join("base.toml")).unwrap();
+        let e = apply_overrides(&mut s, &[("--set", "new_estate.rented_share=0.9".into())])
+            .unwrap_err();
+        assert_eq!(e.file, "--set");
+        assert_eq!(e.key.as_deref(), Some("new_estate.rented_share"), "{e}");
+        // A number TOML cannot hold is named, not read as text.
+        let e = apply_overrides(
+            &mut s,
+            &[("--set", "run.years=99999999999999999999999".into())],
+        )
+        .unwrap_err();
+        assert!(e.message.starts_with("1e23 is not allowed"), "{e}");
     }
 
     #[test]

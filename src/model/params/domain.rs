@@ -31,6 +31,38 @@ impl fmt::Display for Domain {
     }
 }
 
+/// A number as people read it in a message: plain when it is short, else in scientific
+/// notation with six significant digits (never a 300-digit expansion of `1e300`).
+pub fn short(x: f64) -> String {
+    let plain = format!("{x}");
+    if plain.len() <= 12 || !x.is_finite() {
+        return plain;
+    }
+    let a = x.abs();
+    if (1e-4..1e9).contains(&a) {
+        let fixed = format!("{x:.6}");
+        return fixed
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string();
+    }
+    let sci = format!("{x:.5e}");
+    match sci.split_once('e') {
+        Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+        None => sci,
+    }
+}
+
+/// Text as a message may quote it: control characters escaped, at most 60 characters.
+pub fn quoted(s: &str) -> String {
+    let escaped: String = s.escape_debug().collect();
+    if escaped.chars().count() > 60 {
+        format!("\"{}…\"", escaped.chars().take(60).collect::<String>())
+    } else {
+        format!("\"{escaped}\"")
+    }
+}
+
 /// Documentation of one field of a section.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldSpec {
@@ -79,7 +111,7 @@ impl ParamValue for f64 {
         };
         match d {
             Domain::Real { lo, hi } if x.is_finite() && x >= *lo && x <= *hi => Ok(x),
-            _ => Err(format!("{x} is not allowed; expected {d}")),
+            _ => Err(format!("{} is not allowed; expected {d}", short(x))),
         }
     }
     fn to_toml(&self) -> toml::Value {
@@ -90,7 +122,11 @@ impl ParamValue for f64 {
 fn int_from_toml(v: &toml::Value, d: &Domain) -> Result<i64, String> {
     let i = match v {
         toml::Value::Integer(i) => *i,
-        toml::Value::Float(x) if x.fract() == 0.0 && x.is_finite() => *x as i64,
+        // Beyond 2^53 a float no longer holds every whole number: refuse rather than saturate.
+        toml::Value::Float(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => *x as i64,
+        toml::Value::Float(x) => {
+            return Err(format!("{} is not allowed; expected {d}", short(*x)));
+        }
         other => return Err(format!("expected {d}, found {}", type_name(other))),
     };
     match d {
@@ -137,7 +173,9 @@ impl ParamValue for String {
             (toml::Value::String(s), Domain::Choice(words)) if words.contains(&s.as_str()) => {
                 Ok(s.clone())
             }
-            (toml::Value::String(s), _) => Err(format!("\"{s}\" is not allowed; expected {d}")),
+            (toml::Value::String(s), _) => {
+                Err(format!("{} is not allowed; expected {d}", quoted(s)))
+            }
             (other, _) => Err(format!("expected {d}, found {}", type_name(other))),
         }
     }
@@ -153,4 +191,32 @@ pub enum SetError {
     Unknown,
     /// The key exists but the value is not allowed; the message says what is.
     Invalid(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_show_numbers_short_and_text_escaped() {
+        assert_eq!(short(1e300), "1e300");
+        assert_eq!(short(-2.5e-30), "-2.5e-30");
+        assert_eq!(short(0.1 + 0.2), "0.3");
+        assert_eq!(short(2.5), "2.5");
+        assert_eq!(short(123_456_789_012.0), "123456789012");
+        assert_eq!(short(1.234_567_890_123e15), "1.23457e15");
+        let years = Domain::Int { lo: 1, hi: 200 };
+        let e = u32::from_toml(&toml::Value::Float(1e300), &years).unwrap_err();
+        assert!(e.starts_with("1e300 is not allowed"), "{e}");
+        let price = Domain::Real { lo: 0.0, hi: 50.0 };
+        let e = f64::from_toml(&toml::Value::Float(1e300), &price).unwrap_err();
+        assert!(e.starts_with("1e300 is not allowed"), "{e}");
+        let words = Domain::Choice(&["normal", "uniform"]);
+        let e =
+            String::from_toml(&toml::Value::String("a\u{1b}[31m\nb".into()), &words).unwrap_err();
+        assert!(!e.contains('\u{1b}') && !e.contains('\n'), "{e}");
+        let long = "x".repeat(500);
+        let e = String::from_toml(&toml::Value::String(long), &words).unwrap_err();
+        assert!(e.len() < 200, "{e}");
+    }
 }

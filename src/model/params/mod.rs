@@ -780,13 +780,19 @@ impl Params {
         root
     }
 
-    /// Checks that hold between keys. Returns (key, message) for the first failure.
-    pub fn check_consistency(&self) -> Result<(), (String, String)> {
+    /// Checks that hold between keys. For the first failure returns the keys involved (the
+    /// one to blame first) and the message, so an error can point at whichever of them the
+    /// user set.
+    pub fn check_consistency(&self) -> Result<(), (Vec<String>, String)> {
         let w = &self.world;
         let sum = w.share_new_estate + w.share_old_compound + w.share_resettlement;
         if (sum - 1.0).abs() > 1e-6 {
             return Err((
-                "world.share_new_estate".into(),
+                vec![
+                    "world.share_new_estate".into(),
+                    "world.share_old_compound".into(),
+                    "world.share_resettlement".into(),
+                ],
                 format!(
                     "world.share_new_estate + share_old_compound + share_resettlement must sum to 1; they sum to {sum}"
                 ),
@@ -796,7 +802,10 @@ impl Params {
             let s = kind.key();
             if k.owner_occupied_share + k.rented_share > 1.0 + 1e-9 {
                 return Err((
-                    format!("{s}.rented_share"),
+                    vec![
+                        format!("{s}.rented_share"),
+                        format!("{s}.owner_occupied_share"),
+                    ],
                     format!(
                         "{s}.owner_occupied_share + rented_share must be at most 1 (the rest is vacant); they sum to {}",
                         k.owner_occupied_share + k.rented_share
@@ -805,7 +814,10 @@ impl Params {
             }
             if k.young_head_share + k.elderly_head_share > 1.0 + 1e-9 {
                 return Err((
-                    format!("{s}.elderly_head_share"),
+                    vec![
+                        format!("{s}.elderly_head_share"),
+                        format!("{s}.young_head_share"),
+                    ],
                     format!(
                         "{s}.young_head_share + elderly_head_share must be at most 1 (the rest is middle-aged); they sum to {}",
                         k.young_head_share + k.elderly_head_share
@@ -814,7 +826,10 @@ impl Params {
             }
             if k.households_per_stairwell > k.households_per_building {
                 return Err((
-                    format!("{s}.households_per_stairwell"),
+                    vec![
+                        format!("{s}.households_per_stairwell"),
+                        format!("{s}.households_per_building"),
+                    ],
                     format!(
                         "{s}.households_per_stairwell ({}) must not exceed households_per_building ({})",
                         k.households_per_stairwell, k.households_per_building
@@ -827,7 +842,11 @@ impl Params {
             wf.admin_share_core + wf.admin_share_pushed_down + wf.admin_share_duplicate_entry;
         if admin > 0.95 {
             return Err((
-                "workforce.admin_share_pushed_down".into(),
+                vec![
+                    "workforce.admin_share_pushed_down".into(),
+                    "workforce.admin_share_core".into(),
+                    "workforce.admin_share_duplicate_entry".into(),
+                ],
                 format!(
                     "workforce.admin_share_core + admin_share_pushed_down + admin_share_duplicate_entry must be at most 0.95 (workers need some free hours); they sum to {admin}"
                 ),
@@ -836,7 +855,10 @@ impl Params {
         let m = &self.mobilisation;
         if m.severity_low > m.severity_high {
             return Err((
-                "mobilisation.severity_low".into(),
+                vec![
+                    "mobilisation.severity_low".into(),
+                    "mobilisation.severity_high".into(),
+                ],
                 format!(
                     "mobilisation.severity_low ({}) must not exceed severity_high ({})",
                     m.severity_low, m.severity_high
@@ -847,7 +869,7 @@ impl Params {
         for (i, e) in self.events.iter().enumerate() {
             if e.month < 1 || e.month > months {
                 return Err((
-                    "events".into(),
+                    vec!["events".into()],
                     format!(
                         "events[{i}].month is {}; it must be from 1 to {months} (run.years x 12)",
                         e.month
@@ -856,7 +878,7 @@ impl Params {
             }
             if let Some(c) = e.communities.iter().find(|c| **c >= self.world.communities) {
                 return Err((
-                    "events".into(),
+                    vec!["events".into()],
                     format!(
                         "events[{i}].communities names community {c}; ids run from 0 to {}",
                         self.world.communities - 1
@@ -867,7 +889,10 @@ impl Params {
         let o = &self.owners;
         if o.unconditional_share + o.free_rider_share > 1.0 + 1e-9 {
             return Err((
-                "owners.free_rider_share".into(),
+                vec![
+                    "owners.free_rider_share".into(),
+                    "owners.unconditional_share".into(),
+                ],
                 format!(
                     "owners.unconditional_share + free_rider_share must be at most 1; they sum to {}",
                     o.unconditional_share + o.free_rider_share
@@ -876,7 +901,10 @@ impl Params {
         }
         if o.threshold_low > o.threshold_high {
             return Err((
-                "owners.threshold_low".into(),
+                vec![
+                    "owners.threshold_low".into(),
+                    "owners.threshold_high".into(),
+                ],
                 format!(
                     "owners.threshold_low ({}) must not exceed threshold_high ({})",
                     o.threshold_low, o.threshold_high
@@ -949,7 +977,7 @@ mod tests {
         let mut p = Params::default();
         p.world.share_new_estate = 0.9;
         let (key, msg) = p.check_consistency().unwrap_err();
-        assert_eq!(key, "world.share_new_estate");
+        assert_eq!(key[0], "world.share_new_estate");
         assert!(msg.contains("sum to 1"), "{msg}");
     }
 }
