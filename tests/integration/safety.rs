@@ -113,3 +113,78 @@ fn the_warning_step_finishes_at_settings_that_used_to_hang() {
         assert!(out.join("events.csv").is_file());
     }
 }
+
+/// Rewrites numeric cells of a CSV file with `value`: in every row, the cells from the third
+/// column on whose column + row index is a multiple of `every`.
+fn poison(path: &std::path::Path, every: usize, value: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let mut out = String::from(lines.next().unwrap_or(""));
+    out.push('\n');
+    for (r, line) in lines.enumerate() {
+        let cells: Vec<String> = line
+            .split(',')
+            .enumerate()
+            .map(|(c, cell)| {
+                if c >= 2 && (c + r) % every == 0 && cell.parse::<f64>().is_ok() {
+                    value.to_string()
+                } else {
+                    cell.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn plot_never_panics_on_hand_edited_csvs() {
+    let d = tempfile::tempdir().unwrap();
+    let base = d.path().join("base");
+    run_ok(&[
+        "run",
+        "scenarios/typhoon_stress.toml",
+        "--reps",
+        "2",
+        "--years",
+        "2",
+        "-q",
+        "--out",
+        path_str(&base),
+    ]);
+    let values = [
+        "1e308",
+        "-1e308",
+        "inf",
+        "-inf",
+        "NaN",
+        "0",
+        "1e-320",
+        "99999999999999999999",
+    ];
+    for (k, value) in values.iter().enumerate() {
+        let dir = d.path().join(format!("v{k}"));
+        std::fs::create_dir(&dir).unwrap();
+        for f in [
+            "timeseries.csv",
+            "summary.csv",
+            "events.csv",
+            "manifest.json",
+            "scenario.toml",
+        ] {
+            std::fs::copy(base.join(f), dir.join(f)).unwrap();
+        }
+        for f in ["timeseries.csv", "summary.csv", "events.csv"] {
+            poison(&dir.join(f), 2 + k % 3, value);
+        }
+        let o = run(&["plot", path_str(&dir)]);
+        let err = text(&o.stderr);
+        assert!(
+            matches!(o.status.code(), Some(0..=2)) && !err.contains("panicked"),
+            "{value}: {:?} {err}",
+            o.status.code()
+        );
+    }
+}

@@ -258,8 +258,11 @@ pub(super) fn legend<DB: Backend>(
 
 /// Axis range covering `lo..hi`, padded, kept within `bounds`, never empty.
 pub(super) fn axis_range(lo: f64, hi: f64, bounds: (Option<f64>, Option<f64>)) -> (f64, f64) {
+    // Values near the ends of f64 (a hand-edited 1e308) are clamped so that spans and
+    // padding stay finite: plotters panics on a NaN range.
+    const LARGEST: f64 = 1e300;
     let (mut lo, mut hi) = if lo.is_finite() && hi.is_finite() {
-        (lo, hi)
+        (lo.clamp(-LARGEST, LARGEST), hi.clamp(-LARGEST, LARGEST))
     } else {
         (0.0, 1.0)
     };
@@ -291,7 +294,11 @@ pub(super) fn axis_range(lo: f64, hi: f64, bounds: (Option<f64>, Option<f64>)) -
             hi = b;
         }
     }
-    (lo, hi)
+    if lo.is_finite() && hi.is_finite() && hi > lo {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    }
 }
 
 /// Decimals that the ticks of an axis spanning `span` with at most `labels` labels need:
@@ -445,6 +452,20 @@ mod tests {
         assert!(a == 0.0 && b >= 1.0);
         let (a, b) = axis_range(f64::NAN, f64::NAN, UNIT_INTERVAL);
         assert!(a.is_finite() && b.is_finite() && b > a);
+        for (lo, hi) in [
+            (-1e308, 1e308),
+            (1e308, 1e308),
+            (-f64::MAX, 0.0),
+            (0.0, f64::MAX),
+        ] {
+            for bounds in [UNIT_INTERVAL, (Some(0.0), None), (None, None)] {
+                let (a, b) = axis_range(lo, hi, bounds);
+                assert!(
+                    a.is_finite() && b.is_finite() && b > a,
+                    "{lo} {hi}: {a} {b}"
+                );
+            }
+        }
     }
 
     #[test]
