@@ -598,6 +598,11 @@ section! {
     }
 }
 
+/// Most time steps one warning sub-simulation may take (`horizon_hours` x 60 /
+/// `step_minutes`): its step budget. The default is 288; one-minute steps over a day are
+/// 1,440.
+pub const MAX_WARNING_STEPS: f64 = 20_000.0;
+
 /// A fully resolved scenario: every parameter with a value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -853,6 +858,19 @@ impl Params {
             ));
         }
         let m = &self.mobilisation;
+        let steps = m.horizon_hours * 60.0 / m.step_minutes;
+        if steps > MAX_WARNING_STEPS {
+            return Err((
+                vec![
+                    "mobilisation.step_minutes".into(),
+                    "mobilisation.horizon_hours".into(),
+                ],
+                format!(
+                    "mobilisation.horizon_hours x 60 / step_minutes gives {} time steps per warning; at most {MAX_WARNING_STEPS} are allowed (the warning's step budget: each step visits every household still waiting)",
+                    steps.ceil()
+                ),
+            ));
+        }
         if m.severity_low > m.severity_high {
             return Err((
                 vec![
@@ -934,6 +952,18 @@ mod tests {
     #[test]
     fn defaults_are_inside_their_domains_and_consistent() {
         Params::default().check_consistency().unwrap();
+    }
+
+    #[test]
+    fn the_warning_step_budget_is_checked_before_a_run() {
+        let mut p = Params::default();
+        p.mobilisation.step_minutes = 1.0;
+        p.mobilisation.horizon_hours = 240.0;
+        p.check_consistency().unwrap();
+        p.mobilisation.step_minutes = 0.1;
+        let (keys, message) = p.check_consistency().unwrap_err();
+        assert_eq!(keys[0], "mobilisation.step_minutes");
+        assert!(message.contains("144000 time steps"), "{message}");
     }
 
     #[test]
