@@ -328,7 +328,7 @@ fn of_two_runs_into_one_folder_one_wins_whole() {
     let d = tempfile::tempdir().unwrap();
     let r = d.path().join("r");
     let lock = d.path().join(".r.lock");
-    let mut first = shequ(&["run", BASELINE, "--seed", "1", "-q", "--out", path_str(&r)])
+    let first = shequ(&["run", BASELINE, "--seed", "1", "-q", "--out", path_str(&r)])
         .args([
             "--reps",
             "2",

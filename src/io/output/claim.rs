@@ -13,6 +13,7 @@ use std::fs;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
+use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use crate::io::error::Error;
@@ -296,17 +297,18 @@ fn lock(path: &Path, target: &Path, refuse: &dyn Fn(&str) -> Error) -> Result<fs
             .truncate(false)
             .open(path)
             .map_err(|e| refuse(&format!("cannot create {} ({e})", path.display())))?;
-        match f.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
+        // flock(LOCK_EX | LOCK_NB), what `File::try_lock` does on Linux (that needs Rust
+        // 1.89; this crate builds with 1.85).
+        // SAFETY: `f` is an open file for the whole call.
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let e = io::Error::last_os_error();
+            if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
                 return Err(Error::Run(format!(
                     "another shequ run is writing {}; try again when it has finished",
                     target.display()
                 )));
             }
-            Err(fs::TryLockError::Error(e)) => {
-                return Err(refuse(&format!("cannot lock {} ({e})", path.display())));
-            }
+            return Err(refuse(&format!("cannot lock {} ({e})", path.display())));
         }
         let held = f.metadata().ok().map(|m| (m.dev(), m.ino()));
         let now = fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
