@@ -70,11 +70,19 @@ pub fn claim(out: &Path) -> Result<Claim> {
 /// the earlier result is left as it was and the temporary folder is removed.
 pub fn publish(claim: Claim, quiet: bool, fill: impl FnOnce(&Path) -> io::Result<()>) -> Result {
     let out = claim.out().to_path_buf();
+    let existed = out.exists();
     let kept = |e: String| {
-        Error::Run(format!(
-            "{e}\n(nothing was published: {} is as it was before this run)",
-            out.display()
-        ))
+        Error::Run(if existed {
+            format!(
+                "{e}\n(nothing was published: {} is as it was before this run)",
+                out.display()
+            )
+        } else {
+            format!(
+                "{e}\n(nothing was published: {} was not created)",
+                out.display()
+            )
+        })
     };
     fill(claim.dir()).map_err(|e| kept(e.to_string()))?;
     let r = crate::io::report::render_dir(claim.dir()).map_err(|e| kept(format!("{e:#}")))?;
