@@ -1,10 +1,14 @@
 //! Run outputs: `timeseries.csv`, `summary.csv`, `manifest.json` and the resolved
-//! `scenario.toml`, written into a temporary directory and moved into place at the end, so
-//! a failed or interrupted run never leaves half a result or damages an earlier one.
+//! `scenario.toml`. Output folders are claimed before anything runs and published whole
+//! (CSVs, plots and report) in one atomic step: see [`claim::claim`].
 
+use std::ffi::CString;
 use std::fs;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path, PathBuf};
+
+pub mod claim;
 
 use crate::experiment::RunResult;
 use crate::experiment::validate::Case;
@@ -24,18 +28,30 @@ fn ctx<T>(r: io::Result<T>, what: &dyn Fn() -> String) -> io::Result<T> {
     r.map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", what())))
 }
 
-/// Fills a fresh temporary directory beside `out` with `fill`, then puts it in place of `out`.
-/// On failure the temporary directory is removed and `out` is left as it was.
-pub fn commit_dir(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+/// The parent and last component of `out`; refuses `.`, `..`, `/` and paths ending in `..`.
+pub(crate) fn split(out: &Path) -> io::Result<(PathBuf, String)> {
+    let name = match out.components().next_back() {
+        Some(Component::Normal(n)) => n.to_string_lossy().into_owned(),
+        _ => {
+            return Err(io::Error::other(format!(
+                "{}: not a folder name",
+                out.display()
+            )));
+        }
+    };
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = out
-        .file_name()
-        .ok_or_else(|| io::Error::other(format!("{}: not a directory name", out.display())))?
-        .to_string_lossy()
-        .into_owned();
+    Ok((parent, name))
+}
+
+/// Fills a fresh temporary directory beside `out` with `fill`, then puts it in place of `out`
+/// in one step ([`swap_in`]). On failure the temporary directory is removed and `out` is left
+/// as it was. Used for `DIR/plots/` by `shequ plot DIR`; whole output folders go through
+/// [`claim::claim`].
+pub fn commit_dir(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    let (parent, name) = split(out)?;
     if out.exists() && !out.is_dir() {
         return Err(io::Error::other(format!(
             "{} exists and is not a directory",
@@ -45,8 +61,7 @@ pub fn commit_dir(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io:
     ctx(fs::create_dir_all(&parent), &|| {
         format!("cannot create {}", parent.display())
     })?;
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
     ctx(fs::create_dir(&tmp), &|| {
         format!("cannot create {}", tmp.display())
@@ -55,29 +70,80 @@ pub fn commit_dir(out: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io:
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    if out.exists() {
-        let old = parent.join(format!(".{name}.old-{pid}"));
-        let _ = fs::remove_dir_all(&old);
-        ctx(fs::rename(out, &old), &|| {
-            format!("cannot move {} aside", out.display())
-        })?;
-        if let Err(e) = fs::rename(&tmp, out) {
-            let _ = fs::rename(&old, out);
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(io::Error::new(
-                e.kind(),
-                format!("cannot write {}: {e}", out.display()),
-            ));
-        }
-        let _ = fs::remove_dir_all(&old);
-    } else if let Err(e) = fs::rename(&tmp, out) {
+    if let Err(e) = swap_in(&tmp, out, &parent, &name) {
         let _ = fs::remove_dir_all(&tmp);
-        return Err(io::Error::new(
-            e.kind(),
-            format!("cannot write {}: {e}", out.display()),
-        ));
+        return Err(e);
     }
+    let _ = fs::remove_dir_all(&tmp);
     Ok(())
+}
+
+/// Puts directory `tmp` in place of `out` (same parent) in one atomic step: a plain rename
+/// when `out` does not exist, else `renameat2(RENAME_EXCHANGE)`, which leaves the old `out`
+/// at `tmp` for the caller to remove. At every instant `out` is the old or the new directory.
+pub(crate) fn swap_in(tmp: &Path, out: &Path, parent: &Path, name: &str) -> io::Result<()> {
+    let failed =
+        |e: io::Error| io::Error::new(e.kind(), format!("cannot write {}: {e}", out.display()));
+    match fs::symlink_metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return fs::rename(tmp, out).map_err(failed);
+        }
+        Err(e) => return Err(failed(e)),
+        Ok(_) => {}
+    }
+    match exchange(tmp, out) {
+        Ok(true) => return Ok(()),
+        Ok(false) => {}
+        Err(e) => return Err(failed(e)),
+    }
+    // Fallback only where RENAME_EXCHANGE is unsupported (not Linux, or a file system
+    // without it): two renames, so for an instant `out` does not exist; a kill between them
+    // leaves the old result at `.NAME.old-PID` and the new one at `tmp`.
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&old);
+    fs::rename(out, &old).map_err(failed)?;
+    if let Err(e) = fs::rename(tmp, out) {
+        let _ = fs::rename(&old, out);
+        return Err(failed(e));
+    }
+    // Leave the old result where the caller expects it.
+    fs::rename(&old, tmp).map_err(failed)
+}
+
+/// Exchanges directories `a` and `b` atomically; `Ok(false)` where the system or the file
+/// system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    let ca = c_path(a)?;
+    let cb = c_path(b)?;
+    // SAFETY: both arguments are NUL-terminated paths that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+fn c_path(p: &Path) -> io::Result<CString> {
+    CString::new(p.as_os_str().as_bytes())
+        .map_err(|_| io::Error::other(format!("{}: NUL in the path", p.display())))
 }
 
 /// Writes one row per replication x month.
@@ -316,24 +382,26 @@ pub fn write_validate(dir: &Path, cases: &[Case]) -> io::Result<()> {
     })
 }
 
-/// Writes every output of a run into `out`, atomically.
-pub fn write_run(out: &Path, s: &Scenario, r: &RunResult, info: &RunInfo) -> io::Result<()> {
-    commit_dir(out, |dir| {
-        write_file(dir, "timeseries.csv", |w| write_timeseries(w, r))?;
-        write_file(dir, "summary.csv", |w| write_summary(w, r))?;
-        write_file(dir, "events.csv", |w| write_events(w, r))?;
-        write_file(dir, "scenario.toml", |w| {
-            w.write_all(resolved_toml(s).as_bytes())
-        })?;
-        write_file(dir, "manifest.json", |w| {
-            write_json(w, &manifest(s, r, info))
-        })
+/// Writes every output of a run into the existing directory `dir` (the temporary directory
+/// of a [`claim::Claim`], or a compare's per-scenario folder inside it).
+pub fn write_run(dir: &Path, s: &Scenario, r: &RunResult, info: &RunInfo) -> io::Result<()> {
+    write_file(dir, "timeseries.csv", |w| write_timeseries(w, r))?;
+    write_file(dir, "summary.csv", |w| write_summary(w, r))?;
+    write_file(dir, "events.csv", |w| write_events(w, r))?;
+    write_file(dir, "scenario.toml", |w| {
+        w.write_all(resolved_toml(s).as_bytes())
+    })?;
+    write_file(dir, "manifest.json", |w| {
+        write_json(w, &manifest(s, r, info))
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::fs;
+    use std::io;
+
+    use super::commit_dir;
 
     #[test]
     fn commit_dir_replaces_on_success_and_keeps_the_old_on_failure() {

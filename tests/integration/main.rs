@@ -6,6 +6,7 @@ mod util;
 
 mod cli;
 mod compare_sweep;
+mod ownership;
 mod plots;
 mod safety;
 mod tutorial;

@@ -11,7 +11,9 @@ use crate::experiment::RunResult;
 use crate::experiment::compare;
 use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
-use crate::io::commands::{check_fits, cores, emit, progress_bar, render, resolve, threads};
+use crate::io::commands::{
+    check_fits, claim, cores, emit, progress_bar, publish, resolve, threads,
+};
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
 use crate::io::scenario::{self, Scenario};
@@ -91,6 +93,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             labels[1..].join("-")
         ))
     });
+    let claim = claim(&out)?;
     if !quiet {
         eprintln!(
             "shequ compare: {} vs {} - {} replication(s) x {} years each, seed {} (common random numbers)",
@@ -115,14 +118,18 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     let diffs = compare::compare(&results).map_err(Error::Run)?;
     let wall = started.elapsed().as_secs_f64();
     let threads = threads.unwrap_or_else(rayon::current_num_threads);
-    let written = output::commit_dir(&out, |dir| {
+    publish(claim, quiet, |dir| {
         for (((s, r), secs), label) in scenarios.iter().zip(&results).zip(&secs).zip(&labels) {
             let info = RunInfo {
                 command_line: args.to_vec(),
                 wall_seconds: *secs,
                 threads,
             };
-            output::write_run(&dir.join(label), s, r, &info)?;
+            let sub = dir.join(label);
+            std::fs::create_dir(&sub).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot create {}: {e}", sub.display()))
+            })?;
+            output::write_run(&sub, s, r, &info)?;
         }
         output::write_file(dir, "comparison.csv", |w| {
             write_comparison(w, &labels, &diffs)
@@ -148,8 +155,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             "wall_seconds": wall,
         });
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
-    });
-    written.map_err(Error::run)?;
+    })?;
     if !quiet {
         let hm: f64 = results
             .iter()
@@ -174,6 +180,5 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             run.replications as usize,
         ));
     }
-    // Plots and report, drawn from the finished directory; the CSVs stay if this fails.
-    render(&out, quiet)
+    Ok(())
 }

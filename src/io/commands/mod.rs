@@ -1,7 +1,7 @@
 //! One module per command; each returns [`Result`](crate::io::error::Result) and leaves the
 //! exit code to [`crate::io::cli`]. What several commands share lives here: resolving a
-//! scenario with command-line overrides, the progress bar, drawing the plots and report of a
-//! finished directory, and printing to stdout.
+//! scenario with command-line overrides, the progress bar, claiming the output folder before
+//! simulating and publishing it whole with its plots and report, and printing to stdout.
 
 pub mod bench;
 pub mod compare;
@@ -20,6 +20,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::experiment::footprint::Footprint;
 use crate::io::cli::CommonArgs;
 use crate::io::error::{Error, Result};
+use crate::io::output::{self, claim::Claim};
 use crate::io::scenario::{self, Scenario};
 
 /// Loads the scenario and applies command-line overrides.
@@ -57,27 +58,44 @@ pub fn progress_bar(len: u64, quiet: bool, unit: &str) -> ProgressBar {
     bar
 }
 
-/// Draws the plots and report of a finished output directory (run, compare or sweep).
-/// The CSVs stay if this fails, and the error says how to retry.
-pub fn render(out: &Path, quiet: bool) -> Result {
-    match crate::io::report::render_dir(out) {
-        Ok(r) => {
-            if !quiet {
-                eprintln!(
-                    "plots in {}, report in {} ({:.2} s)",
-                    r.plots_dir.display(),
-                    r.report.display(),
-                    r.seconds
-                );
-            }
-            Ok(())
-        }
-        Err(e) => Err(Error::Run(format!(
-            "{e:#}\n(the results are in {}; `shequ plot {}` retries the plots)",
-            out.display(),
-            out.display()
-        ))),
+/// Claims output folder `out` before anything is simulated: refuses (exit 2) a location
+/// that is not a new folder, an empty one or an earlier shequ result, or that cannot be
+/// written, and stops (exit 1) when another run is writing it. See [`output::claim`].
+pub fn claim(out: &Path) -> Result<Claim> {
+    output::claim::claim(out)
+}
+
+/// Fills the claimed temporary folder with `fill` (the CSVs and manifest), draws its plots
+/// and report there and publishes it whole in place of the output folder. On any failure
+/// the earlier result is left as it was and the temporary folder is removed.
+pub fn publish(claim: Claim, quiet: bool, fill: impl FnOnce(&Path) -> io::Result<()>) -> Result {
+    let out = claim.out().to_path_buf();
+    let existed = out.exists();
+    let kept = |e: String| {
+        Error::Run(if existed {
+            format!(
+                "{e}\n(nothing was published: {} is as it was before this run)",
+                out.display()
+            )
+        } else {
+            format!(
+                "{e}\n(nothing was published: {} was not created)",
+                out.display()
+            )
+        })
+    };
+    fill(claim.dir()).map_err(|e| kept(e.to_string()))?;
+    let r = crate::io::report::render_dir(claim.dir()).map_err(|e| kept(format!("{e:#}")))?;
+    claim.publish().map_err(|e| kept(e.to_string()))?;
+    if !quiet {
+        eprintln!(
+            "plots in {}, report in {} ({:.2} s)",
+            out.join("plots").display(),
+            out.join("report.html").display(),
+            r.seconds
+        );
     }
+    Ok(())
 }
 
 /// Writes to stdout, ignoring a closed pipe (`shequ explain | head` must not panic).

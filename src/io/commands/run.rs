@@ -10,7 +10,7 @@ use crate::experiment;
 use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, cores, emit, progress_bar, render, resolve, threads, throughput,
+    check_fits, claim, cores, emit, progress_bar, publish, resolve, threads, throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
@@ -41,6 +41,7 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
         &footprint::estimate(p, 1, threads.unwrap_or_else(cores), true),
         a.common.allow_large,
     )?;
+    let claim = claim(&out)?;
     if !quiet {
         eprintln!(
             "shequ: {} - {} replication(s) x {} years, {} communities, seed {}",
@@ -58,7 +59,10 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
         wall_seconds: wall,
         threads: threads.unwrap_or_else(rayon::current_num_threads),
     };
-    output::write_run(&out, &s, &result, &info).map_err(Error::run)?;
+    // CSVs, plots and report, built beside `out` and published whole.
+    publish(claim, quiet, |dir| {
+        output::write_run(dir, &s, &result, &info)
+    })?;
     if !quiet {
         let hh = result.reps.first().map_or(0, |r| r.households);
         eprintln!(
@@ -68,6 +72,5 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
         );
         emit(&text::glance(&result, demo));
     }
-    // Plots and report, drawn from the finished directory; the CSVs stay if this fails.
-    render(&out, quiet)
+    Ok(())
 }

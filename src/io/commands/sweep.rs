@@ -10,7 +10,9 @@ use clap::Args;
 use crate::experiment::footprint;
 use crate::experiment::sweep::{self, Design, Vary};
 use crate::io::cli::CommonArgs;
-use crate::io::commands::{check_fits, cores, emit, progress_bar, render, resolve, threads};
+use crate::io::commands::{
+    check_fits, claim, cores, emit, progress_bar, publish, resolve, threads,
+};
 use crate::io::error::{Error, Result};
 use crate::io::output;
 use crate::io::tables::{labels, write_sweep, write_sweep_points};
@@ -64,6 +66,7 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
     let out = a.common.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("sweep-{}", labels(&[&s.name])[0]))
     });
+    let claim = claim(&out)?;
     let n_points = plan.points.len();
     if !quiet {
         let how = match design {
@@ -90,7 +93,7 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
     let result = result.map_err(|e| Error::threads(threads, e))?;
     let wall = started.elapsed().as_secs_f64();
     let threads = threads.unwrap_or_else(rayon::current_num_threads);
-    let written = output::commit_dir(&out, |dir| {
+    publish(claim, quiet, |dir| {
         output::write_file(dir, "sweep.csv", |w| write_sweep(w, &plan, &result))?;
         output::write_file(dir, "sweep_points.csv", |w| {
             write_sweep_points(w, &plan, &result)
@@ -122,8 +125,7 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
             "resolved": serde_json::to_value(s.params.to_table()).unwrap_or(serde_json::Value::Null),
         });
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
-    });
-    written.map_err(Error::run)?;
+    })?;
     if !quiet {
         let hm: f64 = result
             .households
@@ -138,6 +140,5 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
         );
         emit(&text::sweep_table(&plan, &result));
     }
-    // Plots and report, drawn from the finished directory; the CSVs stay if this fails.
-    render(&out, quiet)
+    Ok(())
 }

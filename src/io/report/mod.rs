@@ -2,9 +2,10 @@
 //! base64 `data:` URI, the CSS is inline) with the scenario, the key figures as tables,
 //! every plot and the manifest. A page a teacher can project and a researcher can send.
 //!
-//! [`render_dir`] is what `shequ run`, `shequ compare`, `shequ sweep` and `shequ plot DIR`
-//! call: it recognises the kind of directory ([`dir_kind`]), draws its plots into
-//! `DIR/plots/` (replaced as a whole) and writes the report. Pages are built from
+//! [`render_dir`] is what `shequ run`, `shequ compare`, `shequ sweep` (on the temporary
+//! folder of their result, before it is published) and `shequ plot DIR` call: it recognises
+//! the kind of directory ([`dir_kind`]), draws its plots into `DIR/plots/` (replaced as a
+//! whole) and writes the report. Pages are built from
 //! [`Report`] sections: [`run::run_report`], [`compare::compare_report`] (scenarios, the paired
 //! differences with their CIs, every plot, the manifests) and [`sweep::sweep_report`] (the varied
 //! keys with units, the results per point, every plot, the manifest).
@@ -232,7 +233,10 @@ impl Report {
     pub fn write(&self, path: &Path, plots_dir: &Path) -> Result<()> {
         let html = self.to_html(plots_dir)?;
         let tmp = path.with_extension(format!("html.tmp-{}", std::process::id()));
-        fs::write(&tmp, html).with_context(|| format!("cannot write {}", tmp.display()))?;
+        fs::write(&tmp, html).with_context(|| {
+            let _ = fs::remove_file(&tmp);
+            format!("cannot write {}", tmp.display())
+        })?;
         fs::rename(&tmp, path).with_context(|| {
             let _ = fs::remove_file(&tmp);
             format!("cannot write {}", path.display())
