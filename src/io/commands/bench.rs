@@ -10,7 +10,7 @@ use crate::experiment::footprint;
 use crate::experiment::in_pool;
 use crate::experiment::run_replication;
 use crate::io::cli::CommonArgs;
-use crate::io::commands::{check_fits, cores, resolve, threads};
+use crate::io::commands::{check_fits, cores, resolve, say, threads};
 use crate::io::error::{Error, Result};
 use crate::model::params::Params;
 
@@ -94,32 +94,32 @@ pub fn bench(
         };
         check_fits(&need, common.allow_large)?;
     }
-    println!(
+    say(&format!(
         "shequ bench: scenario {}, {} years, seed {}, {} thread(s), {} core(s) available",
         s.name,
         s.params.run.years,
         s.params.run.seed,
         threads,
         std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
-    println!(
+    ));
+    say(&format!(
         "{:>12} {:>8} {:>12} {:>16} {:>16}",
         "households", "months", "seconds", "M hh-months/s", "ms per month"
-    );
+    ));
     for n in sizes {
         let p = city(&s.params, n);
         let (m, rows) = measure(&p, threads).map_err(Error::Input)?;
-        println!(
+        say(&format!(
             "{:>12} {:>8} {:>12.2} {:>16.1} {:>16.2}",
             m.households,
             m.months,
             m.seconds,
             m.household_months_per_second() / 1e6,
             m.seconds * 1e3 / f64::from(m.months)
-        );
+        ));
         if check_threads && threads != 1 {
             let (one, rows1) = measure(&p, 1).map_err(Error::Input)?;
-            println!(
+            say(&format!(
                 "{:>12} {:>8} {:>12.2} {:>16.1} {:>16.2}   1 thread; output identical: {}",
                 one.households,
                 one.months,
@@ -127,17 +127,17 @@ pub fn bench(
                 one.household_months_per_second() / 1e6,
                 one.seconds * 1e3 / f64::from(one.months),
                 if rows1 == rows { "yes" } else { "NO" }
-            );
+            ));
         }
     }
     if let Some(peak) = peak_rss_bytes() {
         let largest = if scaling { 4_000_000 } else { households };
-        println!(
+        say(&format!(
             "peak resident memory: {:.1} MiB = {:.1} bytes per household (largest run, {} households)",
             peak as f64 / 1_048_576.0,
             peak as f64 / largest as f64,
             largest
-        );
+        ));
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::experiment::compare;
 use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, emit, progress_bar, publish, resolve, threads,
+    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
@@ -62,11 +62,11 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         }
         if !quiet {
             let what: Vec<&str> = sets.iter().map(|x| x.1.as_str()).collect();
-            eprintln!(
+            note(&format!(
                 "note: {} runs with the base's {} (recorded in its manifest)",
                 s.name,
                 what.join(", ")
-            );
+            ));
         }
         scenario::apply_overrides(s, &sets)?;
     }
@@ -95,14 +95,14 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     });
     let claim = claim(&out)?;
     if !quiet {
-        eprintln!(
+        note(&format!(
             "shequ compare: {} vs {} - {} replication(s) x {} years each, seed {} (common random numbers)",
             labels[0],
             labels[1..].join(", "),
             run.replications,
             run.years,
             run.seed
-        );
+        ));
     }
     let started = Instant::now();
     let params: Vec<_> = scenarios.iter().map(|s| s.params.clone()).collect();
@@ -167,13 +167,13 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
                     )
             })
             .sum();
-        eprintln!(
+        note(&format!(
             "done: {} scenarios x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
             scenarios.len(),
             run.replications,
             hm / wall.max(1e-9) / 1e6,
             out.display()
-        );
+        ));
         emit(&text::comparison_table(
             &labels,
             &diffs,

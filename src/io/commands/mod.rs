@@ -88,12 +88,12 @@ pub fn publish(claim: Claim, quiet: bool, fill: impl FnOnce(&Path) -> io::Result
     let r = crate::io::report::render_dir(claim.dir()).map_err(|e| kept(format!("{e:#}")))?;
     claim.publish().map_err(|e| kept(e.to_string()))?;
     if !quiet {
-        eprintln!(
+        note(&format!(
             "plots in {}, report in {} ({:.2} s)",
             out.join("plots").display(),
             out.join("report.html").display(),
             r.seconds
-        );
+        ));
     }
     Ok(())
 }
@@ -101,6 +101,17 @@ pub fn publish(claim: Claim, quiet: bool, fill: impl FnOnce(&Path) -> io::Result
 /// Writes to stdout, ignoring a closed pipe (`shequ explain | head` must not panic).
 pub fn emit(text: &str) {
     let _ = io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Writes one line to stdout, ignoring a closed pipe.
+pub fn say(line: &str) {
+    let _ = writeln!(io::stdout().lock(), "{line}");
+}
+
+/// Writes one line of progress or notes to stderr, ignoring a closed pipe
+/// (`shequ run … 2>&1 | head -1` must not panic).
+pub fn note(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// Million household-months per second of `households` households over `months` months,

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::io::commands::note;
 use crate::io::error::{Error, Result};
 
 /// Redraws `dir/plots/` and `dir/report.html`.
@@ -13,12 +14,12 @@ pub fn plot(dir: &Path) -> Result {
         )));
     }
     let r = crate::io::report::render_dir(dir).map_err(|e| Error::Run(format!("{e:#}")))?;
-    eprintln!(
+    note(&format!(
         "{} plots in {}, report in {} ({:.2} s)",
         r.figures.len(),
         r.plots_dir.display(),
         r.report.display(),
         r.seconds
-    );
+    ));
     Ok(())
 }

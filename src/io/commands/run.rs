@@ -10,7 +10,7 @@ use crate::experiment;
 use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, emit, progress_bar, publish, resolve, threads, throughput,
+    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads, throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
@@ -43,10 +43,10 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
     )?;
     let claim = claim(&out)?;
     if !quiet {
-        eprintln!(
+        note(&format!(
             "shequ: {} - {} replication(s) x {} years, {} communities, seed {}",
             s.name, p.run.replications, p.run.years, p.world.communities, p.run.seed
-        );
+        ));
     }
     let started = Instant::now();
     let bar = progress_bar(u64::from(p.run.replications), quiet, "replications");
@@ -65,11 +65,11 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
     })?;
     if !quiet {
         let hh = result.reps.first().map_or(0, |r| r.households);
-        eprintln!(
+        note(&format!(
             "done in {wall:.2} s ({:.1} million household-months/s); results in {}",
             throughput(hh, result.months, result.reps.len(), wall),
             out.display()
-        );
+        ));
         emit(&text::glance(&result, demo));
     }
     Ok(())

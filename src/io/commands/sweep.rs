@@ -11,7 +11,7 @@ use crate::experiment::footprint;
 use crate::experiment::sweep::{self, Design, Vary};
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, emit, progress_bar, publish, resolve, threads,
+    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output;
@@ -73,14 +73,14 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
             Design::Grid => "grid".to_string(),
             Design::Lhs(n) => format!("Latin hypercube of {n}"),
         };
-        eprintln!(
+        note(&format!(
             "shequ sweep: {} - {n_points} point(s) ({how} over {}) x {} replication(s) x {} years, seed {} (common random numbers)",
             s.name,
             plan.keys.join(", "),
             run.replications,
             run.years,
             run.seed
-        );
+        ));
     }
     let started = Instant::now();
     let bar = progress_bar(
@@ -132,12 +132,12 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
             .iter()
             .map(|h| crate::io::commands::household_months(*h, result.months))
             .sum();
-        eprintln!(
+        note(&format!(
             "done: {n_points} point(s) x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
             run.replications,
             hm / wall.max(1e-9) / 1e6,
             out.display()
-        );
+        ));
         emit(&text::sweep_table(&plan, &result));
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::experiment::in_pool;
-use crate::io::commands::{emit, threads};
+use crate::io::commands::{emit, note, threads};
 use crate::io::error::{Error, Result};
 use crate::io::output;
 use crate::io::scenario;
@@ -61,7 +61,7 @@ pub fn validate(a: &ValidateArgs) -> Result {
         load: &load,
         levers,
     };
-    eprintln!(
+    note(&format!(
         "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for short-run levers), seed {}",
         lib.files().len(),
         a.scenarios.display(),
@@ -69,7 +69,7 @@ pub fn validate(a: &ValidateArgs) -> Result {
         o.years,
         o.short_years,
         o.seed
-    );
+    ));
     let started = Instant::now();
     let go = || validate::run(&o, &lib);
     let threads = threads(a.threads)?;
@@ -80,7 +80,7 @@ pub fn validate(a: &ValidateArgs) -> Result {
     if let Some(dir) = &a.out {
         output::write_validate(dir, &results).map_err(Error::run)?;
     }
-    eprintln!("({:.1} s)", started.elapsed().as_secs_f64());
+    note(&format!("({:.1} s)", started.elapsed().as_secs_f64()));
     if results.iter().any(|r| r.verdict == validate::Verdict::Fail) {
         Err(Error::Verdict)
     } else {
