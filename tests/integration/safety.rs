@@ -188,3 +188,37 @@ fn plot_never_panics_on_hand_edited_csvs() {
         );
     }
 }
+
+#[test]
+fn a_closed_pipe_never_makes_shequ_panic() {
+    use std::process::Stdio;
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    let cases: [&[&str]; 3] = [
+        &["explain"],
+        &[
+            "run",
+            BASELINE,
+            "--reps",
+            "1",
+            "--years",
+            "1",
+            "--out",
+            path_str(&out),
+        ],
+        &["run", "no/such/scenario.toml"],
+    ];
+    for args in cases {
+        // Both ends closed before shequ writes: every write fails with a broken pipe.
+        let mut child = crate::util::shequ(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cannot start shequ");
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_ne!(status.code(), Some(101), "{args:?} panicked");
+        assert!(status.code().is_some(), "{args:?} was killed by a signal");
+    }
+}
