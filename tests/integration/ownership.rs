@@ -269,6 +269,34 @@ fn an_earlier_result_is_replaced_whole() {
         assert!(c.join("report.html").is_file() && c.join("comparison.csv").is_file());
     }
     assert!(junk(&c).is_empty(), "{:?}", junk(&c));
+    // A user's file anywhere inside an earlier result (a scenario folder, plots/) makes it
+    // foreign: the run is refused and the file stays.
+    let scenario_dir = fs::read_dir(&c)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir() && p.join("timeseries.csv").is_file())
+        .expect("a compare has per-scenario folders");
+    for mine in [
+        scenario_dir.join("notes.txt"),
+        c.join("plots").join("notes.txt"),
+    ] {
+        fs::write(&mine, "mine").unwrap();
+        let before = listing(&c);
+        let mut args = vec![
+            "compare",
+            BASELINE,
+            PROFESSIONAL,
+            "-q",
+            "--out",
+            path_str(&c),
+        ];
+        args.extend(SMALL);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("notes.txt"), "{}", text(&o.stderr));
+        assert_eq!(listing(&c), before, "the earlier result was touched");
+        fs::remove_file(&mine).unwrap();
+    }
 }
 
 #[test]

@@ -122,8 +122,10 @@ pub fn shequ_manifest(dir: &Path) -> Option<serde_json::Value> {
     (is_str("shequ_version") && (is_str("command") || is_str("scenario"))).then_some(v)
 }
 
-/// The entries of `dir` that shequ did not write: not an output file, not a leftover
-/// temporary file of an earlier version (`*.tmp-*`) and not a compare's scenario folder.
+/// The entries of `dir` that shequ did not write, as paths relative to `dir`: not an output
+/// file, not a leftover temporary file of an earlier version (`*.tmp-*`), not a plot in
+/// `plots/`, and not a compare's scenario folder, which is checked the same way in turn
+/// (a result is removed whole when it is replaced, so nothing of the user's may be inside).
 fn foreign_entries(dir: &Path, manifest: &serde_json::Value) -> io::Result<Vec<String>> {
     let subdirs: Vec<&str> = manifest
         .get("scenarios")
@@ -136,11 +138,26 @@ fn foreign_entries(dir: &Path, manifest: &serde_json::Value) -> io::Result<Vec<S
         .unwrap_or_default();
     let mut foreign = Vec::new();
     for e in fs::read_dir(dir)? {
-        let name = e?.file_name().to_string_lossy().into_owned();
-        let ours = SHEQU_ENTRIES.contains(&name.as_str())
-            || name.contains(".tmp-")
-            || (subdirs.contains(&name.as_str()) && dir.join(&name).is_dir());
-        if !ours {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if name.contains(".tmp-") {
+            continue;
+        }
+        if name == "plots" && is_dir {
+            for p in fs::read_dir(e.path())? {
+                let plot = p?.file_name().to_string_lossy().into_owned();
+                let drawn = [".png", ".svg"].iter().any(|x| plot.ends_with(x));
+                if !(drawn || plot.contains(".tmp-")) {
+                    foreign.push(format!("plots/{plot}"));
+                }
+            }
+        } else if subdirs.contains(&name.as_str()) && is_dir {
+            let inner = shequ_manifest(&e.path()).unwrap_or(serde_json::Value::Null);
+            for f in foreign_entries(&e.path(), &inner)? {
+                foreign.push(format!("{name}/{f}"));
+            }
+        } else if !SHEQU_ENTRIES.contains(&name.as_str()) || (name == "plots") {
             foreign.push(name);
         }
     }
