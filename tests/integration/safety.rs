@@ -222,3 +222,33 @@ fn a_closed_pipe_never_makes_shequ_panic() {
         assert!(status.code().is_some(), "{args:?} was killed by a signal");
     }
 }
+
+#[test]
+fn plot_never_removes_a_users_file_from_the_plots_folder() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    run_ok(&[
+        "run",
+        BASELINE,
+        "--reps",
+        "1",
+        "--years",
+        "1",
+        "-q",
+        "--out",
+        path_str(&out),
+    ]);
+    let mine = out.join("plots").join("my notes.txt");
+    std::fs::write(&mine, "mine").unwrap();
+    let o = run(&["plot", path_str(&out)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("my notes.txt"));
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "mine");
+    std::fs::remove_file(&mine).unwrap();
+    run_ok(&["plot", path_str(&out)]);
+    // A file of the user's beside the outputs is left alone by a redraw.
+    let beside = out.join("notes.txt");
+    std::fs::write(&beside, "mine").unwrap();
+    run_ok(&["plot", path_str(&out)]);
+    assert_eq!(std::fs::read_to_string(&beside).unwrap(), "mine");
+}

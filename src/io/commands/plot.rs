@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::io::commands::note;
 use crate::io::error::{Error, Result};
+use crate::io::output::claim;
 
 /// Redraws `dir/plots/` and `dir/report.html`.
 pub fn plot(dir: &Path) -> Result {
@@ -11,6 +12,21 @@ pub fn plot(dir: &Path) -> Result {
         return Err(Error::Input(format!(
             "{} has no timeseries.csv, comparison.csv or sweep.csv: name the output directory of `shequ run`, `shequ compare` or `shequ sweep`",
             dir.display()
+        )));
+    }
+    // The plots folder and the report are replaced whole: refuse if the user keeps files of
+    // their own in the plots folder (anything but drawn plots).
+    let manifest = claim::shequ_manifest(dir).unwrap_or(serde_json::Value::Null);
+    let foreign: Vec<String> = claim::foreign_entries(dir, &manifest)
+        .map_err(|e| Error::Input(format!("cannot read {}: {e}", dir.display())))?
+        .into_iter()
+        .filter(|f| f.starts_with("plots/") || f == "plots")
+        .collect();
+    if !foreign.is_empty() {
+        return Err(Error::Input(format!(
+            "{}: the plots folder holds what shequ did not write ({}); move that away first, since redrawing replaces the plots folder whole",
+            dir.display(),
+            foreign.join(", ")
         )));
     }
     let r = crate::io::report::render_dir(dir).map_err(|e| Error::Run(format!("{e:#}")))?;

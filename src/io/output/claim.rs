@@ -126,7 +126,7 @@ pub fn shequ_manifest(dir: &Path) -> Option<serde_json::Value> {
 /// file, not a leftover temporary file of an earlier version (`*.tmp-*`), not a plot in
 /// `plots/`, and not a compare's scenario folder, which is checked the same way in turn
 /// (a result is removed whole when it is replaced, so nothing of the user's may be inside).
-fn foreign_entries(dir: &Path, manifest: &serde_json::Value) -> io::Result<Vec<String>> {
+pub fn foreign_entries(dir: &Path, manifest: &serde_json::Value) -> io::Result<Vec<String>> {
     let subdirs: Vec<&str> = manifest
         .get("scenarios")
         .and_then(|s| s.as_array())
