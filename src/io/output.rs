@@ -363,25 +363,6 @@ pub fn write_validate_csv(w: impl Write, cases: &[Case]) -> io::Result<()> {
     w.flush()
 }
 
-/// Writes `dir/validate.csv` atomically: into a temporary file beside it, then renamed, so a
-/// failed write never leaves half a file or damages an earlier one. Creates `dir`.
-pub fn write_validate(dir: &Path, cases: &[Case]) -> io::Result<()> {
-    ctx(fs::create_dir_all(dir), &|| {
-        format!("cannot create {}", dir.display())
-    })?;
-    let tmp_name = format!(".validate.csv.tmp-{}", std::process::id());
-    let tmp = dir.join(&tmp_name);
-    let path = dir.join("validate.csv");
-    if let Err(e) = write_file(dir, &tmp_name, |w| write_validate_csv(w, cases)) {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
-    }
-    ctx(fs::rename(&tmp, &path), &|| {
-        let _ = fs::remove_file(&tmp);
-        format!("cannot write {}", path.display())
-    })
-}
-
 /// Writes every output of a run into the existing directory `dir` (the temporary directory
 /// of a [`claim::Claim`], or a compare's per-scenario folder inside it).
 pub fn write_run(dir: &Path, s: &Scenario, r: &RunResult, info: &RunInfo) -> io::Result<()> {

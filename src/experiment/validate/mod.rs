@@ -2,7 +2,7 @@
 //!
 //! Four groups of cases, each a [`Case`]: what was expected (and from where), what the
 //! model gives, the tolerance and a verdict, as values; [`table`] formats them for the
-//! terminal and `io::output::write_validate` writes them to `validate.csv`.
+//! terminal and `shequ validate --out DIR` writes them to `DIR/validate.csv` (`io::output::write_validate_csv`).
 //!
 //! 1. **Textbook** ([`textbook`]) — each mechanism reduced to a case with a known answer,
 //!    using the model's own functions: Granovetter's threshold cascade

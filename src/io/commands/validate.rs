@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::experiment::in_pool;
-use crate::io::commands::{emit, note, threads};
+use crate::io::commands::{claim, emit, note, threads};
 use crate::io::error::{Error, Result};
 use crate::io::output;
 use crate::io::scenario;
@@ -57,6 +57,9 @@ pub fn validate(a: &ValidateArgs) -> Result {
         o.reps = r.max(1);
     }
     let levers = scenario::library_levers(&a.scenarios).map_err(Error::input)?;
+    let threads = threads(a.threads)?;
+    // The output folder is checked and claimed before anything runs.
+    let claimed = a.out.as_deref().map(claim).transpose()?;
     let lib = validate::Library {
         load: &load,
         levers,
@@ -72,13 +75,31 @@ pub fn validate(a: &ValidateArgs) -> Result {
     ));
     let started = Instant::now();
     let go = || validate::run(&o, &lib);
-    let threads = threads(a.threads)?;
     let results = in_pool(threads, go)
         .map_err(|e| Error::threads(threads, e))?
         .map_err(Error::Input)?;
     emit(&validate::table(&results));
-    if let Some(dir) = &a.out {
-        output::write_validate(dir, &results).map_err(Error::run)?;
+    if let Some(c) = claimed {
+        let manifest = serde_json::json!({
+            "shequ_version": env!("CARGO_PKG_VERSION"),
+            "git_commit": output::git_commit(),
+            "command": "validate",
+            "scenarios": a.scenarios.display().to_string(),
+            "quick": a.quick,
+            "replications": o.reps,
+            "years": o.years,
+            "seed": o.seed,
+            "cases": results.len(),
+        });
+        let dir = c.dir().to_path_buf();
+        output::write_file(&dir, "validate.csv", |w| {
+            output::write_validate_csv(w, &results)
+        })
+        .and_then(|()| {
+            output::write_file(&dir, "manifest.json", |w| output::write_json(w, &manifest))
+        })
+        .and_then(|()| c.publish())
+        .map_err(Error::run)?;
     }
     note(&format!("({:.1} s)", started.elapsed().as_secs_f64()));
     if results.iter().any(|r| r.verdict == validate::Verdict::Fail) {
