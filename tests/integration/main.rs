@@ -7,4 +7,5 @@ mod util;
 mod cli;
 mod compare_sweep;
 mod plots;
+mod properties;
 mod tutorial;
