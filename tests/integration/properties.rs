@@ -13,12 +13,16 @@
 //! - `households` is the same every month and equals `Replication.households`;
 //! - employed workers never exceed funded positions (`worker_vacancy_rate` >= 0).
 //!
+//! A second property writes the same overrides as a scenario file: `scenario::load` accepts
+//! it exactly when `Params::set` and `check_consistency` do, with the same parameters.
+//!
 //! The proptest seed is fixed and failures are not persisted, so CI sees the same cases.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, RngSeed};
 
 use shequ::experiment;
+use shequ::io::scenario;
 use shequ::model::metrics::{M, METRICS};
 use shequ::model::params::Params;
 use shequ::model::params::domain::{Domain, ParamSpec};
@@ -130,9 +134,9 @@ fn params_of(d: &Drawn) -> Option<Params> {
     Some(p)
 }
 
-fn config() -> Config {
+fn config(cases: u32) -> Config {
     Config {
-        cases: 8000,
+        cases,
         max_global_rejects: 4096,
         failure_persistence: Some(Box::new(FileFailurePersistence::Off)),
         rng_algorithm: RngAlgorithm::ChaCha,
@@ -142,7 +146,7 @@ fn config() -> Config {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(config(8000))]
 
     #[test]
     fn any_allowed_scenario_keeps_the_output_invariants(d in scenario()) {
@@ -175,6 +179,39 @@ proptest! {
                     "{}: more workers employed than positions funded", at
                 );
             }
+        }
+    }
+}
+
+/// The overrides as a scenario file (sections of `key = value`; a later value of a key
+/// replaces an earlier one, as `Params::set` in order does).
+fn as_toml(d: &Drawn) -> String {
+    let mut root = toml::Table::new();
+    for (k, v) in &d.overrides {
+        let (section, field) = k.split_once('.').expect("section.field");
+        let t = root
+            .entry(section)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let toml::Value::Table(t) = t {
+            t.insert(field.to_string(), v.clone());
+        }
+    }
+    toml::to_string(&root).expect("serialise")
+}
+
+proptest! {
+    #![proptest_config(config(1000))]
+
+    #[test]
+    fn the_loader_agrees_with_params_set(d in scenario()) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("drawn.toml");
+        std::fs::write(&path, as_toml(&d)).expect("write");
+        match (params_of(&d), scenario::load(&path)) {
+            (Some(p), Ok(s)) => prop_assert_eq!(p, s.params),
+            (None, Err(_)) => {}
+            (Some(_), Err(e)) => prop_assert!(false, "the loader refuses an allowed scenario: {}", e),
+            (None, Ok(_)) => prop_assert!(false, "the loader accepts a refused scenario"),
         }
     }
 }
