@@ -1,5 +1,6 @@
 //! Integration tests: the binary on real scenario files, its outputs, plots, reports and the
-//! tutorial's commands. Fast: the statistical checks are in `tests/statistical/`.
+//! tutorial's commands, the safety of a user's files, and property tests of the model over
+//! drawn scenarios. Fast: the statistical checks are in `tests/statistical/`.
 
 #[path = "../util/mod.rs"]
 mod util;
@@ -8,5 +9,6 @@ mod cli;
 mod compare_sweep;
 mod ownership;
 mod plots;
+mod properties;
 mod safety;
 mod tutorial;
