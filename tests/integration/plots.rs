@@ -595,14 +595,31 @@ fn compare_draws_overlays_differences_mobilisation_and_a_report() {
     check_plots(&out.join("typhoon"));
     assert!(files_in(tmp.path()).iter().all(|f| !f.starts_with('.')));
 
-    // A plotting failure is a run failure (exit 1) that keeps the results.
+    // A file where the plots folder should be is not shequ's: redrawing would replace it,
+    // so it is refused (exit 2) and everything stays as it was.
     fs::remove_dir_all(out.join("plots")).unwrap();
     fs::write(out.join("plots"), "not a folder").unwrap();
     let o = shequ(&["plot", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("error"));
+    assert_eq!(
+        fs::read_to_string(out.join("plots")).unwrap(),
+        "not a folder"
+    );
     assert!(out.join("comparison.csv").is_file());
     assert!(out.join("baseline/timeseries.csv").is_file());
+    // A plotting failure is a run failure (exit 1) that keeps the results: a summary the
+    // plots cannot read.
+    fs::remove_file(out.join("plots")).unwrap();
+    fs::write(out.join("baseline/timeseries.csv"), "not,a\ntime,series\n").unwrap();
+    let o = shequ(&["plot", out.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.join("comparison.csv").is_file());
 }
 
 fn sweep(out: &Path, extra: &[&str]) {
