@@ -269,12 +269,14 @@ mod tests {
 
     #[test]
     fn a_step_applies_from_its_month() {
-        let mut p = Params::default();
-        p.changes = vec![change(
-            5,
-            1,
-            &[("owners.enforcement", toml::Value::Float(0.6))],
-        )];
+        let mut p = Params {
+            changes: vec![change(
+                5,
+                1,
+                &[("owners.enforcement", toml::Value::Float(0.6))],
+            )],
+            ..Params::default()
+        };
         p.check_changes().unwrap();
         assert!(p.at_month(4).is_none());
         assert_eq!(p.at_month(5).unwrap().owners.enforcement, 0.6);
@@ -335,8 +337,10 @@ mod tests {
     fn refusals() {
         let months = Params::default().run.years * 12;
         let refused = |c: Change| {
-            let mut p = Params::default();
-            p.changes = vec![c];
+            let mut p = Params {
+                changes: vec![c],
+                ..Params::default()
+            };
             p.check_changes().unwrap_err()
         };
         let f = |x| toml::Value::Float(x);
