@@ -64,12 +64,24 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
                 todays[c as usize].push((i as u32, e.severity));
             }
         }
+        // The parameters in force this month (`[[changes]]`), computed once for every
+        // community. Before the first change's month this is `p` itself, so a run is
+        // identical to the same scenario without the changes up to that month. Streams are
+        // keyed by (seed, replication, community, mechanism), never by a parameter, and the
+        // event calendar (drawn once, above) reads only keys a change may not touch, so a
+        // change shifts no stream before it acts. From its month on, draws whose number
+        // depends on a value can differ in number (e.g. the owners' threshold distribution,
+        // Beta draws by rejection, leaders and volunteers drawn only where they exist), so
+        // later draws of that community's stream may differ too: common random numbers hold
+        // exactly before a change and approximately after it.
+        let in_force = p.at_month(month);
+        let pm = in_force.as_ref().unwrap_or(p);
         let results: Vec<(Tally, Vec<EventRow>)> = communities
             .par_iter_mut()
             .zip(todays.par_iter())
             .map(|(c, todays)| {
                 let mut rows = Vec::new();
-                let t = schedule::step(p, c, month, todays, &mut rows);
+                let t = schedule::step(pm, c, month, todays, &mut rows);
                 (t, rows)
             })
             .collect();

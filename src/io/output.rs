@@ -262,7 +262,7 @@ pub fn metrics_json() -> serde_json::Value {
 /// The manifest: everything needed to rerun the exact result.
 pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Value {
     let p = &s.params;
-    serde_json::json!({
+    let mut m = serde_json::json!({
         "shequ_version": env!("CARGO_PKG_VERSION"),
         "git_commit": git_commit(),
         "scenario": s.name,
@@ -280,7 +280,12 @@ pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Valu
         "rerun": "shequ run scenario.toml --out DIR  (scenario.toml in this directory holds every resolved value)",
         "metrics": metrics_json(),
         "resolved": serde_json::to_value(p.to_table()).unwrap_or(serde_json::Value::Null),
-    })
+    });
+    // Only with [[changes]], so the manifests of other scenarios are unchanged.
+    if !p.changes.is_empty() {
+        m["changes"] = p.changes.iter().map(|c| c.describe()).collect();
+    }
+    m
 }
 
 /// The resolved scenario as a TOML file that `shequ run` accepts as it is.

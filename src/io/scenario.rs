@@ -6,6 +6,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+mod changes;
 mod expect;
 
 use crate::experiment::validate::{Expectation, Lever, LeverFile};
@@ -96,8 +97,19 @@ fn key_spans(text: &str) -> HashMap<String, Range<usize>> {
                 format!("{prefix}.{}", k.get_ref())
             };
             out.insert(path.clone(), k.span());
-            if let toml::de::DeValue::Table(inner) = v.get_ref() {
-                walk(inner, &path, out);
+            match v.get_ref() {
+                toml::de::DeValue::Table(inner) => walk(inner, &path, out),
+                // Entries of arrays of tables (`[[changes]]`) as `path[i]`.
+                toml::de::DeValue::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let toml::de::DeValue::Table(inner) = item.get_ref() {
+                            let entry = format!("{path}[{i}]");
+                            out.insert(entry.clone(), item.span());
+                            walk(inner, &entry, out);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -140,11 +152,12 @@ impl Source {
     }
 }
 
-const TOP_LEVEL: [&str; 6] = [
+const TOP_LEVEL: [&str; 7] = [
     "name",
     "description",
     "extends",
     "events",
+    "changes",
     "lever",
     "expect",
 ];
@@ -220,6 +233,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let mut files = Vec::new();
     let own = load_into(path, &mut params, &mut files)?;
     check(&params, &files)?;
+    changes::check(&mut params, &files)?;
     let name = own.name.unwrap_or_else(|| {
         path.file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
@@ -409,6 +423,11 @@ fn load_into(
         }
     };
 
+    if let Some(v) = table.get("changes") {
+        // A file's [[changes]] replace those of the file it extends; checked once the whole
+        // scenario is loaded (`changes::check`).
+        params.changes = changes::parse(v, &src)?;
+    }
     if let Some(v) = table.get("events") {
         // A file's [[events]] replace those of the file it extends.
         params.events = parse_events(v).map_err(|m| src.error(Some("events"), m))?;
@@ -425,7 +444,7 @@ fn load_into(
             return Err(src.error(
                 Some(section),
                 format!(
-                    "unknown top-level key (allowed: name, description, extends, [[events]], [lever], [expect], and sections {}){hint}",
+                    "unknown top-level key (allowed: name, description, extends, [[events]], [[changes]], [lever], [expect], and sections {}){hint}",
                     crate::model::params::SECTIONS.join(", ")
                 ),
             ));
@@ -583,7 +602,8 @@ pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), 
             .map_or("scenario".into(), |f| f.display().to_string());
         return Err(err(&file, keys.first().map(String::as_str), message));
     }
-    Ok(())
+    // Overrides change the values changes start from and the run's length: check again.
+    changes::check(&mut s.params, &s.files)
 }
 
 #[cfg(test)]

@@ -54,6 +54,12 @@ pub fn run_report(run: &RunDir, figures: &[Figure]) -> Report {
             }
             facts.push(vec![label.to_string(), v]);
         }
+        if let Some(changes) = m.get("changes").and_then(|c| c.as_array()) {
+            let lines: Vec<&str> = changes.iter().filter_map(|c| c.as_str()).collect();
+            if !lines.is_empty() {
+                facts.push(vec!["policy changes".to_string(), lines.join("; ")]);
+            }
+        }
         if let Some(cl) = m.get("command_line").and_then(|c| c.as_array()) {
             let words: Vec<&str> = cl.iter().filter_map(|w| w.as_str()).collect();
             facts.push(vec!["command".to_string(), words.join(" ")]);

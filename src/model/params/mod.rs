@@ -2,8 +2,10 @@
 //! meaning and source. Scenario files, `--set`, the manifest and the docs table all read
 //! this one declaration, so a key cannot be validated in one place and documented in another.
 
+pub mod changes;
 pub mod domain;
 
+use changes::Change;
 use domain::{Domain, FieldSpec, ParamSpec, ParamValue, SetError};
 
 use super::kind::CompoundKind;
@@ -616,6 +618,8 @@ pub struct Params {
     pub mobilisation: Mobilisation,
     /// Scheduled events (`[[events]]` in a scenario), in addition to seasonal ones.
     pub events: Vec<ScheduledEvent>,
+    /// Changes of keys from a month of the run (`[[changes]]`), see [`changes`].
+    pub changes: Vec<Change>,
 }
 
 /// An event fixed in the scenario: `[[events]]` with `month`, `severity`, `communities`.
@@ -644,6 +648,7 @@ impl Default for Params {
             workforce: Workforce::default_for(0),
             mobilisation: Mobilisation::default_for(0),
             events: Vec::new(),
+            changes: Vec::new(),
         }
     }
 }
@@ -781,6 +786,10 @@ impl Params {
                 })
                 .collect();
             root.insert("events".into(), toml::Value::Array(events));
+        }
+        if !self.changes.is_empty() {
+            let changes = self.changes.iter().map(Change::to_toml).collect();
+            root.insert("changes".into(), toml::Value::Array(changes));
         }
         root
     }
