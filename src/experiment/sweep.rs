@@ -356,6 +356,19 @@ pub fn plan(base: &Params, varies: &[Vary], design: Design) -> Result<Plan, Swee
                 format!("point {index} ({}): {m}", describe()),
             ));
         }
+        // The scenario's [[changes]] must still hold at this point's values.
+        if let Err(e) = params.check_changes() {
+            let key = e.key.clone();
+            return Err(err(
+                key.as_deref(),
+                format!(
+                    "point {index} ({}): changes[{}]: {}",
+                    describe(),
+                    e.index,
+                    e.message
+                ),
+            ));
+        }
         points.push(Point { values, params });
     }
     Ok(Plan {
