@@ -40,6 +40,20 @@ fn small_run(out: &Path, seed: &str) -> Output {
     run(&args)
 }
 
+/// The arguments of a small compare of the baseline and professional firms into `out`.
+fn small_compare(out: &Path) -> Vec<&str> {
+    let mut args = vec![
+        "compare",
+        BASELINE,
+        PROFESSIONAL,
+        "-q",
+        "--out",
+        path_str(out),
+    ];
+    args.extend(SMALL);
+    args
+}
+
 /// Every file and folder under `dir` with its bytes (`None` for folders).
 fn listing(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
     let mut out = BTreeMap::new();
@@ -256,16 +270,7 @@ fn an_earlier_result_is_replaced_whole() {
     // A compare's per-scenario folders are part of its result.
     let c = d.path().join("c");
     for _ in 0..2 {
-        let mut args = vec![
-            "compare",
-            BASELINE,
-            PROFESSIONAL,
-            "-q",
-            "--out",
-            path_str(&c),
-        ];
-        args.extend(SMALL);
-        run_ok(&args);
+        run_ok(&small_compare(&c));
         assert!(c.join("report.html").is_file() && c.join("comparison.csv").is_file());
     }
     assert!(junk(&c).is_empty(), "{:?}", junk(&c));
@@ -282,16 +287,7 @@ fn an_earlier_result_is_replaced_whole() {
     ] {
         fs::write(&mine, "mine").unwrap();
         let before = listing(&c);
-        let mut args = vec![
-            "compare",
-            BASELINE,
-            PROFESSIONAL,
-            "-q",
-            "--out",
-            path_str(&c),
-        ];
-        args.extend(SMALL);
-        let o = run(&args);
+        let o = run(&small_compare(&c));
         assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
         assert!(text(&o.stderr).contains("notes.txt"), "{}", text(&o.stderr));
         assert_eq!(listing(&c), before, "the earlier result was touched");

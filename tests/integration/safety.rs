@@ -5,6 +5,21 @@ use std::time::{Duration, Instant};
 
 use crate::util::{BASELINE, path_str, run, run_ok, text};
 
+/// A quiet run of `scenario` with `reps` replications over `years` years into `out`.
+fn small_run(scenario: &str, reps: &str, years: &str, out: &std::path::Path) {
+    run_ok(&[
+        "run",
+        scenario,
+        "--reps",
+        reps,
+        "--years",
+        years,
+        "-q",
+        "--out",
+        path_str(out),
+    ]);
+}
+
 /// Runs `args`, expecting exit 2 within `limit` with stderr containing every `needle`.
 fn refused_quickly(args: &[&str], needles: &[&str], limit: Duration) {
     let started = Instant::now();
@@ -143,17 +158,7 @@ fn poison(path: &std::path::Path, every: usize, value: &str) {
 fn plot_never_panics_on_hand_edited_csvs() {
     let d = tempfile::tempdir().unwrap();
     let base = d.path().join("base");
-    run_ok(&[
-        "run",
-        "scenarios/typhoon_stress.toml",
-        "--reps",
-        "2",
-        "--years",
-        "2",
-        "-q",
-        "--out",
-        path_str(&base),
-    ]);
+    small_run("scenarios/typhoon_stress.toml", "2", "2", &base);
     let values = [
         "1e308",
         "-1e308",
@@ -227,17 +232,7 @@ fn a_closed_pipe_never_makes_shequ_panic() {
 fn plot_never_removes_a_users_file_from_the_plots_folder() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r");
-    run_ok(&[
-        "run",
-        BASELINE,
-        "--reps",
-        "1",
-        "--years",
-        "1",
-        "-q",
-        "--out",
-        path_str(&out),
-    ]);
+    small_run(BASELINE, "1", "1", &out);
     let mine = out.join("plots").join("my notes.txt");
     std::fs::write(&mine, "mine").unwrap();
     let o = run(&["plot", path_str(&out)]);
