@@ -10,6 +10,7 @@ use crate::model::metrics::M;
 /// the key-figures table of the run report). Metrics missing from a directory are skipped.
 pub const RUN_TIME_SERIES: &[M] = &[
     M::FeeCollectionRate,
+    M::ServiceCoverage,
     M::ServiceQuality,
     M::OwnerSatisfaction,
     M::ManagedShare,
@@ -28,6 +29,7 @@ pub const SPIRAL: [M; 2] = [M::FeeCollectionRate, M::ServiceQuality];
 /// The rows of the end-state chart (last-year means), all on a 0-1 scale.
 pub const END_STATE: &[M] = &[
     M::FeeCollectionRate,
+    M::ServiceCoverage,
     M::ServiceQuality,
     M::OwnerSatisfaction,
     M::ManagedShare,
@@ -50,7 +52,7 @@ pub const DIFF_OTHER: &[M] = &[
 
 /// The rows of the paired-differences table of the comparison report: the key metrics over
 /// time, then the public cost.
-pub const DIFF_TABLE: &[M] = &followed_by::<12>(RUN_TIME_SERIES, M::PublicCost);
+pub const DIFF_TABLE: &[M] = &followed_by::<13>(RUN_TIME_SERIES, M::PublicCost);
 
 /// `first`, then `last`: `N` must be `first.len() + 1` (checked when the constant is built).
 const fn followed_by<const N: usize>(first: &[M], last: M) -> [M; N] {

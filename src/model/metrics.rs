@@ -353,6 +353,9 @@ metrics! {
     FeeCollectionRate = "fee_collection_rate", "Fee collection rate", "物业费收缴率", SHARE, Mean, AS_IS,
         "share of billed dwellings (managed compounds) whose owner paid this month",
         |t| ratio(t[Paid], t[Billed]);
+    ServiceCoverage = "service_coverage", "Households served and paying", "有物业服务且缴费的住户比例", SHARE, Mean, AS_IS,
+        "share of all households that live in a managed compound and whose owner paid this month; unlike fee_collection_rate it falls when firms withdraw",
+        |t| ratio(t[Paid], t[Households]);
     ServiceQuality = "service_quality", "Service quality", "物业服务质量", INDEX, Mean, AS_IS,
         "household-weighted mean service quality (unmanaged compounds count at their basic level)",
         |t| ratio(t[Quality], t[Households]);
@@ -710,6 +713,13 @@ mod tests {
         assert_eq!(row[M::FeeCollectionRateOldCompound.index()], 0.25);
         assert_eq!(row[M::FeeCollectionRateNewEstate.index()], 0.0);
         assert_eq!(row[M::PublicCost.index()], 15.0);
+        // Coverage counts every household: at most the collection rate and the managed
+        // (billed) share of households.
+        t[Households] = 400.0;
+        let row = t.metrics();
+        assert_eq!(row[M::ServiceCoverage.index()], 150.0 / 400.0);
+        assert!(row[M::ServiceCoverage.index()] <= row[M::FeeCollectionRate.index()]);
+        assert!(row[M::ServiceCoverage.index()] <= t[Billed] / t[Households]);
         let mut u = t;
         u.add(&t);
         assert_eq!(u[Paid], 300.0);

@@ -15,13 +15,18 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Every plot a run of the baseline draws, with its title: the key time series of
-/// [`views::RUN_TIME_SERIES`] (the spiral after the first two) and the end state.
+/// [`views::RUN_TIME_SERIES`] (the spiral right after its two axes) and the end state.
 fn plots() -> Vec<(&'static str, &'static str)> {
     let mut v: Vec<(&str, &str)> = views::RUN_TIME_SERIES
         .iter()
         .map(|m| (m.name(), m.meta().title))
         .collect();
-    v.insert(2, ("spiral", "The property-fee spiral"));
+    // The spiral comes right after the charts of its two axes.
+    let at = v
+        .iter()
+        .rposition(|(stem, _)| views::SPIRAL.iter().any(|m| m.name() == *stem))
+        .map_or(0, |i| i + 1);
+    v.insert(at, ("spiral", "The property-fee spiral"));
     v.push(("end_state", "Where the run ends"));
     v
 }

@@ -146,9 +146,12 @@ pub fn plot_run(run: &RunDir, plots_dir: &Path) -> Result<Vec<Figure>> {
     let [mx, my] = views::SPIRAL;
     if let (Some(x), Some(y)) = (ts.metric(mx.name()), ts.metric(my.name())) {
         if ts.months() >= 12 {
-            // After the first two time series, where it reads best.
+            // Right after the charts of its two axes, where it reads best.
             let f = spiral(plots_dir, &[PhaseTrace { name, x, y }])?;
-            let at = figures.len().min(2);
+            let at = figures
+                .iter()
+                .rposition(|g| g.stem == mx.name() || g.stem == my.name())
+                .map_or(0, |i| i + 1);
             figures.insert(at, f);
         }
     }
