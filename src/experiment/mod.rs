@@ -51,6 +51,7 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
     let mut rows = Vec::with_capacity(months as usize);
     let mut events = Vec::new();
     let mut todays: Vec<Vec<(u32, f64)>> = vec![Vec::new(); communities.len()];
+    let mut in_force: Option<Params> = None;
     for month in 1..=months {
         for t in todays.iter_mut() {
             t.clear();
@@ -74,7 +75,10 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
         // Beta draws by rejection, leaders and volunteers drawn only where they exist), so
         // later draws of that community's stream may differ too: common random numbers hold
         // exactly before a change and approximately after it.
-        let in_force = p.at_month(month);
+        // The parameters in force move only in the months a change acts in.
+        if p.changes_in(month) {
+            in_force = p.at_month(month);
+        }
         let pm = in_force.as_ref().unwrap_or(p);
         let results: Vec<(Tally, Vec<EventRow>)> = communities
             .par_iter_mut()

@@ -112,7 +112,20 @@ fn lerp(from: &toml::Value, to: &toml::Value, frac: f64) -> Option<toml::Value> 
     }
 }
 
+impl Change {
+    /// Whether this change moves a value in `month`: its first month, or a month of its ramp.
+    pub fn acts_in(&self, month: u32) -> bool {
+        self.month <= month && month < self.month + self.ramp_months.max(1)
+    }
+}
+
 impl Params {
+    /// Whether some change moves a value in `month`; in other months the parameters in force
+    /// are those of the month before.
+    pub fn changes_in(&self, month: u32) -> bool {
+        self.changes.iter().any(|c| c.acts_in(month))
+    }
+
     /// Whether `changes` touch anything by `month` (1-based).
     fn changed_by(&self, month: u32) -> bool {
         self.changes.iter().any(|c| c.month <= month)
@@ -165,7 +178,7 @@ impl Params {
             let acting = self
                 .changes
                 .iter()
-                .position(|c| c.month <= m && m < c.month + c.ramp_months.max(1));
+                .position(|c| c.acts_in(m));
             let Some(i) = acting else { continue };
             if let Some(p) = self.at_month(m) {
                 if let Err((keys, message)) = p.check_consistency() {
