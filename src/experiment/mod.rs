@@ -39,6 +39,16 @@ pub struct RunResult {
     pub months: u32,
 }
 
+impl RunResult {
+    /// Household-months simulated: households x months, summed over replications.
+    pub fn household_months(&self) -> f64 {
+        self.reps
+            .iter()
+            .map(|r| r.households as f64 * f64::from(self.months))
+            .sum()
+    }
+}
+
 /// Runs replication `rep` of the scenario with master seed `seed`.
 pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
     let mut communities: Vec<Community> = (0..p.world.communities)

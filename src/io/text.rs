@@ -9,20 +9,6 @@ use crate::experiment::sweep::{self, Plan, SweepResult};
 use crate::io::views;
 use crate::model::metrics::M;
 
-/// `s` with control characters escaped (`\n`, `\u{1b}`, …), so that a message never
-/// prints raw control bytes to the terminal.
-pub fn printable(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
 /// `+0.041`, `-1.200`, `+12345`: signed, three decimals below 10,000; `-` for NaN.
 pub fn signed(x: f64) -> String {
     if x.is_nan() {

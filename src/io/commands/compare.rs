@@ -12,7 +12,7 @@ use crate::experiment::compare;
 use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads,
+    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads, throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
@@ -157,21 +157,12 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
     })?;
     if !quiet {
-        let hm: f64 = results
-            .iter()
-            .map(|r| {
-                r.reps.len() as f64
-                    * crate::io::commands::household_months(
-                        r.reps.first().map_or(0, |x| x.households),
-                        r.months,
-                    )
-            })
-            .sum();
+        let hm: f64 = results.iter().map(RunResult::household_months).sum();
         note(&format!(
             "done: {} scenarios x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
             scenarios.len(),
             run.replications,
-            hm / wall.max(1e-9) / 1e6,
+            throughput(hm, wall),
             out.display()
         ));
         emit(&text::comparison_table(

@@ -114,15 +114,9 @@ pub fn note(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
-/// Million household-months per second of `households` households over `months` months,
-/// `reps` times, in `seconds`.
-pub fn throughput(households: u64, months: u32, reps: usize, seconds: f64) -> f64 {
-    households as f64 * f64::from(months) * reps as f64 / seconds.max(1e-9) / 1e6
-}
-
-/// Household-months of `households` households over `months` months.
-pub fn household_months(households: u64, months: u32) -> f64 {
-    households as f64 * f64::from(months)
+/// Million household-months per second: the speed figure every command prints.
+pub fn throughput(household_months: f64, seconds: f64) -> f64 {
+    household_months / seconds.max(1e-9) / 1e6
 }
 
 /// Most worker threads allowed per core: more only slows a run down (10,000 threads made a
@@ -143,8 +137,8 @@ pub fn threads(requested: Option<usize>) -> Result<Option<usize>> {
                 Ok(n) => (n, "RAYON_NUM_THREADS"),
                 Err(_) => {
                     return Err(Error::Input(format!(
-                        "RAYON_NUM_THREADS is `{}`: expected a whole number from 1 to {limit}",
-                        crate::io::text::printable(&v)
+                        "RAYON_NUM_THREADS is {}: expected a whole number from 1 to {limit}",
+                        crate::model::params::domain::quoted(&v)
                     )));
                 }
             },

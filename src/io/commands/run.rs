@@ -64,10 +64,9 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
         output::write_run(dir, &s, &result, &info)
     })?;
     if !quiet {
-        let hh = result.reps.first().map_or(0, |r| r.households);
         note(&format!(
             "done in {wall:.2} s ({:.1} million household-months/s); results in {}",
-            throughput(hh, result.months, result.reps.len(), wall),
+            throughput(result.household_months(), wall),
             out.display()
         ));
         emit(&text::glance(&result, demo));

@@ -11,7 +11,7 @@ use crate::experiment::footprint;
 use crate::experiment::sweep::{self, Design, Vary};
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads,
+    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads, throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output;
@@ -130,12 +130,12 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
         let hm: f64 = result
             .households
             .iter()
-            .map(|h| crate::io::commands::household_months(*h, result.months))
+            .map(|h| *h as f64 * f64::from(result.months))
             .sum();
         note(&format!(
             "done: {n_points} point(s) x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
             run.replications,
-            hm / wall.max(1e-9) / 1e6,
+            throughput(hm, wall),
             out.display()
         ));
         emit(&text::sweep_table(&plan, &result));

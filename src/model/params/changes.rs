@@ -175,10 +175,7 @@ impl Params {
         self.changes = changes;
         result?;
         for m in 1..=months {
-            let acting = self
-                .changes
-                .iter()
-                .position(|c| c.acts_in(m));
+            let acting = self.changes.iter().position(|c| c.acts_in(m));
             let Some(i) = acting else { continue };
             if let Some(p) = self.at_month(m) {
                 if let Err((keys, message)) = p.check_consistency() {
