@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use crate::experiment::RunResult;
 use crate::experiment::compare::{Difference, Window};
 use crate::experiment::sweep::{self, Plan, SweepResult};
+use crate::experiment::windows;
 use crate::io::views;
-use crate::model::metrics::M;
+use crate::model::metrics::{M, Year};
 
 /// `+0.041`, `-1.200`, `+12345`: signed, three decimals below 10,000; `-` for NaN.
 pub fn signed(x: f64) -> String {
@@ -57,17 +58,14 @@ pub fn glance(r: &RunResult, demo: bool) -> String {
     for y in marks {
         let _ = write!(s, "{y:>5}");
         for (m, w) in cols.iter().zip(&widths) {
-            let i = m.index();
-            let months = (y - 1) * 12..y * 12;
-            let mut sum = 0.0;
-            for rep in &r.reps {
-                sum += rep.months[months.clone()]
-                    .iter()
-                    .map(|row| row[i])
-                    .sum::<f64>()
-                    / 12.0;
-            }
-            let v = sum / r.reps.len() as f64 * m.meta().display_factor();
+            // The year's value per replication (a level's mean, a flow's total), averaged
+            // over replications, then shown as its monthly mean times the display factor.
+            let year = windows::summary(&r.reps, *m, Window::Months((y - 1) * 12 + 1, y * 12));
+            let monthly = match m.meta().year {
+                Year::Sum => year.mean / 12.0,
+                Year::Mean => year.mean,
+            };
+            let v = monthly * m.meta().display_factor();
             let _ = write!(s, " {v:>w$.3}");
         }
         s.push('\n');
