@@ -28,11 +28,6 @@ impl CompoundKind {
         self as usize
     }
 
-    /// The kind at `i` (0, 1 or 2).
-    pub fn from_index(i: usize) -> Option<CompoundKind> {
-        Self::ALL.get(i).copied()
-    }
-
     /// Snake-case key: the scenario section, CSV value and metric suffix.
     pub const fn key(self) -> &'static str {
         match self {
@@ -74,10 +69,8 @@ mod tests {
     fn keys_round_trip_and_indices_are_positions() {
         for (i, k) in CompoundKind::ALL.into_iter().enumerate() {
             assert_eq!(k.index(), i);
-            assert_eq!(CompoundKind::from_index(i), Some(k));
             assert_eq!(CompoundKind::from_key(k.key()), Some(k));
         }
         assert_eq!(CompoundKind::from_key("villa"), None);
-        assert_eq!(CompoundKind::from_index(3), None);
     }
 }

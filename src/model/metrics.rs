@@ -262,11 +262,6 @@ impl Metric {
         self.display.map_or(self.unit.en, |d| d.en)
     }
 
-    /// The unit of the shown value, in Chinese.
-    pub fn display_unit_zh(&self) -> &'static str {
-        self.display.map_or(self.unit.zh, |d| d.zh)
-    }
-
     /// Bounds of the shown value.
     pub fn display_bounds(&self) -> (Option<f64>, Option<f64>) {
         let f = self.display_factor();
@@ -330,16 +325,6 @@ impl M {
     pub fn from_name(name: &str) -> Option<M> {
         METRICS.iter().find(|m| m.name == name).map(|m| m.id)
     }
-
-    /// Every metric, in output order.
-    pub fn all() -> impl Iterator<Item = M> {
-        METRICS.iter().map(|m| m.id)
-    }
-}
-
-/// The registry entry of the metric named `name`.
-pub fn by_name(name: &str) -> Option<&'static Metric> {
-    METRICS.iter().find(|m| m.name == name)
 }
 
 use CompoundKind::{NewEstate, OldCompound, Resettlement};
@@ -497,24 +482,6 @@ metrics! {
     PublicCost = "public_cost", "Public cost", "公共支出", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
         "workforce_cost + lever_cost + mobilisation_cost + government purchase of services this month",
         |t| t[WorkforceCost] + t[LeverCost] + t[MobilisationCost] + t[PurchaseCost];
-}
-
-/// The metric of each compound kind's fee collection rate.
-pub const fn collection_rate_of(k: CompoundKind) -> M {
-    match k {
-        NewEstate => M::FeeCollectionRateNewEstate,
-        OldCompound => M::FeeCollectionRateOldCompound,
-        Resettlement => M::FeeCollectionRateResettlement,
-    }
-}
-
-/// The metric of each compound kind's managed share.
-pub const fn managed_share_of(k: CompoundKind) -> M {
-    match k {
-        NewEstate => M::ManagedShareNewEstate,
-        OldCompound => M::ManagedShareOldCompound,
-        Resettlement => M::ManagedShareResettlement,
-    }
 }
 
 /// Fills `worker_turnover_annual` of each row from the separations and headcounts of the
