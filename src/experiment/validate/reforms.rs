@@ -25,6 +25,11 @@
 //!                                             #     window of its own runs instead)
 //!                                             #   at_least = 0.35    a target
 //!                                             #   within = 0.10, of = "other.toml"
+//!                                             #   recovery_after = 73, slower_than = 60
+//!                                             #     (a metric, no window: hysteresis if
+//!                                             #     the gap to the baseline takes longer
+//!                                             #     than 60 months after month 73 to
+//!                                             #     close to a tenth)
 //! finding = false                             # a miss is a documented finding (ODD §1.6.5)
 //! decimals = 3                                # shown (default 3)
 //! expected = "pay floors: fewer workers quit" # what the essay expects
@@ -143,6 +148,49 @@ pub enum Test {
     AtLeast(f64),
     /// The mean over replications is within a relative `rel` of that of scenario file `of`.
     Within { rel: f64, of: String },
+    /// Hysteresis: after the policy is restored in month `after`, the metric's gap to the
+    /// baseline (same replication, same seed) takes longer than `slower_than` months to
+    /// close to a tenth of its size at restoration ([`recovery_months`]). Pass = hysteresis.
+    Recovery { after: u32, slower_than: u32 },
+}
+
+/// Share of the gap at restoration that counts as closed: the gap is closed when it is at
+/// most this share of what it was.
+pub const RECOVERED_GAP: f64 = 0.1;
+
+/// Months after month `after` (the month a policy is restored, 1-based) until the gap
+/// `base - own` of metric `m`, averaged over the 12 months from that month on, is at most
+/// [`RECOVERED_GAP`] of the gap averaged over the 12 months before `after`; per replication
+/// (paired by index). `None`: not within the run. A gap that never opened recovers in 0.
+pub fn recovery_months(
+    base: &[Replication],
+    own: &[Replication],
+    m: M,
+    after: u32,
+) -> Vec<Option<u32>> {
+    let i = m.index();
+    base.iter()
+        .zip(own)
+        .map(|(b, o)| {
+            let gap: Vec<f64> = b
+                .months
+                .iter()
+                .zip(&o.months)
+                .map(|(x, y)| x[i] - y[i])
+                .collect();
+            let start = (after as usize).saturating_sub(1).min(gap.len());
+            let mean = |r: std::ops::Range<usize>| {
+                gap[r.clone()].iter().sum::<f64>() / r.len().max(1) as f64
+            };
+            let before = mean(start.saturating_sub(12)..start).abs();
+            if before < 1e-12 {
+                return Some(0);
+            }
+            (start..gap.len().saturating_sub(11))
+                .find(|&t| mean(t..t + 12).abs() <= RECOVERED_GAP * before)
+                .map(|t| (t - start) as u32)
+        })
+        .collect()
 }
 
 /// One entry of a file's `[expect]` table: one reform case.
@@ -242,6 +290,45 @@ pub fn cases(
                         source: e.source.clone(),
                     }
                 }
+                Test::Recovery { after, slower_than } => {
+                    let Indicator::Metric(m, _) = e.indicator else {
+                        unreachable!("a recovery case reads a metric (checked when parsed)")
+                    };
+                    let months = recovery_months(&base, own, m, *after);
+                    let recovered: Vec<u32> = months.iter().flatten().copied().collect();
+                    let mut sorted = recovered.clone();
+                    sorted.sort_unstable();
+                    // The median over replications, a replication that never recovered
+                    // counting as slower than any that did.
+                    let median = if 2 * sorted.len() > months.len() {
+                        Some(sorted[months.len() / 2])
+                    } else {
+                        None
+                    };
+                    let hysteresis = median.is_none_or(|x| x > *slower_than);
+                    let within_run = (own[0].months.len() as u32 + 1).saturating_sub(*after);
+                    Case {
+                        group: Group::Reform,
+                        name: e.case.clone(),
+                        expected: format!(
+                            "{}: {label}'s gap to the baseline takes more than {slower_than} months after month {after} to close to {} % ({})",
+                            e.expected,
+                            RECOVERED_GAP * 100.0,
+                            f.file
+                        ),
+                        expected_value: Some(f64::from(*slower_than)),
+                        simulated: median.map_or(f64::NAN, f64::from),
+                        shown: Shown::Text(format!(
+                            "recovered in {} of {} replications within {within_run} months; median {}",
+                            recovered.len(),
+                            months.len(),
+                            median.map_or("never".to_string(), |x| format!("{x} months"))
+                        )),
+                        tolerance: Tolerance::Target,
+                        verdict: Verdict::or_finding(hysteresis, e.finding),
+                        source: e.source.clone(),
+                    }
+                }
                 Test::Within { rel, of } => {
                     let (b, a) = (mean(&values), mean(&e.indicator.values(&runs[of], horizon)));
                     let gap = b / a - 1.0;
@@ -266,4 +353,54 @@ pub fn cases(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Row;
+    use crate::model::metrics::N_METRICS;
+
+    /// A replication whose managed share follows `path` month by month.
+    fn rep(path: &[f64]) -> Replication {
+        let months = path
+            .iter()
+            .map(|&x| {
+                let mut row: Row = [0.0; N_METRICS];
+                row[M::ManagedShare.index()] = x;
+                row
+            })
+            .collect();
+        Replication {
+            months,
+            households: 1,
+            events: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn recovery_counts_months_until_the_gap_closes_to_a_tenth() {
+        let base = rep(&[0.8; 120]);
+        // Lapse from month 13 to 48 (gap 0.5), restored at month 49; closes linearly over
+        // 24 months from month 49 on.
+        let mut path = vec![0.8; 12];
+        path.extend([0.3; 36]);
+        path.extend((0..72).map(|t| (0.3 + 0.5 * f64::from(t) / 24.0).min(0.8)));
+        let own = rep(&path);
+        let r = recovery_months(&[base.clone()], &[own], M::ManagedShare, 49);
+        // The 12-month mean gap starting at t is at most 0.05 first when the window sits
+        // mostly past the closing; it must be found, after month 49 and before 24 + 12.
+        let m = r[0].expect("recovers");
+        assert!((12..=24).contains(&m), "{m}");
+        // Never closes: None. No gap at all: 0.
+        let stuck = rep(&[[0.8; 12].as_slice(), &[0.3; 108]].concat());
+        assert_eq!(
+            recovery_months(&[base.clone()], &[stuck], M::ManagedShare, 49),
+            vec![None]
+        );
+        assert_eq!(
+            recovery_months(&[base.clone()], &[base], M::ManagedShare, 49),
+            vec![Some(0)]
+        );
+    }
 }

@@ -117,7 +117,7 @@ pub(super) fn parse_lever(v: &toml::Value, src: &Source) -> Result<Lever, Scenar
     })
 }
 
-const EXPECT_KEYS: [&str; 12] = [
+const EXPECT_KEYS: [&str; 14] = [
     "metric",
     "indicator",
     "window",
@@ -126,6 +126,8 @@ const EXPECT_KEYS: [&str; 12] = [
     "at_least",
     "within",
     "of",
+    "recovery_after",
+    "slower_than",
     "finding",
     "decimals",
     "expected",
@@ -180,6 +182,15 @@ pub(super) fn parse_expect(
             str_at(t, "metric", &at("metric"), src)?,
             str_at(t, "indicator", &at("indicator"), src)?,
         ) {
+            (Some(m), None) if t.contains_key("recovery_after") => {
+                if t.contains_key("window") {
+                    return Err(src.error(
+                        Some(&at("window")),
+                        "a recovery case reads the metric month by month; give no window".into(),
+                    ));
+                }
+                Indicator::Metric(metric_at(m, &at("metric"), src)?, Window::WholeRun)
+            }
             (Some(m), None) => {
                 let m = metric_at(m, &at("metric"), src)?;
                 let w = window("window")?.ok_or_else(|| {
@@ -240,7 +251,43 @@ pub(super) fn parse_expect(
         };
         let against = window("against")?;
         let of = str_at(t, "of", &at("of"), src)?;
+        let recovery = match (number("recovery_after")?, number("slower_than")?) {
+            (None, None) => None,
+            (Some(after), Some(slower))
+                if after >= 2.0
+                    && after.fract() == 0.0
+                    && slower >= 0.0
+                    && slower.fract() == 0.0 =>
+            {
+                Some((after as u32, slower as u32))
+            }
+            (Some(_), Some(_)) => {
+                return Err(src.error(
+                    Some(&at("recovery_after")),
+                    "`recovery_after` is the month the policy is restored (a whole number from 2) and `slower_than` a whole number of months from 0".into(),
+                ));
+            }
+            _ => {
+                return Err(src.error(
+                    Some(&here),
+                    "a recovery case needs both `recovery_after` (the month the policy is restored) and `slower_than` (months)".into(),
+                ));
+            }
+        };
         let test = match (dir_of, number("at_least")?, number("within")?) {
+            (None, None, None) if recovery.is_some() => {
+                let (after, slower_than) = recovery.expect("checked");
+                if !matches!(indicator, Indicator::Metric(..)) {
+                    return Err(src.error(Some(&here), "a recovery case needs a metric".into()));
+                }
+                Test::Recovery { after, slower_than }
+            }
+            _ if recovery.is_some() => {
+                return Err(src.error(
+                    Some(&here),
+                    "a recovery case (recovery_after, slower_than) takes no dir, at_least or within".into(),
+                ));
+            }
             (Some(dir), None, None) => {
                 if against.is_some() && !matches!(indicator, Indicator::Metric(..)) {
                     return Err(src.error(Some(&at("against")), "`against` needs a metric".into()));
@@ -272,7 +319,7 @@ pub(super) fn parse_expect(
             _ => {
                 return Err(src.error(
                     Some(&here),
-                    "give exactly one test: dir (up, down), at_least (a number) or within (a relative tolerance from 0, with of)".into(),
+                    "give exactly one test: dir (up, down), at_least (a number), within (a relative tolerance from 0, with of) or recovery_after with slower_than".into(),
                 ));
             }
         };
@@ -453,5 +500,35 @@ mod tests {
             "[expect.x]\nindicator = \"t90_hours\"\nwindow = \"last_year\"\ndir = \"up\"\nexpected = \"e\"\nsource = \"s\"\n",
         );
         assert_eq!(e.key.as_deref(), Some("expect.x.window"));
+        // Recovery cases: both keys, no window, no other test.
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nrecovery_after = 73\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert!(e.message.contains("slower_than"), "{e}");
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nwindow = \"last_year\"\nrecovery_after = 73\nslower_than = 12\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert_eq!(e.key.as_deref(), Some("expect.x.window"));
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nrecovery_after = 73\nslower_than = 12\ndir = \"up\"\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert!(e.message.contains("takes no dir"), "{e}");
+        let e = refused(
+            "[expect.x]\nmetric = \"trust\"\nrecovery_after = 7.5\nslower_than = 12\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        assert!(e.message.contains("whole number"), "{e}");
+        let ok = write(
+            d.path(),
+            "good.toml",
+            "[expect.x]\nmetric = \"trust\"\nrecovery_after = 73\nslower_than = 12\nexpected = \"e\"\nsource = \"s\"\n",
+        );
+        let s = load(&ok).unwrap();
+        assert_eq!(
+            s.expect[0].test,
+            Test::Recovery {
+                after: 73,
+                slower_than: 12
+            }
+        );
     }
 }
