@@ -387,7 +387,7 @@ mod tests {
         path.extend([0.3; 36]);
         path.extend((0..72).map(|t| (0.3 + 0.5 * f64::from(t) / 24.0).min(0.8)));
         let own = rep(&path);
-        let r = recovery_months(&[base.clone()], &[own], M::ManagedShare, 49);
+        let r = recovery_months(std::slice::from_ref(&base), &[own], M::ManagedShare, 49);
         // The 12-month mean gap starting at t is at most 0.05 first when the window sits
         // mostly past the closing; it must be found, after month 49 and before 24 + 12.
         let m = r[0].expect("recovers");
@@ -395,11 +395,16 @@ mod tests {
         // Never closes: None. No gap at all: 0.
         let stuck = rep(&[[0.8; 12].as_slice(), &[0.3; 108]].concat());
         assert_eq!(
-            recovery_months(&[base.clone()], &[stuck], M::ManagedShare, 49),
+            recovery_months(std::slice::from_ref(&base), &[stuck], M::ManagedShare, 49),
             vec![None]
         );
         assert_eq!(
-            recovery_months(&[base.clone()], &[base], M::ManagedShare, 49),
+            recovery_months(
+                std::slice::from_ref(&base),
+                std::slice::from_ref(&base),
+                M::ManagedShare,
+                49
+            ),
             vec![Some(0)]
         );
     }
