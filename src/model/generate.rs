@@ -390,11 +390,17 @@ mod tests {
         p.world.communities = 60;
         let w = &p.world;
         let classes: Vec<_> = (0..60).map(|id| size_class(w, id)).collect();
-        let undersized = classes.iter().filter(|c| c.0 == w.undersized_factor).count();
+        let undersized = classes
+            .iter()
+            .filter(|c| c.0 == w.undersized_factor)
+            .count();
         let oversized = classes.iter().filter(|c| c.0 == w.oversized_factor).count();
         assert_eq!(undersized, 6, "10 % of 60");
         assert_eq!(oversized, 9, "15 % of 60");
-        assert!(classes.iter().all(|c| c.1.is_none()), "no merger in the status quo");
+        assert!(
+            classes.iter().all(|c| c.1.is_none()),
+            "no merger in the status quo"
+        );
         let mut merged = p.clone();
         merged.world.merge_undersized = true;
         let halves: Vec<_> = (0..60).map(|id| size_class(&merged.world, id)).collect();
@@ -403,8 +409,12 @@ mod tests {
             assert_eq!(a.0, b.0);
             assert_eq!(b.1.is_some(), a.0 == w.undersized_factor);
         }
-        let first = halves.iter().filter(|c| c.1 == Some(workforce::Half::First));
-        let second = halves.iter().filter(|c| c.1 == Some(workforce::Half::Second));
+        let first = halves
+            .iter()
+            .filter(|c| c.1 == Some(workforce::Half::First));
+        let second = halves
+            .iter()
+            .filter(|c| c.1 == Some(workforce::Half::Second));
         assert_eq!(first.count(), 3);
         assert_eq!(second.count(), 3);
         // Each half is generated as before (same id, households and streams), with fewer

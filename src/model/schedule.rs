@@ -195,7 +195,10 @@ mod tests {
         let (angry, after) = quits_after(&p, true);
         assert_eq!(calm, 0.0);
         assert!(angry > 0.9, "nobody helped in time: {angry}");
-        assert!(after > quiet, "{after} quits after the event vs {quiet} without");
+        assert!(
+            after > quiet,
+            "{after} quits after the event vs {quiet} without"
+        );
         // Without the weight the event leaves the workers' months unchanged.
         p.workforce.weight_complaints = 0.0;
         let (_, unmoved) = quits_after(&p, true);

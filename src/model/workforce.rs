@@ -197,7 +197,11 @@ pub fn mediation_hours(w: &WfParams, s: &Staff) -> f64 {
     let share = mediation_share(w);
     let free = HOURS_PER_MONTH * (1.0 - admin_share(w)) * share;
     let speed = training_speed(w);
-    let workers: f64 = s.workers.iter().map(|x| free * productivity_at(x, speed)).sum();
+    let workers: f64 = s
+        .workers
+        .iter()
+        .map(|x| free * productivity_at(x, speed))
+        .sum();
     workers + assistant_hours(w) * share * assistant_productivity()
 }
 
@@ -733,7 +737,11 @@ mod tests {
         assert_eq!(alone, positions(&w, 1250));
         let a = community_positions(&w, 1250, Some(Half::First));
         let b = community_positions(&w, 1250, Some(Half::Second));
-        assert_eq!(a.0 + b.0, positions(&w, 2500).0, "the pair counts as one community");
+        assert_eq!(
+            a.0 + b.0,
+            positions(&w, 2500).0,
+            "the pair counts as one community"
+        );
         assert_eq!(a.1 + b.1, w.heads_per_community, "one 两委 per pair");
         assert!(a.0 + b.0 < 2 * alone.0);
         w.small_community_extra_positions = 1;
@@ -754,7 +762,11 @@ mod tests {
         let n = s.workers.len();
         let wage = p.workforce.average_wage / 12.0;
         let base = &p.workforce;
-        assert_eq!(levers_cost(base, n, wage), (0.0, 0.0), "status quo: no lever cost");
+        assert_eq!(
+            levers_cost(base, n, wage),
+            (0.0, 0.0),
+            "status quo: no lever cost"
+        );
         // Integrated assistants: their free hours join the pool.
         let mut a = base.clone();
         a.assistants_integrated = true;
@@ -799,7 +811,10 @@ mod tests {
         bonus.grid_bonus = 500.0;
         let mut base = w.clone();
         base.pay_ratio_staff += 500.0 * 12.0 / w.average_wage;
-        assert!((pay_ratio(&bonus, &x) - pay_ratio(&base, &x)).abs() < 1e-12, "same money");
+        assert!(
+            (pay_ratio(&bonus, &x) - pay_ratio(&base, &x)).abs() < 1e-12,
+            "same money"
+        );
         let h = quit_hazard(w, &x, 1.0);
         assert!(quit_hazard(&bonus, &x, 1.0) < h, "a bonus retains");
         assert!(
@@ -826,7 +841,9 @@ mod tests {
         assert!(knowledge(&t, &new) > knowledge(w, &new));
         assert!(mediation_hours(&t, &s) > mediation_hours(w, &s));
         let wage = w.average_wage / 12.0;
-        assert!((levers_cost(&t, 10, wage).1 - 10.0 * t.training_cost_per_worker / 12.0).abs() < 1e-9);
+        assert!(
+            (levers_cost(&t, 10, wage).1 - 10.0 * t.training_cost_per_worker / 12.0).abs() < 1e-9
+        );
         assert!((levers_cost(&d, 10, wage).1 - d.appraisal_cost_per_community).abs() < 1e-9);
     }
 
@@ -841,7 +858,14 @@ mod tests {
         assert!((with - (h * (w.weight_complaints * 0.5).exp()).min(1.0)).abs() < 1e-15);
         let mut s = initial_staff(&p, 2500, &mut stream(1, 0, 0, Stream::WorkforceInit));
         s.complaints = 0.8;
-        step(&p, &mut s, 2500, 5, 1, &mut stream(1, 0, 0, Stream::Workforce));
+        step(
+            &p,
+            &mut s,
+            2500,
+            5,
+            1,
+            &mut stream(1, 0, 0, Stream::Workforce),
+        );
         let fade = (-1.0 / w.complaint_memory_months).exp();
         assert!((s.complaints - 0.8 * fade).abs() < 1e-12);
         // Same draws, more complaints: at least as many quits in the month.
@@ -849,8 +873,15 @@ mod tests {
         for (i, c) in [0.0, 1.0].into_iter().enumerate() {
             let mut s = initial_staff(&p, 25_000, &mut stream(2, 0, 0, Stream::WorkforceInit));
             s.complaints = c;
-            quits[i] = step(&p, &mut s, 25_000, 5, 1, &mut stream(2, 0, 0, Stream::Workforce))
-                .separations;
+            quits[i] = step(
+                &p,
+                &mut s,
+                25_000,
+                5,
+                1,
+                &mut stream(2, 0, 0, Stream::Workforce),
+            )
+            .separations;
         }
         assert!(quits[1] >= quits[0], "{quits:?}");
     }
