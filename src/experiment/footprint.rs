@@ -28,12 +28,16 @@ pub struct Footprint {
     pub output_bytes: f64,
 }
 
-/// Households of the city the scenario generates (oversized communities included).
+/// Households of the city the scenario generates (oversized and undersized communities
+/// included; the counts of the even spreads of `generate::size_class`, ignoring the rare
+/// community both pick).
 pub fn households(p: &Params) -> f64 {
     let w = &p.world;
     let per = f64::from(w.households_per_community);
-    let oversized = (f64::from(w.communities) * w.oversized_community_share).floor();
-    per * (f64::from(w.communities) + oversized * (w.oversized_factor - 1.0))
+    let n = f64::from(w.communities);
+    let oversized = (n * w.oversized_community_share).floor();
+    let undersized = (n * w.undersized_community_share + 0.5).floor();
+    per * (n + oversized * (w.oversized_factor - 1.0) + undersized * (w.undersized_factor - 1.0))
 }
 
 /// The footprint of `arms` scenarios like `p` (a compare runs its arms one after the other
@@ -80,8 +84,13 @@ mod tests {
         p.world.households_per_community = 2500;
         p.world.oversized_community_share = 0.15;
         p.world.oversized_factor = 2.0;
+        p.world.undersized_community_share = 0.0;
         // 3 of 20 communities are twice the size.
         assert_eq!(households(&p), 2500.0 * 23.0);
+        // And 2 of 20 half the size.
+        p.world.undersized_community_share = 0.1;
+        p.world.undersized_factor = 0.5;
+        assert_eq!(households(&p), 2500.0 * 22.0);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rand_distr::{Distribution, LogNormal, Normal};
 
 use super::firms::new_firm;
 use super::kind::CompoundKind;
-use super::params::{Kind, Owners, Params};
+use super::params::{Kind, Owners, Params, World};
 use super::rates::{clamp01, monthly, normal01};
 use super::rng::{self, Rng, Stream};
 use super::workforce;
@@ -121,6 +121,51 @@ pub fn draw_owner(p: &Params, k: &Kind, months: u32, rng: &mut Rng, h: &mut Hous
     h.trust = normal01(rng, o.initial_trust, 0.15);
 }
 
+/// Whether community `id` is picked by an even spread of `share` with `phase`:
+/// ⌊(id + 1) share + phase⌋ > ⌊id share + phase⌋. Its rank among those picked is
+/// ⌊id share + phase⌋.
+fn picked(id: u32, share: f64, phase: f64) -> bool {
+    ((f64::from(id) + 1.0) * share + phase).floor() > (f64::from(id) * share + phase).floor()
+}
+
+/// Phase of the undersized spread (the oversized one has 0), so the two rarely collide.
+const UNDERSIZED_PHASE: f64 = 0.5;
+
+/// Size of community `id` relative to an ordinary one, and, when undersized communities
+/// are merged, which half of its pair it is. Oversized and undersized communities are
+/// spread evenly by id, the same in every replication; a community both spreads pick is
+/// oversized. Undersized communities pair by rank (0-1, 2-3, ...); one whose partner is
+/// missing (beyond the city, or oversized) stays whole.
+pub fn size_class(w: &World, id: u32) -> (f64, Option<workforce::Half>) {
+    if picked(id, w.oversized_community_share, 0.0) {
+        return (w.oversized_factor, None);
+    }
+    let share = w.undersized_community_share;
+    if !picked(id, share, UNDERSIZED_PHASE) {
+        return (1.0, None);
+    }
+    if !w.merge_undersized {
+        return (w.undersized_factor, None);
+    }
+    let rank = (f64::from(id) * share + UNDERSIZED_PHASE).floor() as u64;
+    let partner_rank = rank ^ 1;
+    // The partner's id: near (rank + 1 - phase) / share; checked exactly.
+    let guess = ((partner_rank as f64 + 1.0 - UNDERSIZED_PHASE) / share).ceil() as i64 - 1;
+    let partner = (guess - 2..=guess + 2).find(|&j| {
+        j >= 0
+            && j < i64::from(w.communities)
+            && picked(j as u32, share, UNDERSIZED_PHASE)
+            && (j as f64 * share + UNDERSIZED_PHASE).floor() as u64 == partner_rank
+            && !picked(j as u32, w.oversized_community_share, 0.0)
+    });
+    let half = match partner {
+        None => None,
+        Some(_) if rank % 2 == 0 => Some(workforce::Half::First),
+        Some(_) => Some(workforce::Half::Second),
+    };
+    (w.undersized_factor, half)
+}
+
 impl Community {
     /// Generates community `id` of replication `rep` from the scenario.
     pub fn generate(p: &Params, seed: u64, rep: u64, id: u32) -> Community {
@@ -128,14 +173,12 @@ impl Community {
         let w = &p.world;
         // Oversized communities are spread evenly by id, the same in every replication, so
         // the city (and its household count) is fixed and only processes vary between runs.
-        let share = w.oversized_community_share;
-        let oversized = ((f64::from(id) + 1.0) * share).floor() > (f64::from(id) * share).floor();
-        let size_factor = if oversized { w.oversized_factor } else { 1.0 };
+        let (size_factor, merged) = size_class(w, id);
         let n_total = (f64::from(w.households_per_community) * size_factor).round() as usize;
         // The workforce comes first: owners' starting satisfaction reflects its mediation.
-        let staff = workforce::initial_staff(
+        let staff = workforce::initial_staff_in(
             p,
-            n_total,
+            workforce::community_positions(&p.workforce, n_total, merged),
             &mut rng::stream(seed, rep, u64::from(id), Stream::WorkforceInit),
         );
         let coverage = workforce::mediation_coverage(&p.workforce, &staff, n_total);
@@ -319,7 +362,7 @@ mod tests {
         let p = Params::default();
         for id in 0..6 {
             let c = Community::generate(&p, 3, 0, id);
-            let expected = [2500usize, 5000];
+            let expected = [1250usize, 2500, 5000];
             assert!(expected.contains(&c.len()), "size {}", c.len());
             // Compounds tile the households and the buildings, in order.
             let mut next_h = 0;
@@ -339,6 +382,63 @@ mod tests {
             assert_eq!(next_b as usize, c.building_start.len() - 1);
             assert_eq!(c.grid_of_building.len(), c.building_start.len() - 1);
         }
+    }
+
+    #[test]
+    fn undersized_communities_merge_in_pairs_keeping_ids_and_households() {
+        let mut p = Params::default();
+        p.world.communities = 60;
+        let w = &p.world;
+        let classes: Vec<_> = (0..60).map(|id| size_class(w, id)).collect();
+        let undersized = classes
+            .iter()
+            .filter(|c| c.0 == w.undersized_factor)
+            .count();
+        let oversized = classes.iter().filter(|c| c.0 == w.oversized_factor).count();
+        assert_eq!(undersized, 6, "10 % of 60");
+        assert_eq!(oversized, 9, "15 % of 60");
+        assert!(
+            classes.iter().all(|c| c.1.is_none()),
+            "no merger in the status quo"
+        );
+        let mut merged = p.clone();
+        merged.world.merge_undersized = true;
+        let halves: Vec<_> = (0..60).map(|id| size_class(&merged.world, id)).collect();
+        // The same communities keep the same sizes; the undersized ones pair up.
+        for (a, b) in classes.iter().zip(&halves) {
+            assert_eq!(a.0, b.0);
+            assert_eq!(b.1.is_some(), a.0 == w.undersized_factor);
+        }
+        let first = halves
+            .iter()
+            .filter(|c| c.1 == Some(workforce::Half::First));
+        let second = halves
+            .iter()
+            .filter(|c| c.1 == Some(workforce::Half::Second));
+        assert_eq!(first.count(), 3);
+        assert_eq!(second.count(), 3);
+        // Each half is generated as before (same id, households and streams), with fewer
+        // positions: the pair has one 两委.
+        for id in 0..60 {
+            let a = Community::generate(&p, 7, 0, id);
+            let b = Community::generate(&merged, 7, 0, id);
+            assert_eq!(a.id, b.id);
+            assert_eq!(a.households, b.households, "community {id}");
+            if halves[id as usize].1.is_some() {
+                assert!(b.staff.positions < a.staff.positions);
+                assert_eq!(b.staff.head_positions, 1);
+            } else {
+                assert_eq!(a.staff, b.staff);
+            }
+        }
+        // An odd one out stays whole.
+        let mut odd = merged.clone();
+        odd.world.communities = 51;
+        let lone = (0..51)
+            .map(|id| size_class(&odd.world, id))
+            .filter(|c| c.0 == w.undersized_factor && c.1.is_none())
+            .count();
+        assert_eq!(lone, 1, "five undersized: two pairs and one alone");
     }
 
     #[test]

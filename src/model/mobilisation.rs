@@ -236,6 +236,19 @@ pub fn monthly_cost(p: &Params, leaders: f64, volunteers: f64, month: u32) -> f6
         * wage_index
 }
 
+/// Share of the vulnerable households that needed help in an event who were not helped
+/// within the window (0 if none needed help): the complaints the community's workers
+/// carry afterwards (§7.7).
+pub fn unhelped_share(outcomes: &[KindOutcome]) -> f64 {
+    let need: u32 = outcomes.iter().map(|o| o.vulnerable_total).sum();
+    let helped: u32 = outcomes.iter().map(|o| o.vulnerable_helped_in_window).sum();
+    if need == 0 {
+        0.0
+    } else {
+        f64::from(need - helped) / f64::from(need)
+    }
+}
+
 impl KindOutcome {
     /// Adds this outcome's vulnerable households to the tally.
     pub fn record(&self, t: &mut Tally) {

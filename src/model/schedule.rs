@@ -4,12 +4,12 @@
 //!
 //! Order within a month: (0) the community's workers quit, sit exams, are recruited, and
 //! their capacity sets this month's mediation coverage; (0b) this month's emergencies warn
-//! and help, and shock trust; then compound by compound: (1) residents move, update
-//! satisfaction from last month's service, raise expectations, revert trust; (2) owners
-//! decide to pay, building by building, reacting to last month's neighbours; (3) firms
-//! collect, pay, resize staff, set this month's quality, and may withdraw; (4) unmanaged
-//! compounds may attract a firm; (5) owners' committees may vote on a price rise; last, the
-//! month's mobilisation cost. Communities do not interact within a month, so the experiment
+//! and help, shock trust, and leave complaints with the workers; then compound by compound:
+//! (1) residents move, update satisfaction from last month's service, raise expectations,
+//! revert trust; (2) owners decide to pay, building by building, reacting to last month's
+//! neighbours; (3) firms collect, pay, resize staff, set this month's quality, and may
+//! withdraw; (4) unmanaged compounds may attract a firm; (5) owners' committees may vote on
+//! a price rise; last, the month's mobilisation cost. Communities do not interact within a month, so the experiment
 //! layer may run them in parallel.
 
 use super::fees;
@@ -84,6 +84,7 @@ fn emergencies(
         let outcomes = mobilisation::run_event(p, c, severity, &mut rng);
         c.events_rng = rng;
         t[Sum::Events] += 1.0;
+        c.staff.complaints += mobilisation::unhelped_share(&outcomes);
         for (kind, o) in CompoundKind::ALL.into_iter().zip(outcomes) {
             o.record(t);
             if o.households > 0 {
@@ -163,4 +164,44 @@ fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> 
         m.record(comp, t);
     }
     leaders
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A severe event in which nobody is helped in time raises the workers' quits in the
+    /// following months, against the same seed without the event (the events draw from
+    /// their own stream, so the workers' draws are the same until the quits differ).
+    #[test]
+    fn an_unhelped_emergency_raises_quits_afterwards() {
+        let mut p = Params::default();
+        p.world.households_per_community = 20_000;
+        p.world.oversized_community_share = 0.0;
+        p.world.undersized_community_share = 0.0;
+        p.mobilisation.critical_window_hours = 0.1;
+        let quits_after = |p: &Params, event: bool| {
+            let mut c = Community::generate(p, 5, 0, 0);
+            let mut rows = Vec::new();
+            let events: &[(u32, f64)] = if event { &[(0, 1.0)] } else { &[] };
+            step(p, &mut c, 1, events, &mut rows);
+            let complaints = c.staff.complaints;
+            let quits: f64 = (2..=7)
+                .map(|m| step(p, &mut c, m, &[], &mut rows)[Sum::Separations])
+                .sum();
+            (complaints, quits)
+        };
+        let (calm, quiet) = quits_after(&p, false);
+        let (angry, after) = quits_after(&p, true);
+        assert_eq!(calm, 0.0);
+        assert!(angry > 0.9, "nobody helped in time: {angry}");
+        assert!(
+            after > quiet,
+            "{after} quits after the event vs {quiet} without"
+        );
+        // Without the weight the event leaves the workers' months unchanged.
+        p.workforce.weight_complaints = 0.0;
+        let (_, unmoved) = quits_after(&p, true);
+        assert_eq!(unmoved, quiet);
+    }
 }

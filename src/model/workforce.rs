@@ -36,6 +36,10 @@ pub struct Staff {
     /// Funded positions, heads included.
     pub positions: u32,
     pub head_positions: u32,
+    /// Complaints the workers still carry from emergencies (share of the vulnerable needing
+    /// help who were not helped in time, summed over events and fading over
+    /// `complaint_memory_months`); set by the emergency phase, read by the quit hazard.
+    pub complaints: f64,
 }
 
 /// What the workforce did and cost in one month.
@@ -53,13 +57,29 @@ pub struct WorkforceMonth {
     pub lever_cost: f64,
 }
 
-/// Share of working hours that goes to administration under the scenario's levers.
-pub fn admin_share(w: &WfParams) -> f64 {
-    let pushed = if w.work_admission {
+/// Share of a worker's hours that the tasks pushed down by departments take, after the
+/// admission system (before any funding that follows them).
+pub fn pushed_down_share(w: &WfParams) -> f64 {
+    if w.work_admission {
         w.admin_share_pushed_down * (1.0 - w.admission_cut)
     } else {
         w.admin_share_pushed_down
-    };
+    }
+}
+
+/// Share of a worker's hours that the funding following pushed-down tasks (费随事转) buys
+/// back: paid extra hours take those tasks over.
+pub fn funded_share(w: &WfParams) -> f64 {
+    if w.funding_follows_tasks {
+        pushed_down_share(w) * w.funded_task_share
+    } else {
+        0.0
+    }
+}
+
+/// Share of working hours that goes to administration under the scenario's levers.
+pub fn admin_share(w: &WfParams) -> f64 {
+    let pushed = pushed_down_share(w) - funded_share(w);
     let duplicate = if w.integrated_platform {
         0.0
     } else {
@@ -68,34 +88,121 @@ pub fn admin_share(w: &WfParams) -> f64 {
     w.admin_share_core + pushed + duplicate
 }
 
+/// Hours a month that integrated assistants (协管员) add to the workers' pool.
+pub fn assistant_hours(w: &WfParams) -> f64 {
+    if w.assistants_integrated {
+        w.assistants_per_community * HOURS_PER_MONTH * (1.0 - w.assistant_department_share)
+    } else {
+        0.0
+    }
+}
+
+/// Productivity of an assistant in casework and mediation: that of a new, uncertified
+/// worker without a degree (casework is new to them).
+pub fn assistant_productivity() -> f64 {
+    0.7
+}
+
 /// Funded positions for `households`: staff at the staffing ratio plus the heads.
 pub fn positions(w: &WfParams, households: usize) -> (u32, u32) {
     let staff = (households as f64 / w.households_per_worker).ceil() as u32;
     (staff + w.heads_per_community, w.heads_per_community)
 }
 
-/// Hours casework needs per worker over the hours administration leaves free (1 = just enough).
+/// Which half of a merged pair of undersized communities a community is (适度合并).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    First,
+    Second,
+}
+
+/// Positions (total, heads) of a community of `households`: the staffing ratio, the heads,
+/// and the extra positions of a small community. Half of a merged pair (`merged`) shares
+/// one 两委 and counts staff on the pair's households (both halves are the same size); the
+/// first half takes the odd one of each.
+pub fn community_positions(w: &WfParams, households: usize, merged: Option<Half>) -> (u32, u32) {
+    let unit = if merged.is_some() {
+        2 * households
+    } else {
+        households
+    };
+    let (all, heads) = positions(w, unit);
+    let extra = if unit < w.small_community_households as usize {
+        w.small_community_extra_positions
+    } else {
+        0
+    };
+    let staff = all - heads + extra;
+    let half = |x: u32| match merged {
+        None => x,
+        Some(Half::First) => x.div_ceil(2),
+        Some(Half::Second) => x / 2,
+    };
+    (half(staff) + half(heads), half(heads))
+}
+
+/// Hours casework needs over the hours administration leaves the workers free (1 = just enough).
+/// Integrated assistants' hours join the pool.
 pub fn workload(w: &WfParams, households: usize, employed: usize) -> f64 {
     let free = HOURS_PER_MONTH * (1.0 - admin_share(w));
-    households as f64 * w.hours_per_household / (employed.max(1) as f64 * free.max(1e-9))
+    let pool = employed.max(1) as f64 * free.max(1e-9) + assistant_hours(w);
+    households as f64 * w.hours_per_household / pool
+}
+
+/// How many times faster than the status quo workers learn: annual training (年度例训).
+pub fn training_speed(w: &WfParams) -> f64 {
+    if w.annual_training {
+        1.0 + w.training_learning_effect
+    } else {
+        1.0
+    }
 }
 
 /// Productivity of a worker: experience raises it with tenure; the certificate and a degree help.
 pub fn productivity(x: &Worker) -> f64 {
-    let experience = 0.7 + 0.3 * (1.0 - (-f64::from(x.tenure_months) / 24.0).exp());
+    productivity_at(x, 1.0)
+}
+
+/// Productivity of a worker who climbs the experience curve `speed` times as fast.
+pub fn productivity_at(x: &Worker, speed: f64) -> f64 {
+    let experience = 0.7 + 0.3 * (1.0 - (-f64::from(x.tenure_months) * speed / 24.0).exp());
     experience * if x.certified { 1.15 } else { 1.0 } * if x.college { 1.05 } else { 1.0 }
 }
 
-/// Share of the vulnerable households in a worker's patch that the worker knows.
+/// Share of the vulnerable households in a worker's patch that the worker knows. Annual
+/// training and dual appraisal make workers learn faster.
 pub fn knowledge(w: &WfParams, x: &Worker) -> f64 {
     let start = if x.local { w.local_head_start } else { 0.0 };
-    1.0 - (1.0 - start) * (-f64::from(x.tenure_months) / w.knowledge_months).exp()
+    let focus = if w.dual_appraisal {
+        1.0 + w.appraisal_focus
+    } else {
+        1.0
+    };
+    let months = w.knowledge_months / (training_speed(w) * focus);
+    1.0 - (1.0 - start) * (-f64::from(x.tenure_months) / months).exp()
 }
 
-/// Mediation hours available in a month (free hours x mediation share x productivity).
+/// Share of free hours given to owner-firm mediation; dual appraisal turns hours toward it.
+pub fn mediation_share(w: &WfParams) -> f64 {
+    if w.dual_appraisal {
+        (w.mediation_time_share * (1.0 + w.appraisal_focus)).min(1.0)
+    } else {
+        w.mediation_time_share
+    }
+}
+
+/// Mediation hours available in a month (free hours x mediation share x productivity),
+/// integrated assistants' included.
 pub fn mediation_hours(w: &WfParams, s: &Staff) -> f64 {
-    let free = HOURS_PER_MONTH * (1.0 - admin_share(w)) * w.mediation_time_share;
-    s.workers.iter().map(|x| free * productivity(x)).sum()
+    let share = mediation_share(w);
+    let free = HOURS_PER_MONTH * (1.0 - admin_share(w)) * share;
+    let speed = training_speed(w);
+    let workers: f64 = s
+        .workers
+        .iter()
+        .map(|x| free * productivity_at(x, speed))
+        .sum();
+    workers + assistant_hours(w) * share * assistant_productivity()
 }
 
 /// Share of owner-firm disputes that get mediated, 0-1: linkage x capacity / need.
@@ -122,7 +229,7 @@ pub fn known_share(w: &WfParams, s: &Staff) -> f64 {
     s.workers.iter().map(|x| knowledge(w, x)).sum::<f64>() / f64::from(s.positions)
 }
 
-/// Pay relative to the average wage (allowance included, indexed to wages).
+/// Pay relative to the average wage (allowance and grid bonus included, indexed to wages).
 pub fn pay_ratio(w: &WfParams, x: &Worker) -> f64 {
     let base = if x.head {
         w.pay_ratio_head
@@ -134,13 +241,34 @@ pub fn pay_ratio(w: &WfParams, x: &Worker) -> f64 {
     } else {
         0.0
     };
-    base + allowance
+    base + allowance + bonus_ratio(w, x)
+}
+
+/// The grid performance bonus relative to the average wage (staff only).
+pub fn bonus_ratio(w: &WfParams, x: &Worker) -> f64 {
+    if x.head {
+        0.0
+    } else {
+        w.grid_bonus * 12.0 / w.average_wage
+    }
+}
+
+/// Pay as it retains: a RMB of performance bonus counts `bonus_retention` of a RMB of base pay.
+pub fn retaining_pay_ratio(w: &WfParams, x: &Worker) -> f64 {
+    pay_ratio(w, x) - (1.0 - w.bonus_retention) * bonus_ratio(w, x)
+}
+
+/// Monthly quitting hazard of a worker at the given workload (exam season aside), with
+/// the workers' remembered complaints `complaints` (§7.7).
+pub fn quit_hazard_with(w: &WfParams, x: &Worker, workload: f64, complaints: f64) -> f64 {
+    let log = w.weight_complaints * complaints;
+    (quit_hazard(w, x, workload) * log.exp()).clamp(0.0, 1.0)
 }
 
 /// Monthly quitting hazard of a worker at the given workload (exam season aside).
 pub fn quit_hazard(w: &WfParams, x: &Worker, workload: f64) -> f64 {
-    let mut log =
-        w.weight_pay * (w.pay_reference - pay_ratio(w, x)) + w.weight_workload * (workload - 1.0);
+    let mut log = w.weight_pay * (w.pay_reference - retaining_pay_ratio(w, x))
+        + w.weight_workload * (workload - 1.0);
     if x.college {
         log += w.weight_college;
     }
@@ -197,8 +325,12 @@ pub fn recruit(w: &WfParams, rng: &mut Rng) -> Worker {
 
 /// The workforce of a community of `households` at the start, matching the essay's figures.
 pub fn initial_staff(p: &Params, households: usize, rng: &mut Rng) -> Staff {
+    initial_staff_in(p, positions(&p.workforce, households), rng)
+}
+
+/// The workforce at the start in `(positions, head positions)`.
+pub fn initial_staff_in(p: &Params, (n, heads): (u32, u32), rng: &mut Rng) -> Staff {
     let w = &p.workforce;
-    let (n, heads) = positions(w, households);
     let mut workers = Vec::with_capacity(n as usize);
     for i in 0..n {
         let head = i < heads;
@@ -220,6 +352,7 @@ pub fn initial_staff(p: &Params, households: usize, rng: &mut Rng) -> Staff {
         workers,
         positions: n,
         head_positions: heads,
+        complaints: 0.0,
     }
 }
 
@@ -241,13 +374,15 @@ pub fn step(
     let w = &p.workforce;
     let load = workload(w, households, s.workers.len());
     let exam_season = month % 12 == w.exam_month % 12;
+    let complaints = s.complaints;
+    s.complaints *= (-1.0 / w.complaint_memory_months).exp();
     let mut separations = 0;
     let mut exam_exits = 0;
     s.workers.retain(|x| {
         // Both draws are always made, so streams stay aligned across scenarios.
         let u: f64 = rng.random();
         let v: f64 = rng.random();
-        if u < quit_hazard(w, x, load) {
+        if u < quit_hazard_with(w, x, load, complaints) {
             separations += 1;
             return false;
         }
@@ -288,8 +423,15 @@ pub fn step(
             hires += 1;
         }
     }
+    let training = if w.annual_training {
+        1.0 + w.training_certification_effect
+    } else {
+        1.0
+    };
     let cert = monthly(
-        (w.certification_rate * (1.0 + w.allowance_effect * w.certificate_allowance / 1000.0))
+        (w.certification_rate
+            * (1.0 + w.allowance_effect * w.certificate_allowance / 1000.0)
+            * training)
             .min(0.99),
     );
     let wage = average_wage(w, month) / 12.0;
@@ -313,6 +455,9 @@ pub fn step(
     if w.work_admission {
         lever_cost += w.admission_cost_per_community;
     }
+    let (levers_pay, levers_other) = levers_cost(w, s.workers.len(), wage);
+    cost += levers_pay;
+    lever_cost += levers_other;
     WorkforceMonth {
         separations,
         exam_exits,
@@ -320,6 +465,30 @@ pub fn step(
         cost,
         lever_cost: lever_cost * growth,
     }
+}
+
+/// The month's cost of the levers of 三.(三).4 and 三.(一).2 at monthly wage `wage` (RMB),
+/// as (pay, in `workforce_cost`; other, in `lever_cost` at start-of-run prices):
+/// integrated assistants' pay brought to the staff scale and their management; the
+/// funding that follows pushed-down tasks (their hours at staff pay); dual appraisal;
+/// annual training of the `employed` workers.
+pub fn levers_cost(w: &WfParams, employed: usize, wage: f64) -> (f64, f64) {
+    let mut pay = 0.0;
+    let mut other = 0.0;
+    if w.assistants_integrated {
+        let top_up = (w.pay_ratio_staff - w.assistant_pay_ratio).max(0.0);
+        pay += w.assistants_per_community * top_up * wage;
+        other += w.assistants_per_community * w.assistant_management_cost;
+    }
+    // The funded hours are the share of every employed worker's hours the funding buys back.
+    pay += funded_share(w) * employed as f64 * w.pay_ratio_staff * wage;
+    if w.dual_appraisal {
+        other += w.appraisal_cost_per_community;
+    }
+    if w.annual_training {
+        other += w.training_cost_per_worker / 12.0 * employed as f64;
+    }
+    (pay, other)
 }
 
 /// Adds the workforce's month to the tally: positions, headcount and composition, flows,
@@ -559,6 +728,162 @@ mod tests {
         assert!(c > 0.0 && c <= p.workforce.three_in_one_linkage + 1e-12);
         assert!(perceived_quality(&p.workforce, 0.5, 1.0) == 0.5);
         assert!(perceived_quality(&p.workforce, 0.5, 0.0) < 0.5);
+    }
+
+    #[test]
+    fn merged_halves_share_one_committee_and_small_communities_get_extra_staff() {
+        let mut w = Params::default().workforce;
+        let alone = community_positions(&w, 1250, None);
+        assert_eq!(alone, positions(&w, 1250));
+        let a = community_positions(&w, 1250, Some(Half::First));
+        let b = community_positions(&w, 1250, Some(Half::Second));
+        assert_eq!(
+            a.0 + b.0,
+            positions(&w, 2500).0,
+            "the pair counts as one community"
+        );
+        assert_eq!(a.1 + b.1, w.heads_per_community, "one 两委 per pair");
+        assert!(a.0 + b.0 < 2 * alone.0);
+        w.small_community_extra_positions = 1;
+        assert_eq!(community_positions(&w, 1250, None).0, alone.0 + 1);
+        assert_eq!(community_positions(&w, 1250, None).1, alone.1);
+        assert_eq!(community_positions(&w, 2500, None), positions(&w, 2500));
+        // A merged pair of 2,500 is not small.
+        let c = community_positions(&w, 1250, Some(Half::First));
+        let d = community_positions(&w, 1250, Some(Half::Second));
+        assert_eq!(c.0 + d.0, positions(&w, 2500).0);
+    }
+
+    #[test]
+    fn assistants_and_funding_add_hours_at_their_cost() {
+        let p = Params::default();
+        let mut rng = stream(1, 0, 0, Stream::WorkforceInit);
+        let s = initial_staff(&p, 2500, &mut rng);
+        let n = s.workers.len();
+        let wage = p.workforce.average_wage / 12.0;
+        let base = &p.workforce;
+        assert_eq!(
+            levers_cost(base, n, wage),
+            (0.0, 0.0),
+            "status quo: no lever cost"
+        );
+        // Integrated assistants: their free hours join the pool.
+        let mut a = base.clone();
+        a.assistants_integrated = true;
+        let free = HOURS_PER_MONTH * (1.0 - admin_share(base));
+        let need = 2500.0 * base.hours_per_household;
+        let hours = 4.0 * HOURS_PER_MONTH * 0.5;
+        assert!((assistant_hours(&a) - hours).abs() < 1e-9);
+        assert!((workload(&a, 2500, n) - need / (n as f64 * free + hours)).abs() < 1e-12);
+        assert!(mediation_hours(&a, &s) > mediation_hours(base, &s));
+        let (pay, other) = levers_cost(&a, n, wage);
+        assert!((pay - 4.0 * (0.8 - 0.5) * wage).abs() < 1e-6);
+        assert!((other - 4.0 * a.assistant_management_cost).abs() < 1e-9);
+        // Funding follows tasks: the funded share of hours leaves administration, and its
+        // cost is exactly those hours at staff pay.
+        let mut f = base.clone();
+        f.work_admission = true;
+        let admitted = admin_share(&f);
+        f.funding_follows_tasks = true;
+        assert!((admitted - admin_share(&f) - pushed_down_share(&f)).abs() < 1e-12);
+        assert!(workload(&f, 2500, n) < workload(base, 2500, n));
+        let hourly = base.pay_ratio_staff * wage / HOURS_PER_MONTH;
+        let funded_hours = funded_share(&f) * HOURS_PER_MONTH * n as f64;
+        assert!((levers_cost(&f, n, wage).0 - funded_hours * hourly).abs() < 1e-6);
+        f.funded_task_share = 0.0;
+        assert!((admin_share(&f) - admitted).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bonus_retains_less_than_base_pay_and_appraisal_and_training_help() {
+        let p = Params::default();
+        let w = &p.workforce;
+        let x = Worker {
+            tenure_months: 24,
+            age: 30,
+            male: false,
+            local: false,
+            college: true,
+            certified: false,
+            head: false,
+        };
+        let mut bonus = w.clone();
+        bonus.grid_bonus = 500.0;
+        let mut base = w.clone();
+        base.pay_ratio_staff += 500.0 * 12.0 / w.average_wage;
+        assert!(
+            (pay_ratio(&bonus, &x) - pay_ratio(&base, &x)).abs() < 1e-12,
+            "same money"
+        );
+        let h = quit_hazard(w, &x, 1.0);
+        assert!(quit_hazard(&bonus, &x, 1.0) < h, "a bonus retains");
+        assert!(
+            quit_hazard(&base, &x, 1.0) < quit_hazard(&bonus, &x, 1.0),
+            "base pay retains better"
+        );
+        bonus.bonus_retention = 1.0;
+        assert!((quit_hazard(&bonus, &x, 1.0) - quit_hazard(&base, &x, 1.0)).abs() < 1e-15);
+        assert_eq!(bonus_ratio(&bonus, &Worker { head: true, ..x }), 0.0);
+        // Dual appraisal and training: more mediation hours, faster learning.
+        let mut rng = stream(1, 0, 0, Stream::WorkforceInit);
+        let s = initial_staff(&p, 2500, &mut rng);
+        let mut d = w.clone();
+        d.dual_appraisal = true;
+        assert!(mediation_hours(&d, &s) > mediation_hours(w, &s));
+        assert!(knowledge(&d, &x) > knowledge(w, &x));
+        let mut t = w.clone();
+        t.annual_training = true;
+        let new = Worker {
+            tenure_months: 6,
+            ..x
+        };
+        assert!(productivity_at(&new, training_speed(&t)) > productivity(&new));
+        assert!(knowledge(&t, &new) > knowledge(w, &new));
+        assert!(mediation_hours(&t, &s) > mediation_hours(w, &s));
+        let wage = w.average_wage / 12.0;
+        assert!(
+            (levers_cost(&t, 10, wage).1 - 10.0 * t.training_cost_per_worker / 12.0).abs() < 1e-9
+        );
+        assert!((levers_cost(&d, 10, wage).1 - d.appraisal_cost_per_community).abs() < 1e-9);
+    }
+
+    #[test]
+    fn complaints_raise_the_hazard_and_fade() {
+        let p = Params::default();
+        let w = &p.workforce;
+        let x = recruit(w, &mut stream(1, 0, 0, Stream::Workforce));
+        let h = quit_hazard(w, &x, 1.0);
+        assert_eq!(quit_hazard_with(w, &x, 1.0, 0.0), h);
+        let with = quit_hazard_with(w, &x, 1.0, 0.5);
+        assert!((with - (h * (w.weight_complaints * 0.5).exp()).min(1.0)).abs() < 1e-15);
+        let mut s = initial_staff(&p, 2500, &mut stream(1, 0, 0, Stream::WorkforceInit));
+        s.complaints = 0.8;
+        step(
+            &p,
+            &mut s,
+            2500,
+            5,
+            1,
+            &mut stream(1, 0, 0, Stream::Workforce),
+        );
+        let fade = (-1.0 / w.complaint_memory_months).exp();
+        assert!((s.complaints - 0.8 * fade).abs() < 1e-12);
+        // Same draws, more complaints: at least as many quits in the month.
+        let mut quits = [0u32; 2];
+        for (i, c) in [0.0, 1.0].into_iter().enumerate() {
+            let mut s = initial_staff(&p, 25_000, &mut stream(2, 0, 0, Stream::WorkforceInit));
+            s.complaints = c;
+            quits[i] = step(
+                &p,
+                &mut s,
+                25_000,
+                5,
+                1,
+                &mut stream(2, 0, 0, Stream::Workforce),
+            )
+            .separations;
+        }
+        assert!(quits[1] >= quits[0], "{quits:?}");
     }
 
     #[test]

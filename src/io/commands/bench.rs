@@ -37,10 +37,11 @@ impl Measure {
     }
 }
 
-/// Params for `households` households of ordinary size (no oversized communities).
+/// Params for `households` households of ordinary size (no oversized or undersized communities).
 pub fn city(base: &Params, households: u64) -> Params {
     let mut p = base.clone();
     p.world.oversized_community_share = 0.0;
+    p.world.undersized_community_share = 0.0;
     p.world.communities = (households as f64 / f64::from(p.world.households_per_community))
         .round()
         .max(1.0) as u32;
