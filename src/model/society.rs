@@ -304,7 +304,8 @@ mod tests {
     #[test]
     fn trust_rises_towards_one_and_units_help_at_their_own_cost() {
         let p = sq();
-        let mut hs = crate::model::world::Community::generate(&p, 1, 0, 0).households[..50].to_vec();
+        let mut hs =
+            crate::model::world::Community::generate(&p, 1, 0, 0).households[..50].to_vec();
         let before: Vec<f32> = hs.iter().map(|h| h.trust).collect();
         raise_trust(&mut hs, 0.1);
         for (h, b) in hs.iter().zip(&before) {
@@ -320,7 +321,10 @@ mod tests {
         t[Sum::Occupied] = 100.0;
         record(&q, &SocietyMonth::default(), 1.0, &mut t);
         let row = t.metrics();
-        assert_eq!(row[M::UnitContribution.index()], q.society.unit_facility_cost);
+        assert_eq!(
+            row[M::UnitContribution.index()],
+            q.society.unit_facility_cost
+        );
         assert_eq!(row[M::SocietyCost.index()], 0.0);
         assert_eq!(row[M::PublicCost.index()], 0.0);
     }
