@@ -329,6 +329,105 @@ mod tests {
         assert_eq!(row[M::PublicCost.index()], 0.0);
     }
 
+    /// Months of one community under `p` (the schedule end to end), as metric rows.
+    fn months(p: &Params, n: u32) -> (Vec<Tally>, usize) {
+        let mut c = crate::model::world::Community::generate(p, 7, 0, 0);
+        let mut rows = Vec::new();
+        let eligible = c
+            .compounds
+            .iter()
+            .filter(|x| x.kind != CompoundKind::NewEstate)
+            .count();
+        let tallies = (1..=n)
+            .map(|m| crate::model::schedule::step(p, &mut c, m, &[], &mut rows))
+            .collect();
+        (tallies, eligible)
+    }
+
+    #[test]
+    fn levers_off_change_nothing_whatever_their_unit_costs() {
+        let p = sq();
+        let mut q = sq();
+        q.society.organisation_grant = 9999.0;
+        q.society.service_hour_price = 999.0;
+        q.society.council_stipend = 9999.0;
+        q.society.centre_cost = 1.0;
+        q.society.law_enforcement_cost = 1.0;
+        q.society.unit_facility_cost = 1.0;
+        q.society.council_settle_share = 1.0;
+        q.society.centre_casework_cut = 1.0;
+        q.society.enforcement_dispute_cut = 1.0;
+        assert_eq!(months(&p, 24).0, months(&q, 24).0);
+    }
+
+    #[test]
+    fn every_lever_on_costs_its_formula_and_moves_the_community() {
+        let p = sq();
+        let mut q = sq();
+        q.society.organisations_funded = 6.0;
+        q.society.purchased_hours_per_organisation = 40.0;
+        q.society.councils_share = 1.0;
+        q.society.service_centres = 1.0;
+        q.society.law_enforcement = 1.0;
+        q.society.unit_facilities = 1.0;
+        let (base, _) = months(&p, 36);
+        let (reform, councils) = months(&q, 36);
+        assert!(councils > 0);
+        let s = &q.society;
+        for (m, t) in reform.iter().enumerate() {
+            let wage_index = (1.0 + q.workforce.wage_growth).powf((m + 1) as f64 / 12.0);
+            let expected = (6.0 * s.organisation_grant
+                + 10.0 * 40.0 * s.service_hour_price
+                + councils as f64 * s.council_stipend
+                + s.centre_cost
+                + s.law_enforcement_cost)
+                * wage_index;
+            let got = t[Sum::SocietyCost];
+            assert!(
+                (got - expected).abs() < 1e-6 * expected,
+                "{got} vs {expected}"
+            );
+            assert!((t[Sum::UnitContribution] - s.unit_facility_cost * wage_index).abs() < 1e-6);
+            let row = t.metrics();
+            let b = base[m].metrics();
+            // public_cost carries society_cost, never the units' contribution.
+            let parts = row[M::WorkforceCost.index()]
+                + row[M::LeverCost.index()]
+                + row[M::MobilisationCost.index()]
+                + row[M::SocietyCost.index()]
+                + t[Sum::PurchaseCost];
+            assert!((row[M::PublicCost.index()] - parts).abs() < 1e-6 * parts);
+            assert!(
+                row[M::Workload.index()] < b[M::Workload.index()],
+                "month {}",
+                m + 1
+            );
+            assert!(row[M::DisputesUnsettled.index()] < b[M::DisputesUnsettled.index()]);
+            assert!(row[M::MediationCoverage.index()] > b[M::MediationCoverage.index()]);
+        }
+        let mean = |ts: &[Tally], id: M| ts.iter().map(|t| t.metrics()[id.index()]).sum::<f64>();
+        assert!(mean(&reform, M::Trust) > mean(&base, M::Trust));
+        assert!(mean(&reform, M::VolunteerShare) > mean(&base, M::VolunteerShare));
+    }
+
+    #[test]
+    fn units_staff_help_more_vulnerable_in_time() {
+        let p = sq();
+        let mut q = sq();
+        q.society.unit_facilities = 1.0;
+        let helped = |p: &Params| -> f64 {
+            (0..4)
+                .map(|id| {
+                    let mut c = crate::model::world::Community::generate(p, 3, 0, id);
+                    let mut rows = Vec::new();
+                    crate::model::schedule::step(p, &mut c, 1, &[(0, 1.0)], &mut rows)
+                        [Sum::VulnerableHelped]
+                })
+                .sum()
+        };
+        assert!(helped(&q) > helped(&p), "{} vs {}", helped(&q), helped(&p));
+    }
+
     #[test]
     fn volunteers_in_persons_divide_by_household_size() {
         let p = sq();
