@@ -674,7 +674,7 @@ section! {
             "Essay 三.(四).1 puts it on the units; amount assumed.";
         persons_per_household: f64 = 2.35; Domain::Real { lo: 1.0, hi: 10.0 }; "persons";
             "Residents per occupied dwelling, for the volunteer target counted in persons.";
-            "Zhejiang 7th census (2020): about 2.35 persons per family household (2.62 in 2010).";
+            "Zhejiang 7th census (2020): about 2.35 per family household (not re-checked; 2.62 in 2010, Zhejiang Daily 2011-05-09).";
     }
 }
 
