@@ -10,6 +10,7 @@ use super::kind::CompoundKind;
 use super::params::{Kind, Owners, Params, World};
 use super::rates::{clamp01, monthly, normal01};
 use super::rng::{self, Rng, Stream};
+use super::society;
 use super::workforce;
 use super::world::{Age, Community, Compound, Household, Occupancy};
 
@@ -181,7 +182,8 @@ impl Community {
             workforce::community_positions(&p.workforce, n_total, merged),
             &mut rng::stream(seed, rep, u64::from(id), Stream::WorkforceInit),
         );
-        let coverage = workforce::mediation_coverage(&p.workforce, &staff, n_total);
+        let hours = workforce::mediation_hours(&p.workforce, &staff);
+        let coverage = society::worker_coverage(p, hours, n_total);
         let shares = [
             w.share_new_estate,
             w.share_old_compound,

@@ -87,6 +87,17 @@ sums! {
         Events,
         VulnerableNeeding,
         VulnerableHelped,
+        /// Social organisations' grants and purchased services, councils' stipends, service
+        /// centres and law enforcement, RMB (`society.rs`).
+        SocietyCost,
+        /// What units in the area spend on opening facilities and sending staff, RMB (not public).
+        UnitContribution,
+        /// Residents: occupied dwellings x persons per household.
+        Persons,
+        /// Service hours bought from social organisations.
+        OrganisationHours,
+        /// Disputes left unsettled relative to the status-quo incidence, weighted by households.
+        Unsettled,
     }
 }
 
@@ -479,9 +490,24 @@ metrics! {
     MobilisationCost = "mobilisation_cost", "Mobilisation cost", "应急动员经费", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
         "leaders' stipends, drills and volunteer support this month",
         |t| t[MobilisationCost];
+    VolunteerSharePersons = "volunteer_share_persons", "Volunteers among residents", "注册志愿者占常住人口比例", SHARE, Mean, AS_IS,
+        "active volunteers (one per volunteering household) / (occupied dwellings x society.persons_per_household): the essay's 10 % target counted in persons",
+        |t| ratio(t[Volunteers], t[Persons]);
+    DisputesUnsettled = "disputes_unsettled", "Disputes left unsettled", "未化解矛盾纠纷", INDEX, Mean, AS_IS,
+        "owner-firm and public-order disputes neither prevented nor mediated, relative to the status-quo incidence, household-weighted (1 - mediation_coverage without law enforcement)",
+        |t| ratio(t[Unsettled], t[Households]);
+    OrganisationServiceHours = "organisation_service_hours", "Service hours bought from social organisations", "购买社会组织服务时数", PER_MONTH, Sum, PER_YEAR,
+        "service hours residents received from social organisations, bought by the government this month",
+        |t| t[OrganisationHours];
+    SocietyCost = "society_cost", "Cost of community levers", "社区治理措施经费", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "grants and purchased services of social organisations, councils' stipends, service centres and law enforcement this month",
+        |t| t[SocietyCost];
+    UnitContribution = "unit_contribution", "Units' contribution", "驻区单位共建投入", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "what units in the area spend on opening facilities and sending staff this month; borne by the units, not in public_cost",
+        |t| t[UnitContribution];
     PublicCost = "public_cost", "Public cost", "公共支出", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
-        "workforce_cost + lever_cost + mobilisation_cost + government purchase of services this month",
-        |t| t[WorkforceCost] + t[LeverCost] + t[MobilisationCost] + t[PurchaseCost];
+        "workforce_cost + lever_cost + mobilisation_cost + society_cost + government purchase of services this month",
+        |t| t[WorkforceCost] + t[LeverCost] + t[MobilisationCost] + t[SocietyCost] + t[PurchaseCost];
 }
 
 /// Fills `worker_turnover_annual` of each row from the separations and headcounts of the
@@ -680,6 +706,11 @@ mod tests {
         assert_eq!(row[M::FeeCollectionRateOldCompound.index()], 0.25);
         assert_eq!(row[M::FeeCollectionRateNewEstate.index()], 0.0);
         assert_eq!(row[M::PublicCost.index()], 15.0);
+        // Society's levers are public; the units' contribution is not.
+        let mut v = t;
+        v[SocietyCost] = 16.0;
+        v[UnitContribution] = 32.0;
+        assert_eq!(v.metrics()[M::PublicCost.index()], 31.0);
         // Coverage counts every household: at most the collection rate and the managed
         // (billed) share of households.
         t[Households] = 400.0;

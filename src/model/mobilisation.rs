@@ -26,6 +26,7 @@ use rand_distr::{Distribution, Exp1};
 use super::metrics::{Sum, Tally};
 use super::params::{Kind, Mobilisation, Params};
 use super::rng::Rng;
+use super::society;
 use super::workforce;
 use super::world::{Age, Community, Compound, Household, Occupancy};
 
@@ -427,6 +428,12 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
         helpers.clear();
         for _ in 0..my_workers {
             helpers.push((office, m.visit_hours));
+        }
+        // Units' staff where facilities are shared (society.rs), shared by need the same way.
+        let units = society::unit_helpers(&p.society);
+        let unit_share = |cum: usize| (units * cum).checked_div(total_need).unwrap_or(0);
+        for _ in 0..unit_share(cum_after) - unit_share(cum_before) {
+            helpers.push((office + p.society.unit_response_hours, m.visit_hours));
         }
         let (first, end) = (comp.first_household as usize, comp.end_household as usize);
         for (i, h) in c.households.iter().enumerate().take(end).skip(first) {

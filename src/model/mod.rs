@@ -18,5 +18,6 @@ pub mod rates;
 pub mod residents;
 pub mod rng;
 pub mod schedule;
+pub mod society;
 pub mod workforce;
 pub mod world;

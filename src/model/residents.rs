@@ -8,6 +8,7 @@ use super::metrics::{Sum, Tally};
 use super::params::{Kind, Params};
 use super::rates::monthly;
 use super::rng::Rng;
+use super::society;
 use super::world::{Household, Occupancy};
 
 /// What one compound's residents did and felt this month (sums for the tally).
@@ -58,7 +59,7 @@ pub fn step_compound(
     let t0 = o.initial_trust as f32;
     let rev = o.trust_reversion as f32;
     let quit = monthly(p.mobilisation.volunteer_quit_rate);
-    let join = monthly(k.volunteer_join_rate);
+    let join = monthly((k.volunteer_join_rate * society::join_multiplier(&p.society)).min(1.0));
     let mut out = ResidentsMonth::default();
     for h in hs.iter_mut() {
         let u: f64 = rng.random();

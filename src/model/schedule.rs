@@ -19,6 +19,7 @@ use super::metrics::{Sum, Tally};
 use super::mobilisation;
 use super::params::Params;
 use super::residents;
+use super::society;
 use super::workforce;
 use super::world::Community;
 
@@ -49,8 +50,11 @@ pub fn step(
     t[Sum::Compounds] = c.compounds.len() as f64;
     workforce_month(p, c, month, &mut t);
     emergencies(p, c, month, events, rows, &mut t);
-    let leaders = compounds_month(p, c, month, &mut t);
+    let mut soc = society::SocietyMonth::default();
+    let leaders = compounds_month(p, c, month, &mut soc, &mut t);
     t[Sum::MobilisationCost] = mobilisation::monthly_cost(p, leaders, t[Sum::Volunteers], month);
+    let wage_index = workforce::average_wage(&p.workforce, month) / p.workforce.average_wage;
+    society::record(p, &soc, wage_index, &mut t);
     t
 }
 
@@ -66,7 +70,8 @@ fn workforce_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) {
         month,
         &mut c.workforce_rng,
     );
-    c.mediation_coverage = workforce::mediation_coverage(wf, &c.staff, n);
+    let hours = workforce::mediation_hours(wf, &c.staff);
+    c.mediation_coverage = society::worker_coverage(p, hours, n);
     workforce::record(wf, &c.staff, &w, n, c.mediation_coverage, t);
 }
 
@@ -102,8 +107,15 @@ fn emergencies(
 }
 
 /// (1)-(5) compound by compound: residents, payments, the firm, entry, the owners' vote.
-/// Returns the community's leaders (grid, building and stairwell) for the mobilisation cost.
-fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> f64 {
+/// Returns the community's leaders (grid, building and stairwell) for the mobilisation cost;
+/// `soc` receives the councils and unsettled disputes of the society levers.
+fn compounds_month(
+    p: &Params,
+    c: &mut Community,
+    month: u32,
+    soc: &mut society::SocietyMonth,
+    t: &mut Tally,
+) -> f64 {
     let wf = &p.workforce;
     let coverage = c.mediation_coverage;
     let income_factor = fees::income_factor(&p.owners, month);
@@ -119,13 +131,20 @@ fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> 
         ..
     } = c;
     let mut leaders = f64::from(*grids);
+    let mut councils = society::Councils::new(&p.society);
     for comp in compounds.iter_mut() {
         let k = p.kind(comp.kind);
         let range = comp.first_household as usize..comp.end_household as usize;
+        // (0c) residents' council and open facilities of units (society.rs)
+        let council = councils.next(comp.kind);
+        soc.add(&p.society, comp.households(), coverage, council);
+        let gain = society::trust_gain(&p.society, council);
+        society::raise_trust(&mut households[range.clone()], gain);
         // (1) residents; owners of a managed compound perceive its service net of
-        // unmediated disputes
+        // disputes neither mediated nor settled by a council
         let seen = if comp.firm.is_some() {
-            workforce::perceived_quality(wf, comp.quality, coverage)
+            let settled = society::settled(&p.society, coverage, council);
+            workforce::perceived_quality(wf, comp.quality, settled)
         } else {
             comp.quality
         };

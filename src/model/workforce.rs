@@ -8,6 +8,7 @@ use super::metrics::{Sum, Tally};
 use super::params::{Params, Workforce as WfParams};
 use super::rates::monthly;
 use super::rng::Rng;
+use super::society;
 
 /// Working hours of a full-time worker in a month.
 pub const HOURS_PER_MONTH: f64 = 160.0;
@@ -55,6 +56,8 @@ pub struct WorkforceMonth {
     pub cost: f64,
     /// Public cost of the platform, admission system and linkage levers, RMB.
     pub lever_cost: f64,
+    /// Workload at the month's end, net of the casework the society levers relieve.
+    pub workload: f64,
 }
 
 /// Share of a worker's hours that the tasks pushed down by departments take, after the
@@ -372,7 +375,8 @@ pub fn step(
     rng: &mut Rng,
 ) -> WorkforceMonth {
     let w = &p.workforce;
-    let load = workload(w, households, s.workers.len());
+    let relief = society::casework_factor(p, households);
+    let load = workload(w, households, s.workers.len()) * relief;
     let exam_season = month % 12 == w.exam_month % 12;
     let complaints = s.complaints;
     s.complaints *= (-1.0 / w.complaint_memory_months).exp();
@@ -464,6 +468,7 @@ pub fn step(
         hires,
         cost,
         lever_cost: lever_cost * growth,
+        workload: workload(w, households, s.workers.len()) * relief,
     }
 }
 
@@ -517,7 +522,7 @@ pub fn record(
         t[Sum::Certified] += f64::from(u8::from(x.certified));
     }
     t[Sum::Admin] += admin_share(w) * employed;
-    t[Sum::Workload] += workload(w, households, s.workers.len()) * n;
+    t[Sum::Workload] += m.workload * n;
     t[Sum::WorkforceCost] += m.cost;
     t[Sum::LeverCost] += m.lever_cost;
     t[Sum::MediationHours] += mediation_hours(w, s);

@@ -669,6 +669,84 @@ section! {
     }
 }
 
+section! {
+    /// Community levers of essay section 三 outside the workforce, the firms and the
+    /// mobilisation network: social organisations, residents' councils, one-stop service
+    /// centres, comprehensive law enforcement, units sharing facilities (`society.rs`), and
+    /// the persons behind a household for the volunteer target.
+    Society (_k) {
+        organisations_unfunded: f64 = 4.0; Domain::Real { lo: 0.0, hi: 100.0 }; "organisations/community";
+            "Community social organisations (社区社会组织) a community has without public grants; their recruiting is already in the volunteer join rates.";
+            "Assumption (range 2-8): the essay's target of >= 10 per community (三.(一).3) implies fewer in the status quo.";
+        organisations_funded: f64 = 0.0; Domain::Real { lo: 0.0, hi: 100.0 }; "organisations/community";
+            "Further organisations fostered by 公益创投 grants (6 reaches the essay's 10).";
+            "Essay 三.(一).3 lever; zero in the status quo.";
+        organisation_grant: f64 = 1500.0; Domain::Real { lo: 0.0, hi: 1e6 }; "RMB/organisation/month";
+            "Grant to each funded organisation (paid only while organisations_funded > 0).";
+            "Assumption: venture-philanthropy grants of tens of thousands of RMB a project-year.";
+        purchased_hours_per_organisation: f64 = 0.0; Domain::Real { lo: 0.0, hi: 10_000.0 }; "hours/organisation/month";
+            "Service hours the government buys from each organisation (花钱买服务) and residents receive.";
+            "Essay 三.(二).3 lever; zero in the status quo.";
+        service_hour_price: f64 = 60.0; Domain::Real { lo: 0.0, hi: 1e4 }; "RMB/hour";
+            "Price of one purchased service hour.";
+            "Assumption near Ningbo home-care service prices (tens of RMB an hour).";
+        service_substitution: f64 = 0.25; SHARE; "share";
+            "Share of purchased service hours that replace workers' casework (the rest is service residents did not get before).";
+            "Assumption.";
+        organisation_volunteer_boost: f64 = 0.05; Domain::Real { lo: 0.0, hi: 10.0 }; "per organisation";
+            "Volunteer join rates are multiplied by 1 + this x organisations_funded.";
+            "Essay 三.(二).3: organisations as the backbone of volunteer teams; magnitude assumed.";
+        councils_share: f64 = 0.0; SHARE; "share of compounds";
+            "Old compounds and resettlement estates with a residents' council (住户理事会, building self-governance).";
+            "Essay 三.(三).2 lever; zero in the status quo.";
+        council_settle_share: f64 = 0.3; SHARE; "share";
+            "Share of the disputes workers leave unmediated that a council settles itself.";
+            "Assumption.";
+        council_trust_gain: f64 = 0.01; SHARE; "per month";
+            "Share of the gap to full trust that households of a council compound close each month.";
+            "Assumption: with trust_reversion 0.02 it lifts their trust from 0.60 towards 0.73.";
+        council_stipend: f64 = 1000.0; Domain::Real { lo: 0.0, hi: 1e6 }; "RMB/council/month";
+            "Stipends and running costs of one council.";
+            "Assumption: a few hundred RMB for each of a handful of members.";
+        service_centres: f64 = 0.0; SHARE; "0-1";
+            "Communities with a one-stop public service centre (社区公共服务中心 / 邻里中心); each community gets this share of the effect and cost.";
+            "Essay 三.(二).1 lever; zero in the status quo.";
+        centre_casework_cut: f64 = 0.15; SHARE; "share of casework hours";
+            "Casework hours per household the centre's one-stop handling saves workers.";
+            "Assumption.";
+        centre_cost: f64 = 15_000.0; Domain::Real { lo: 0.0, hi: 1e7 }; "RMB/community/month";
+            "Running cost of a centre: two counter staff and a 30-50 m2 hall.";
+            "Assumption; hall sizes from essay 三.(二).1.";
+        law_enforcement: f64 = 0.0; SHARE; "0-1";
+            "Comprehensive law enforcement reaching the community (综合执法进社区); each community gets this share of the effect and cost.";
+            "Essay 三.(四).2 lever; zero in the status quo.";
+        enforcement_dispute_cut: f64 = 0.3; SHARE; "share of disputes";
+            "Disputes (illegal building, parking, encroachment) that enforcement removes before they need mediation.";
+            "Assumption.";
+        law_enforcement_cost: f64 = 10_000.0; Domain::Real { lo: 0.0, hi: 1e7 }; "RMB/community/month";
+            "Enforcement officers' time given to one community.";
+            "Assumption: about one officer's cost.";
+        unit_facilities: f64 = 0.0; SHARE; "0-1";
+            "Communities whose resident units (驻区单位) open their facilities and send staff in emergencies; each gets this share.";
+            "Essay 三.(四).1 lever; zero in the status quo.";
+        facilities_trust_gain: f64 = 0.002; SHARE; "per month";
+            "Share of the gap to full trust that households close each month where facilities are open.";
+            "Assumption: a slight effect.";
+        unit_helpers: f64 = 10.0; Domain::Real { lo: 0.0, hi: 1000.0 }; "helpers/community";
+            "Units' staff who help the vulnerable in an emergency where facilities are shared.";
+            "Assumption: a few units, two or three staff each.";
+        unit_response_hours: f64 = 1.0; Domain::Real { lo: 0.0, hi: 48.0 }; "hours";
+            "Delay after the community has the alert before units' staff start visiting.";
+            "Assumption.";
+        unit_facility_cost: f64 = 5000.0; Domain::Real { lo: 0.0, hi: 1e7 }; "RMB/community/month";
+            "Cost to the units of opening facilities and sending staff; borne by them, reported in unit_contribution, not in public_cost.";
+            "Essay 三.(四).1 puts it on the units; amount assumed.";
+        persons_per_household: f64 = 2.35; Domain::Real { lo: 1.0, hi: 10.0 }; "persons";
+            "Residents per occupied dwelling, for the volunteer target counted in persons.";
+            "Zhejiang 7th census (2020): about 2.35 per family household (not re-checked; 2.62 in 2010, Zhejiang Daily 2011-05-09).";
+    }
+}
+
 /// Most time steps one warning sub-simulation may take (`horizon_hours` x 60 /
 /// `step_minutes`): its step budget. The default is 288; one-minute steps over a day are
 /// 1,440.
@@ -685,6 +763,7 @@ pub struct Params {
     pub owners: Owners,
     pub workforce: Workforce,
     pub mobilisation: Mobilisation,
+    pub society: Society,
     /// Scheduled events (`[[events]]` in a scenario), in addition to seasonal ones.
     pub events: Vec<ScheduledEvent>,
     /// Changes of keys from a month of the run (`[[changes]]`), see [`changes`].
@@ -716,6 +795,7 @@ impl Default for Params {
             owners: Owners::default_for(0),
             workforce: Workforce::default_for(0),
             mobilisation: Mobilisation::default_for(0),
+            society: Society::default_for(0),
             events: Vec::new(),
             changes: Vec::new(),
         }
@@ -723,7 +803,7 @@ impl Default for Params {
 }
 
 /// Section names in the order they are documented and written.
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "run",
     "world",
     CompoundKind::NewEstate.key(),
@@ -733,6 +813,7 @@ pub const SECTIONS: [&str; 9] = [
     "owners",
     "workforce",
     "mobilisation",
+    "society",
 ];
 
 fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
@@ -744,6 +825,7 @@ fn section_fields(section: &str) -> Option<&'static [FieldSpec]> {
         "owners" => Some(Owners::FIELDS),
         "workforce" => Some(Workforce::FIELDS),
         "mobilisation" => Some(Mobilisation::FIELDS),
+        "society" => Some(Society::FIELDS),
         _ => None,
     }
 }
@@ -794,6 +876,7 @@ impl Params {
             "owners" => self.owners.set_field(field, v),
             "workforce" => self.workforce.set_field(field, v),
             "mobilisation" => self.mobilisation.set_field(field, v),
+            "society" => self.society.set_field(field, v),
             _ => return Err(SetError::Unknown),
         };
         match found {
@@ -817,6 +900,7 @@ impl Params {
             "owners" => self.owners.get_field(field),
             "workforce" => self.workforce.get_field(field),
             "mobilisation" => self.mobilisation.get_field(field),
+            "society" => self.society.get_field(field),
             _ => None,
         }
     }
