@@ -1,8 +1,10 @@
 //! Residents over time: moving out and being replaced, satisfaction that follows the service
-//! experienced, expectations that keep rising (业主不断提出高标准), trust that reverts.
+//! experienced, expectations formed from what owners see (their own service, the other
+//! compounds' service, their incomes: 业主不断提出高标准), trust that reverts.
 
 use rand::RngExt;
 
+use super::fees::income_factor;
 use super::generate::{OccupantDraws, draw_occupant, draw_owner};
 use super::metrics::{Sum, Tally};
 use super::params::{Kind, Params};
@@ -35,14 +37,29 @@ impl ResidentsMonth {
     }
 }
 
-/// One month for the households of one compound with service `quality`, in one pass:
-/// moving, satisfaction, expectations, trust, and volunteering (from its own stream `vol_rng`).
-/// An owner-occupier moving out sells (a new owner arrives); a renter or vacancy turning over
-/// brings a new occupant under the same owner.
+/// The service level owners of a compound expect to move toward at `month` (clamped to
+/// [0, 1]): their own perceived service `own` and the mean perceived service `others` of the
+/// community's other compounds, weighted by `expectation_social_weight`, plus
+/// `expectation_income_elasticity` x ln(income factor).
+pub fn expectation_reference(p: &Params, own: f64, others: f64, month: u32) -> f64 {
+    let o = &p.owners;
+    let w = o.expectation_social_weight;
+    let income = o.expectation_income_elasticity * income_factor(o, month).ln();
+    ((1.0 - w) * own + w * others + income).clamp(0.0, 1.0)
+}
+
+/// One month for the households of one compound with perceived service `quality`, in one
+/// pass: moving, satisfaction, expectations, trust, and volunteering (from its own stream
+/// `vol_rng`). `others` is the mean perceived service of the community's other compounds
+/// last month. An owner-occupier moving out sells (a new owner arrives, expecting the
+/// current reference); a renter or vacancy turning over brings a new occupant under the same
+/// owner.
+#[allow(clippy::too_many_arguments)]
 pub fn step_compound(
     p: &Params,
     k: &Kind,
     quality: f64,
+    others: f64,
     month: u32,
     hs: &mut [Household],
     rng: &mut Rng,
@@ -54,7 +71,11 @@ pub fn step_compound(
     let draws = OccupantDraws::new(k, true);
     let rate = o.satisfaction_rate as f32;
     let q = quality as f32;
-    let exp_step = (o.expectation_growth / 12.0) as f32;
+    let reference = expectation_reference(p, quality, others, month);
+    let exp_rate = o.expectation_rate as f32;
+    let exp_ref = reference as f32;
+    let exp_drift = (o.expectation_growth / 12.0) as f32;
+    let newcomer = reference + o.expectation_growth * f64::from(month) / 12.0;
     let t0 = o.initial_trust as f32;
     let rev = o.trust_reversion as f32;
     let quit = monthly(p.mobilisation.volunteer_quit_rate);
@@ -71,7 +92,7 @@ pub fn step_compound(
             let sold = h.occupancy == Occupancy::OwnerOccupied;
             draw_occupant(p, k, &draws, rng, h);
             if sold {
-                draw_owner(p, k, month, rng, h);
+                draw_owner(p, newcomer, rng, h);
                 // A buyer starts from the service he sees, and settles the arrears at transfer.
                 h.satisfaction = q;
                 h.paid = true;
@@ -79,7 +100,8 @@ pub fn step_compound(
         } else {
             h.months_resident = h.months_resident.saturating_add(1);
             h.satisfaction += rate * (q - h.satisfaction);
-            h.expectation = (h.expectation + exp_step).clamp(0.0, 1.0);
+            h.expectation = (h.expectation + exp_rate * (exp_ref - h.expectation) + exp_drift)
+                .clamp(0.0, 1.0);
             h.trust += rev * (t0 - h.trust);
         }
         let v: f64 = vol_rng.random();
@@ -169,7 +191,7 @@ mod tests {
         // Keep everyone an owner-occupier so the hazard stays the owners' one.
         let mut k = p.kinds[0].clone();
         k.owner_occupied_share = 1.0;
-        let moves = f64::from(step_compound(&p, &k, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
+        let moves = f64::from(step_compound(&p, &k, 0.5, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
         let expected = monthly(0.2) * hs.len() as f64;
         let sd = (expected * (1.0 - monthly(0.2))).sqrt();
         assert!((moves - expected).abs() < 4.0 * sd, "{moves} vs {expected}");
@@ -199,7 +221,7 @@ mod occupancy_tests {
         let mut owner = 0.0;
         let mut n = 0.0;
         for m in 1..=240 {
-            step_compound(&p, &k, 0.5, m, hs, &mut rng, &mut vol);
+            step_compound(&p, &k, 0.5, 0.5, m, hs, &mut rng, &mut vol);
             if m > 120 {
                 owner += hs
                     .iter()

@@ -5,7 +5,8 @@
 //! Order within a month: (0) the community's workers quit, sit exams, are recruited, and
 //! their capacity sets this month's mediation coverage; (0b) this month's emergencies warn
 //! and help, and shock trust; then compound by compound: (1) residents move, update
-//! satisfaction from last month's service, raise expectations, revert trust; (2) owners
+//! satisfaction from last month's service, move expectations toward what they see (their
+//! own and, computed once per month, the other compounds' service), revert trust; (2) owners
 //! decide to pay, building by building, reacting to last month's neighbours; (3) firms
 //! collect, pay, resize staff, set this month's quality, and may withdraw; (4) unmanaged
 //! compounds may attract a firm; (5) owners' committees may vote on a price rise; last, the
@@ -20,7 +21,7 @@ use super::mobilisation;
 use super::params::Params;
 use super::residents;
 use super::workforce;
-use super::world::Community;
+use super::world::{Community, Compound};
 
 /// One event's result in one community for one compound kind (a row of `events.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,20 +119,36 @@ fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> 
         ..
     } = c;
     let mut leaders = f64::from(*grids);
-    for comp in compounds.iter_mut() {
-        let k = p.kind(comp.kind);
-        let range = comp.first_household as usize..comp.end_household as usize;
-        // (1) residents; owners of a managed compound perceive its service net of
-        // unmediated disputes
-        let seen = if comp.firm.is_some() {
+    // Owners of a managed compound perceive its service net of unmediated disputes. The
+    // community's total (household-weighted) is taken once from last month's qualities, so
+    // the other compounds' mean that owners compare with does not depend on compound order.
+    let seen = |comp: &Compound| {
+        if comp.firm.is_some() {
             workforce::perceived_quality(wf, comp.quality, coverage)
         } else {
             comp.quality
+        }
+    };
+    let (seen_total, households_total) = compounds.iter().fold((0.0, 0.0), |(s, n), comp| {
+        let h = comp.households() as f64;
+        (s + seen(comp) * h, n + h)
+    });
+    for comp in compounds.iter_mut() {
+        let k = p.kind(comp.kind);
+        let range = comp.first_household as usize..comp.end_household as usize;
+        // (1) residents, who compare their service with the other compounds' last month
+        let own = seen(comp);
+        let n = comp.households() as f64;
+        let others = if households_total > n {
+            (seen_total - own * n) / (households_total - n)
+        } else {
+            own
         };
         residents::step_compound(
             p,
             k,
-            seen,
+            own,
+            others,
             month,
             &mut households[range.clone()],
             residents_rng,
