@@ -295,6 +295,78 @@ mod tests {
         }
     }
 
+    /// The guided price steps only in the month a review takes effect (review month + lag),
+    /// each time by the pass-through share of the cost index's growth since the last review.
+    #[test]
+    fn guided_price_steps_after_each_review_by_the_pass_through_share() {
+        let mut p = Params::default();
+        p.property.price_review_interval_months = 36;
+        p.property.price_review_lag_months = 7;
+        p.property.price_review_pass_through = 0.6;
+        p.property.guided_price_growth = 0.0;
+        for kind in CompoundKind::ALL {
+            let mut level = 1.0;
+            let mut steps = 0;
+            for m in 0..=240u32 {
+                let now = guided_level(&p, kind, m);
+                let in_force = m >= 7 && (m - 7) % 36 == 0 && m >= 36 + 7;
+                if in_force {
+                    let review = m - 7;
+                    let growth = cost_index(&p, kind, review) / cost_index(&p, kind, review - 36);
+                    assert!(growth > 1.0, "costs grow");
+                    let expected = level * (1.0 + 0.6 * (growth - 1.0));
+                    assert!((now - expected).abs() < 1e-12, "month {m}: {now} vs {expected}");
+                    steps += 1;
+                } else {
+                    assert_eq!(now, level, "month {m}: no step outside review months");
+                }
+                level = now;
+            }
+            assert_eq!(steps, (240 - 7) / 36);
+            // Pass-through below 1: the price falls behind the cost index.
+            assert!(level < cost_index(&p, kind, 240));
+        }
+        // Full pass-through, yearly, no lag: the price is the cost index at the last review.
+        p.property.price_review_interval_months = 12;
+        p.property.price_review_lag_months = 0;
+        p.property.price_review_pass_through = 1.0;
+        for m in [12, 24, 120] {
+            let (l, c) = (guided_level(&p, CompoundKind::NewEstate, m), cost_index(&p, CompoundKind::NewEstate, m));
+            assert!((l - c).abs() < 1e-9, "month {m}: {l} vs {c}");
+        }
+        // No pass-through: the price stands still; the optional drift still applies.
+        p.property.price_review_pass_through = 0.0;
+        assert_eq!(guided_level(&p, CompoundKind::OldCompound, 200), 1.0);
+        p.property.guided_price_growth = 0.02;
+        assert!((guided_level(&p, CompoundKind::OldCompound, 120) - 1.02f64.powi(10)).abs() < 1e-12);
+    }
+
+    /// Staff cost grows at wage growth x tracking; other costs with the price index; the
+    /// optional cost_growth multiplies both.
+    #[test]
+    fn staff_cost_follows_the_city_wage_times_tracking() {
+        let mut p = Params::default();
+        p.workforce.wage_growth = 0.06;
+        p.property.staff_wage_tracking = 0.5;
+        p.property.price_index_growth = 0.02;
+        p.property.cost_growth = 0.0;
+        let ten = 120;
+        assert!((staff_cost_factor(&p, ten) - 1.03f64.powi(10)).abs() < 1e-12);
+        assert!((other_cost_factor(&p, ten) - 1.02f64.powi(10)).abs() < 1e-12);
+        p.property.staff_wage_tracking = 1.0;
+        let wage_ratio = crate::model::workforce::average_wage(&p.workforce, ten)
+            / crate::model::workforce::average_wage(&p.workforce, 0);
+        assert!((staff_cost_factor(&p, ten) - wage_ratio).abs() < 1e-9, "full tracking = the city wage");
+        p.property.cost_growth = 0.01;
+        assert!((other_cost_factor(&p, ten) - (1.02f64 * 1.01).powi(10)).abs() < 1e-12);
+        // A firm's cost splits into the two parts.
+        let (c, _) = managed_compound(&p);
+        let staff = 3.0;
+        let expected = staff * p.property.staff_monthly_cost * staff_cost_factor(&p, ten)
+            + p.kinds[0].other_cost_per_m2 * c.floor_area * c.households() as f64 * other_cost_factor(&p, ten);
+        assert!((firm_cost(&p, &c, staff, ten) - expected).abs() < 1e-6);
+    }
+
     #[test]
     fn quality_follows_staff_and_capability() {
         assert_eq!(quality(0.6, 10.0, 10.0, 1.0), 0.6);

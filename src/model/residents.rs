@@ -150,29 +150,81 @@ mod tests {
         }
     }
 
-    #[test]
-    fn satisfaction_converges_to_quality_and_expectations_rise() {
-        let mut p = Params::default();
+    /// Households of a new-estate community with nobody moving, satisfaction and expectations
+    /// reset to `e0`.
+    fn settled(p: &mut Params, e0: f32) -> Vec<Household> {
         p.kinds[0].move_out_rate_owner = 0.0;
         p.kinds[0].move_out_rate_renter = 0.0;
-        let c = Community::generate(&p, 1, 0, 0);
+        let c = Community::generate(p, 1, 0, 0);
         let mut hs = c.households[..200].to_vec();
-        let e0: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
+        for h in hs.iter_mut() {
+            h.expectation = e0;
+        }
+        hs
+    }
+
+    fn mean_expectation(hs: &[Household]) -> f64 {
+        hs.iter().map(|h| f64::from(h.expectation)).sum::<f64>() / hs.len() as f64
+    }
+
+    /// Textbook adaptive expectations: with only habituation on, E_t - q = (1 - r)^t (E_0 - q).
+    #[test]
+    fn expectations_converge_exponentially_to_the_service_experienced() {
+        let mut p = Params::default();
+        p.owners.expectation_social_weight = 0.0;
+        p.owners.expectation_income_elasticity = 0.0;
+        p.owners.expectation_growth = 0.0;
+        let r = p.owners.expectation_rate;
+        let mut hs = settled(&mut p, 0.8);
         let mut rng = stream(1, 0, 0, Stream::Residents);
         let mut vol = stream(1, 0, 0, Stream::Volunteers);
-        for m in 1..=120 {
-            step_compound(&p, &p.kinds[0], 0.3, m, &mut hs, &mut rng, &mut vol);
+        let q = 0.3;
+        for m in 1..=60u32 {
+            step_compound(&p, &p.kinds[0], q, 0.9, m, &mut hs, &mut rng, &mut vol);
+            let gap = mean_expectation(&hs) - q;
+            let expected = (1.0 - r).powi(m as i32) * (0.8 - q);
+            assert!((gap - expected).abs() < 1e-4, "month {m}: gap {gap}, expected {expected}");
         }
         for h in &hs {
-            assert!((h.satisfaction - 0.3).abs() < 1e-3);
+            assert!((h.satisfaction - 0.3).abs() < 1e-3, "satisfaction follows quality");
         }
-        let e1: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
-        let rise = (e1 - e0) as f64;
-        let expected = 10.0 * p.owners.expectation_growth;
-        assert!(
-            (rise - expected).abs() < 0.005,
-            "ten years: {e0} -> {e1}, expected +{expected}"
-        );
+        // With the rate at 0, expectations do not move.
+        p.owners.expectation_rate = 0.0;
+        let before = mean_expectation(&hs);
+        step_compound(&p, &p.kinds[0], 0.9, 0.9, 61, &mut hs, &mut rng, &mut vol);
+        assert_eq!(mean_expectation(&hs), before);
+    }
+
+    /// Owners who see better service next door, or whose incomes grow, expect more; the
+    /// optional drift adds its yearly step.
+    #[test]
+    fn better_neighbours_and_income_growth_raise_expectations() {
+        let run = |others: f64, income_growth: f64, drift: f64| {
+            let mut p = Params::default();
+            p.owners.income_growth = income_growth;
+            p.owners.expectation_growth = drift;
+            let mut hs = settled(&mut p, 0.5);
+            let mut rng = stream(1, 0, 0, Stream::Residents);
+            let mut vol = stream(1, 0, 0, Stream::Volunteers);
+            for m in 1..=120 {
+                step_compound(&p, &p.kinds[0], 0.5, others, m, &mut hs, &mut rng, &mut vol);
+            }
+            mean_expectation(&hs)
+        };
+        let base = run(0.5, 0.0, 0.0);
+        assert!((base - 0.5).abs() < 1e-4, "in balance nothing moves: {base}");
+        assert!(run(0.8, 0.0, 0.0) > base + 0.05, "a better neighbouring compound");
+        assert!(run(0.2, 0.0, 0.0) < base - 0.05, "a worse neighbouring compound");
+        assert!(run(0.5, 0.05, 0.0) > base + 0.02, "income growth");
+        assert!(run(0.5, 0.0, 0.01) > base + 0.02, "the optional drift");
+        // The reference itself: own and others' service weighted, plus the income term.
+        let mut p = Params::default();
+        p.owners.expectation_social_weight = 0.25;
+        p.owners.expectation_income_elasticity = 0.2;
+        p.owners.income_growth = 0.1;
+        let r = expectation_reference(&p, 0.4, 0.8, 24);
+        let expected = 0.75 * 0.4 + 0.25 * 0.8 + 0.2 * 2.0 * 1.1f64.ln();
+        assert!((r - expected).abs() < 1e-12, "{r} vs {expected}");
     }
 
     #[test]
