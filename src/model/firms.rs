@@ -315,7 +315,10 @@ mod tests {
                     let growth = cost_index(&p, kind, review) / cost_index(&p, kind, review - 36);
                     assert!(growth > 1.0, "costs grow");
                     let expected = level * (1.0 + 0.6 * (growth - 1.0));
-                    assert!((now - expected).abs() < 1e-12, "month {m}: {now} vs {expected}");
+                    assert!(
+                        (now - expected).abs() < 1e-12,
+                        "month {m}: {now} vs {expected}"
+                    );
                     steps += 1;
                 } else {
                     assert_eq!(now, level, "month {m}: no step outside review months");
@@ -331,14 +334,19 @@ mod tests {
         p.property.price_review_lag_months = 0;
         p.property.price_review_pass_through = 1.0;
         for m in [12, 24, 120] {
-            let (l, c) = (guided_level(&p, CompoundKind::NewEstate, m), cost_index(&p, CompoundKind::NewEstate, m));
+            let (l, c) = (
+                guided_level(&p, CompoundKind::NewEstate, m),
+                cost_index(&p, CompoundKind::NewEstate, m),
+            );
             assert!((l - c).abs() < 1e-9, "month {m}: {l} vs {c}");
         }
         // No pass-through: the price stands still; the optional drift still applies.
         p.property.price_review_pass_through = 0.0;
         assert_eq!(guided_level(&p, CompoundKind::OldCompound, 200), 1.0);
         p.property.guided_price_growth = 0.02;
-        assert!((guided_level(&p, CompoundKind::OldCompound, 120) - 1.02f64.powi(10)).abs() < 1e-12);
+        assert!(
+            (guided_level(&p, CompoundKind::OldCompound, 120) - 1.02f64.powi(10)).abs() < 1e-12
+        );
     }
 
     /// Staff cost grows at wage growth x tracking; other costs with the price index; the
@@ -356,14 +364,20 @@ mod tests {
         p.property.staff_wage_tracking = 1.0;
         let wage_ratio = crate::model::workforce::average_wage(&p.workforce, ten)
             / crate::model::workforce::average_wage(&p.workforce, 0);
-        assert!((staff_cost_factor(&p, ten) - wage_ratio).abs() < 1e-9, "full tracking = the city wage");
+        assert!(
+            (staff_cost_factor(&p, ten) - wage_ratio).abs() < 1e-9,
+            "full tracking = the city wage"
+        );
         p.property.cost_growth = 0.01;
         assert!((other_cost_factor(&p, ten) - (1.02f64 * 1.01).powi(10)).abs() < 1e-12);
         // A firm's cost splits into the two parts.
         let (c, _) = managed_compound(&p);
         let staff = 3.0;
         let expected = staff * p.property.staff_monthly_cost * staff_cost_factor(&p, ten)
-            + p.kinds[0].other_cost_per_m2 * c.floor_area * c.households() as f64 * other_cost_factor(&p, ten);
+            + p.kinds[0].other_cost_per_m2
+                * c.floor_area
+                * c.households() as f64
+                * other_cost_factor(&p, ten);
         assert!((firm_cost(&p, &c, staff, ten) - expected).abs() < 1e-6);
     }
 

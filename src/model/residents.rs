@@ -100,8 +100,8 @@ pub fn step_compound(
         } else {
             h.months_resident = h.months_resident.saturating_add(1);
             h.satisfaction += rate * (q - h.satisfaction);
-            h.expectation = (h.expectation + exp_rate * (exp_ref - h.expectation) + exp_drift)
-                .clamp(0.0, 1.0);
+            h.expectation =
+                (h.expectation + exp_rate * (exp_ref - h.expectation) + exp_drift).clamp(0.0, 1.0);
             h.trust += rev * (t0 - h.trust);
         }
         let v: f64 = vol_rng.random();
@@ -183,10 +183,16 @@ mod tests {
             step_compound(&p, &p.kinds[0], q, 0.9, m, &mut hs, &mut rng, &mut vol);
             let gap = mean_expectation(&hs) - q;
             let expected = (1.0 - r).powi(m as i32) * (0.8 - q);
-            assert!((gap - expected).abs() < 1e-4, "month {m}: gap {gap}, expected {expected}");
+            assert!(
+                (gap - expected).abs() < 1e-4,
+                "month {m}: gap {gap}, expected {expected}"
+            );
         }
         for h in &hs {
-            assert!((h.satisfaction - 0.3).abs() < 1e-3, "satisfaction follows quality");
+            assert!(
+                (h.satisfaction - 0.3).abs() < 1e-3,
+                "satisfaction follows quality"
+            );
         }
         // With the rate at 0, expectations do not move.
         p.owners.expectation_rate = 0.0;
@@ -212,9 +218,18 @@ mod tests {
             mean_expectation(&hs)
         };
         let base = run(0.5, 0.0, 0.0);
-        assert!((base - 0.5).abs() < 1e-4, "in balance nothing moves: {base}");
-        assert!(run(0.8, 0.0, 0.0) > base + 0.05, "a better neighbouring compound");
-        assert!(run(0.2, 0.0, 0.0) < base - 0.05, "a worse neighbouring compound");
+        assert!(
+            (base - 0.5).abs() < 1e-4,
+            "in balance nothing moves: {base}"
+        );
+        assert!(
+            run(0.8, 0.0, 0.0) > base + 0.05,
+            "a better neighbouring compound"
+        );
+        assert!(
+            run(0.2, 0.0, 0.0) < base - 0.05,
+            "a worse neighbouring compound"
+        );
         assert!(run(0.5, 0.05, 0.0) > base + 0.02, "income growth");
         assert!(run(0.5, 0.0, 0.01) > base + 0.02, "the optional drift");
         // The reference itself: own and others' service weighted, plus the income term.
@@ -243,7 +258,8 @@ mod tests {
         // Keep everyone an owner-occupier so the hazard stays the owners' one.
         let mut k = p.kinds[0].clone();
         k.owner_occupied_share = 1.0;
-        let moves = f64::from(step_compound(&p, &k, 0.5, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
+        let moves =
+            f64::from(step_compound(&p, &k, 0.5, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
         let expected = monthly(0.2) * hs.len() as f64;
         let sd = (expected * (1.0 - monthly(0.2))).sqrt();
         assert!((moves - expected).abs() < 4.0 * sd, "{moves} vs {expected}");
