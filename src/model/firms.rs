@@ -15,25 +15,67 @@ pub fn standard_staff(k: &Kind, n: usize) -> f64 {
     k.staff_per_100_households * n as f64 / 100.0
 }
 
-/// Cost growth factor at `month` (staff wages and materials).
-pub fn cost_factor(p: &Params, month: u32) -> f64 {
-    (1.0 + p.property.cost_growth).powf(f64::from(month) / 12.0)
+/// Growth factor at `month` of a firm employee's cost: the city wage's growth
+/// (`workforce.wage_growth`) times `staff_wage_tracking`, and any extra `cost_growth`.
+pub fn staff_cost_factor(p: &Params, month: u32) -> f64 {
+    let pr = &p.property;
+    let g = (1.0 + pr.staff_wage_tracking * p.workforce.wage_growth) * (1.0 + pr.cost_growth);
+    g.powf(f64::from(month) / 12.0)
+}
+
+/// Growth factor at `month` of a firm's other costs (energy, lifts, materials): the price
+/// index (`price_index_growth`) and any extra `cost_growth`.
+pub fn other_cost_factor(p: &Params, month: u32) -> f64 {
+    let pr = &p.property;
+    ((1.0 + pr.price_index_growth) * (1.0 + pr.cost_growth)).powf(f64::from(month) / 12.0)
+}
+
+/// The cost index the price bureau reviews for compounds of `kind`: the cost of a fully
+/// staffed dwelling of the kind at `month` relative to month 0 (staff and other costs
+/// weighted by the kind's own cost structure).
+pub fn cost_index(p: &Params, kind: CompoundKind, month: u32) -> f64 {
+    let k = p.kind(kind);
+    let staff = k.staff_per_100_households / 100.0 * p.property.staff_monthly_cost;
+    let other = k.other_cost_per_m2 * k.floor_area_m2;
+    if staff + other <= 0.0 {
+        return other_cost_factor(p, month);
+    }
+    (staff * staff_cost_factor(p, month) + other * other_cost_factor(p, month)) / (staff + other)
+}
+
+/// The guided price of `kind` at `month` relative to month 0. The price bureau (价格主管部门)
+/// reviews it every `price_review_interval_months` (the last review was at month 0): review j
+/// at month j x interval raises it by `price_review_pass_through` x the growth of the kind's
+/// cost index since review j - 1, from `price_review_lag_months` later on; times the optional
+/// drift `guided_price_growth`. A pure function of (params, kind, month).
+pub fn guided_level(p: &Params, kind: CompoundKind, month: u32) -> f64 {
+    let pr = &p.property;
+    let interval = pr.price_review_interval_months.max(1);
+    let mut level = 1.0;
+    let mut review = interval;
+    while review.saturating_add(pr.price_review_lag_months) <= month {
+        let growth = cost_index(p, kind, review) / cost_index(p, kind, review - interval);
+        level *= (1.0 + pr.price_review_pass_through * (growth - 1.0)).max(0.0);
+        review += interval;
+    }
+    level * (1.0 + pr.guided_price_growth).powf(f64::from(month) / 12.0)
 }
 
 /// Fee per m2 per month of a compound at `month`
-/// (guided price x kind factor x service grade x owners' markup). The schedule computes it
-/// once per compound-month and hands it to [`operate`] and [`consider_entry`].
+/// (guided price x review level x kind factor x service grade x owners' markup). The
+/// schedule computes it once per compound-month and hands it to [`operate`] and
+/// [`consider_entry`].
 pub fn fee_price(p: &Params, c: &Compound, month: u32) -> f64 {
-    let pr = &p.property;
-    pr.guided_price
-        * (1.0 + pr.guided_price_growth).powf(f64::from(month) / 12.0)
+    p.property.guided_price
+        * guided_level(p, c.kind, month)
         * p.kind(c.kind).price_factor
         * c.grade
         * c.price_markup
 }
 
 /// Monthly cost of a firm with `staff` in a compound of `n` dwellings of `floor_area` m2 of
-/// kind `kind` at `month`: staff wages plus other costs per m2, both growing with costs.
+/// kind `kind` at `month`: staff wages (growing with the city wage) plus other costs per m2
+/// (growing with the price index).
 fn cost_of(
     p: &Params,
     kind: CompoundKind,
@@ -43,8 +85,8 @@ fn cost_of(
     month: u32,
 ) -> f64 {
     let k = p.kind(kind);
-    let f = cost_factor(p, month);
-    staff * p.property.staff_monthly_cost * f + k.other_cost_per_m2 * floor_area * n as f64 * f
+    staff * p.property.staff_monthly_cost * staff_cost_factor(p, month)
+        + k.other_cost_per_m2 * floor_area * n as f64 * other_cost_factor(p, month)
 }
 
 /// Monthly cost of a firm with `staff` in compound `c` at `month`.
@@ -149,7 +191,7 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
 
     // Staff the revenue can carry at the target margin.
     let standard = standard_staff(k, n);
-    let wage = pr.staff_monthly_cost * cost_factor(p, month);
+    let wage = pr.staff_monthly_cost * staff_cost_factor(p, month);
     let other = firm_cost(p, c, 0.0, month);
     let affordable = ((revenue * (1.0 - pr.target_margin) - other) / wage).max(0.0);
     let floor = pr.min_staff_share * standard;
@@ -251,6 +293,92 @@ mod tests {
             }
             seed += 1;
         }
+    }
+
+    /// The guided price steps only in the month a review takes effect (review month + lag),
+    /// each time by the pass-through share of the cost index's growth since the last review.
+    #[test]
+    fn guided_price_steps_after_each_review_by_the_pass_through_share() {
+        let mut p = Params::default();
+        p.property.price_review_interval_months = 36;
+        p.property.price_review_lag_months = 7;
+        p.property.price_review_pass_through = 0.6;
+        p.property.guided_price_growth = 0.0;
+        for kind in CompoundKind::ALL {
+            let mut level = 1.0;
+            let mut steps = 0;
+            for m in 0..=240u32 {
+                let now = guided_level(&p, kind, m);
+                let in_force = m >= 7 && (m - 7) % 36 == 0 && m >= 36 + 7;
+                if in_force {
+                    let review = m - 7;
+                    let growth = cost_index(&p, kind, review) / cost_index(&p, kind, review - 36);
+                    assert!(growth > 1.0, "costs grow");
+                    let expected = level * (1.0 + 0.6 * (growth - 1.0));
+                    assert!(
+                        (now - expected).abs() < 1e-12,
+                        "month {m}: {now} vs {expected}"
+                    );
+                    steps += 1;
+                } else {
+                    assert_eq!(now, level, "month {m}: no step outside review months");
+                }
+                level = now;
+            }
+            assert_eq!(steps, (240 - 7) / 36);
+            // Pass-through below 1: the price falls behind the cost index.
+            assert!(level < cost_index(&p, kind, 240));
+        }
+        // Full pass-through, yearly, no lag: the price is the cost index at the last review.
+        p.property.price_review_interval_months = 12;
+        p.property.price_review_lag_months = 0;
+        p.property.price_review_pass_through = 1.0;
+        for m in [12, 24, 120] {
+            let (l, c) = (
+                guided_level(&p, CompoundKind::NewEstate, m),
+                cost_index(&p, CompoundKind::NewEstate, m),
+            );
+            assert!((l - c).abs() < 1e-9, "month {m}: {l} vs {c}");
+        }
+        // No pass-through: the price stands still; the optional drift still applies.
+        p.property.price_review_pass_through = 0.0;
+        assert_eq!(guided_level(&p, CompoundKind::OldCompound, 200), 1.0);
+        p.property.guided_price_growth = 0.02;
+        assert!(
+            (guided_level(&p, CompoundKind::OldCompound, 120) - 1.02f64.powi(10)).abs() < 1e-12
+        );
+    }
+
+    /// Staff cost grows at wage growth x tracking; other costs with the price index; the
+    /// optional cost_growth multiplies both.
+    #[test]
+    fn staff_cost_follows_the_city_wage_times_tracking() {
+        let mut p = Params::default();
+        p.workforce.wage_growth = 0.06;
+        p.property.staff_wage_tracking = 0.5;
+        p.property.price_index_growth = 0.02;
+        p.property.cost_growth = 0.0;
+        let ten = 120;
+        assert!((staff_cost_factor(&p, ten) - 1.03f64.powi(10)).abs() < 1e-12);
+        assert!((other_cost_factor(&p, ten) - 1.02f64.powi(10)).abs() < 1e-12);
+        p.property.staff_wage_tracking = 1.0;
+        let wage_ratio = crate::model::workforce::average_wage(&p.workforce, ten)
+            / crate::model::workforce::average_wage(&p.workforce, 0);
+        assert!(
+            (staff_cost_factor(&p, ten) - wage_ratio).abs() < 1e-9,
+            "full tracking = the city wage"
+        );
+        p.property.cost_growth = 0.01;
+        assert!((other_cost_factor(&p, ten) - (1.02f64 * 1.01).powi(10)).abs() < 1e-12);
+        // A firm's cost splits into the two parts.
+        let (c, _) = managed_compound(&p);
+        let staff = 3.0;
+        let expected = staff * p.property.staff_monthly_cost * staff_cost_factor(&p, ten)
+            + p.kinds[0].other_cost_per_m2
+                * c.floor_area
+                * c.households() as f64
+                * other_cost_factor(&p, ten);
+        assert!((firm_cost(&p, &c, staff, ten) - expected).abs() < 1e-6);
     }
 
     #[test]

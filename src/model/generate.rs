@@ -112,12 +112,11 @@ pub fn draw_occupant(p: &Params, k: &Kind, d: &OccupantDraws, rng: &mut Rng, h: 
     }
 }
 
-/// Draws a new owner's expectation, threshold and trust. `months` is the current month
-/// (expectations rise). Satisfaction is left to the caller: it starts at the service seen.
-pub fn draw_owner(p: &Params, k: &Kind, months: u32, rng: &mut Rng, h: &mut Household) {
+/// Draws a new owner's expectation (around `expected`, sd 0.1), threshold and trust.
+/// Satisfaction is left to the caller: it starts at the service seen.
+pub fn draw_owner(p: &Params, expected: f64, rng: &mut Rng, h: &mut Household) {
     let o = &p.owners;
-    let drift = o.expectation_growth * f64::from(months) / 12.0;
-    h.expectation = normal01(rng, k.initial_expectation + drift, 0.1);
+    h.expectation = normal01(rng, expected, 0.1);
     h.threshold = draw_threshold(o, rng);
     h.trust = normal01(rng, o.initial_trust, 0.15);
 }
@@ -297,7 +296,7 @@ impl Community {
             h.volunteer =
                 h.occupancy != Occupancy::Vacant && rng.random::<f64>() < k.initial_volunteer_share;
             h.months_resident = (rng.random::<f64>() * years_lived_max * 12.0) as u16;
-            draw_owner(p, k, 0, rng, &mut h);
+            draw_owner(p, k.initial_expectation, rng, &mut h);
             h.paid = rng.random::<f64>() < p.owners.initial_paid_share;
             households.push(h);
         }

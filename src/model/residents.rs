@@ -1,8 +1,10 @@
 //! Residents over time: moving out and being replaced, satisfaction that follows the service
-//! experienced, expectations that keep rising (业主不断提出高标准), trust that reverts.
+//! experienced, expectations formed from what owners see (their own service, the other
+//! compounds' service, their incomes: 业主不断提出高标准), trust that reverts.
 
 use rand::RngExt;
 
+use super::fees::income_factor;
 use super::generate::{OccupantDraws, draw_occupant, draw_owner};
 use super::metrics::{Sum, Tally};
 use super::params::{Kind, Params};
@@ -36,14 +38,29 @@ impl ResidentsMonth {
     }
 }
 
-/// One month for the households of one compound with service `quality`, in one pass:
-/// moving, satisfaction, expectations, trust, and volunteering (from its own stream `vol_rng`).
-/// An owner-occupier moving out sells (a new owner arrives); a renter or vacancy turning over
-/// brings a new occupant under the same owner.
+/// The service level owners of a compound expect to move toward at `month` (clamped to
+/// [0, 1]): their own perceived service `own` and the mean perceived service `others` of the
+/// community's other compounds, weighted by `expectation_social_weight`, plus
+/// `expectation_income_elasticity` x ln(income factor).
+pub fn expectation_reference(p: &Params, own: f64, others: f64, month: u32) -> f64 {
+    let o = &p.owners;
+    let w = o.expectation_social_weight;
+    let income = o.expectation_income_elasticity * income_factor(o, month).ln();
+    ((1.0 - w) * own + w * others + income).clamp(0.0, 1.0)
+}
+
+/// One month for the households of one compound with perceived service `quality`, in one
+/// pass: moving, satisfaction, expectations, trust, and volunteering (from its own stream
+/// `vol_rng`). `others` is the mean perceived service of the community's other compounds
+/// last month. An owner-occupier moving out sells (a new owner arrives, expecting the
+/// current reference); a renter or vacancy turning over brings a new occupant under the same
+/// owner.
+#[allow(clippy::too_many_arguments)]
 pub fn step_compound(
     p: &Params,
     k: &Kind,
     quality: f64,
+    others: f64,
     month: u32,
     hs: &mut [Household],
     rng: &mut Rng,
@@ -55,7 +72,11 @@ pub fn step_compound(
     let draws = OccupantDraws::new(k, true);
     let rate = o.satisfaction_rate as f32;
     let q = quality as f32;
-    let exp_step = (o.expectation_growth / 12.0) as f32;
+    let reference = expectation_reference(p, quality, others, month);
+    let exp_rate = o.expectation_rate as f32;
+    let exp_ref = reference as f32;
+    let exp_drift = (o.expectation_growth / 12.0) as f32;
+    let newcomer = reference + o.expectation_growth * f64::from(month) / 12.0;
     let t0 = o.initial_trust as f32;
     let rev = o.trust_reversion as f32;
     let quit = monthly(p.mobilisation.volunteer_quit_rate);
@@ -72,7 +93,7 @@ pub fn step_compound(
             let sold = h.occupancy == Occupancy::OwnerOccupied;
             draw_occupant(p, k, &draws, rng, h);
             if sold {
-                draw_owner(p, k, month, rng, h);
+                draw_owner(p, newcomer, rng, h);
                 // A buyer starts from the service he sees, and settles the arrears at transfer.
                 h.satisfaction = q;
                 h.paid = true;
@@ -80,7 +101,8 @@ pub fn step_compound(
         } else {
             h.months_resident = h.months_resident.saturating_add(1);
             h.satisfaction += rate * (q - h.satisfaction);
-            h.expectation = (h.expectation + exp_step).clamp(0.0, 1.0);
+            h.expectation =
+                (h.expectation + exp_rate * (exp_ref - h.expectation) + exp_drift).clamp(0.0, 1.0);
             h.trust += rev * (t0 - h.trust);
         }
         let v: f64 = vol_rng.random();
@@ -129,29 +151,96 @@ mod tests {
         }
     }
 
-    #[test]
-    fn satisfaction_converges_to_quality_and_expectations_rise() {
-        let mut p = Params::default();
+    /// Households of a new-estate community with nobody moving, satisfaction and expectations
+    /// reset to `e0`.
+    fn settled(p: &mut Params, e0: f32) -> Vec<Household> {
         p.kinds[0].move_out_rate_owner = 0.0;
         p.kinds[0].move_out_rate_renter = 0.0;
-        let c = Community::generate(&p, 1, 0, 0);
+        let c = Community::generate(p, 1, 0, 0);
         let mut hs = c.households[..200].to_vec();
-        let e0: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
+        for h in hs.iter_mut() {
+            h.expectation = e0;
+        }
+        hs
+    }
+
+    fn mean_expectation(hs: &[Household]) -> f64 {
+        hs.iter().map(|h| f64::from(h.expectation)).sum::<f64>() / hs.len() as f64
+    }
+
+    /// Textbook adaptive expectations: with only habituation on, E_t - q = (1 - r)^t (E_0 - q).
+    #[test]
+    fn expectations_converge_exponentially_to_the_service_experienced() {
+        let mut p = Params::default();
+        p.owners.expectation_social_weight = 0.0;
+        p.owners.expectation_income_elasticity = 0.0;
+        p.owners.expectation_growth = 0.0;
+        let r = p.owners.expectation_rate;
+        let mut hs = settled(&mut p, 0.8);
         let mut rng = stream(1, 0, 0, Stream::Residents);
         let mut vol = stream(1, 0, 0, Stream::Volunteers);
-        for m in 1..=120 {
-            step_compound(&p, &p.kinds[0], 0.3, m, &mut hs, &mut rng, &mut vol);
+        let q = 0.3;
+        for m in 1..=60u32 {
+            step_compound(&p, &p.kinds[0], q, 0.9, m, &mut hs, &mut rng, &mut vol);
+            let gap = mean_expectation(&hs) - q;
+            let expected = (1.0 - r).powi(m as i32) * (0.8 - q);
+            assert!(
+                (gap - expected).abs() < 1e-4,
+                "month {m}: gap {gap}, expected {expected}"
+            );
         }
         for h in &hs {
-            assert!((h.satisfaction - 0.3).abs() < 1e-3);
+            assert!(
+                (h.satisfaction - 0.3).abs() < 1e-3,
+                "satisfaction follows quality"
+            );
         }
-        let e1: f32 = hs.iter().map(|h| h.expectation).sum::<f32>() / 200.0;
-        let rise = (e1 - e0) as f64;
-        let expected = 10.0 * p.owners.expectation_growth;
+        // With the rate at 0, expectations do not move.
+        p.owners.expectation_rate = 0.0;
+        let before = mean_expectation(&hs);
+        step_compound(&p, &p.kinds[0], 0.9, 0.9, 61, &mut hs, &mut rng, &mut vol);
+        assert_eq!(mean_expectation(&hs), before);
+    }
+
+    /// Owners who see better service next door, or whose incomes grow, expect more; the
+    /// optional drift adds its yearly step.
+    #[test]
+    fn better_neighbours_and_income_growth_raise_expectations() {
+        let run = |others: f64, income_growth: f64, drift: f64| {
+            let mut p = Params::default();
+            p.owners.income_growth = income_growth;
+            p.owners.expectation_growth = drift;
+            let mut hs = settled(&mut p, 0.5);
+            let mut rng = stream(1, 0, 0, Stream::Residents);
+            let mut vol = stream(1, 0, 0, Stream::Volunteers);
+            for m in 1..=120 {
+                step_compound(&p, &p.kinds[0], 0.5, others, m, &mut hs, &mut rng, &mut vol);
+            }
+            mean_expectation(&hs)
+        };
+        let base = run(0.5, 0.0, 0.0);
         assert!(
-            (rise - expected).abs() < 0.005,
-            "ten years: {e0} -> {e1}, expected +{expected}"
+            (base - 0.5).abs() < 1e-4,
+            "in balance nothing moves: {base}"
         );
+        assert!(
+            run(0.8, 0.0, 0.0) > base + 0.05,
+            "a better neighbouring compound"
+        );
+        assert!(
+            run(0.2, 0.0, 0.0) < base - 0.05,
+            "a worse neighbouring compound"
+        );
+        assert!(run(0.5, 0.05, 0.0) > base + 0.02, "income growth");
+        assert!(run(0.5, 0.0, 0.01) > base + 0.02, "the optional drift");
+        // The reference itself: own and others' service weighted, plus the income term.
+        let mut p = Params::default();
+        p.owners.expectation_social_weight = 0.25;
+        p.owners.expectation_income_elasticity = 0.2;
+        p.owners.income_growth = 0.1;
+        let r = expectation_reference(&p, 0.4, 0.8, 24);
+        let expected = 0.75 * 0.4 + 0.25 * 0.8 + 0.2 * 2.0 * 1.1f64.ln();
+        assert!((r - expected).abs() < 1e-12, "{r} vs {expected}");
     }
 
     #[test]
@@ -170,7 +259,8 @@ mod tests {
         // Keep everyone an owner-occupier so the hazard stays the owners' one.
         let mut k = p.kinds[0].clone();
         k.owner_occupied_share = 1.0;
-        let moves = f64::from(step_compound(&p, &k, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
+        let moves =
+            f64::from(step_compound(&p, &k, 0.5, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
         let expected = monthly(0.2) * hs.len() as f64;
         let sd = (expected * (1.0 - monthly(0.2))).sqrt();
         assert!((moves - expected).abs() < 4.0 * sd, "{moves} vs {expected}");
@@ -200,7 +290,7 @@ mod occupancy_tests {
         let mut owner = 0.0;
         let mut n = 0.0;
         for m in 1..=240 {
-            step_compound(&p, &k, 0.5, m, hs, &mut rng, &mut vol);
+            step_compound(&p, &k, 0.5, 0.5, m, hs, &mut rng, &mut vol);
             if m > 120 {
                 owner += hs
                     .iter()

@@ -5,11 +5,13 @@
 //! Order within a month: (0) the community's workers quit, sit exams, are recruited, and
 //! their capacity sets this month's mediation coverage; (0b) this month's emergencies warn
 //! and help, shock trust, and leave complaints with the workers; then compound by compound:
-//! (1) residents move, update satisfaction from last month's service, raise expectations,
-//! revert trust; (2) owners decide to pay, building by building, reacting to last month's
-//! neighbours; (3) firms collect, pay, resize staff, set this month's quality, and may
-//! withdraw; (4) unmanaged compounds may attract a firm; (5) owners' committees may vote on
-//! a price rise; last, the month's mobilisation cost. Communities do not interact within a month, so the experiment
+//! (0c) residents' councils and units' facilities (society.rs); (1) residents move, update
+//! satisfaction from last month's service, move expectations toward what they see (their
+//! own and, computed once per month, the other compounds' service), revert trust; (2) owners
+//! decide to pay, building by building, reacting to last month's neighbours; (3) firms
+//! collect, pay, resize staff, set this month's quality, and may withdraw; (4) unmanaged
+//! compounds may attract a firm; (5) owners' committees may vote on a price rise; last, the
+//! month's mobilisation cost. Communities do not interact within a month, so the experiment
 //! layer may run them in parallel.
 
 use super::fees;
@@ -21,7 +23,7 @@ use super::params::Params;
 use super::residents;
 use super::society;
 use super::workforce;
-use super::world::Community;
+use super::world::{Community, Compound};
 
 /// One event's result in one community for one compound kind (a row of `events.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -131,27 +133,49 @@ fn compounds_month(
         ..
     } = c;
     let mut leaders = f64::from(*grids);
+    // Which compounds have a residents' council (society.rs): fixed by their order.
     let mut councils = society::Councils::new(&p.society);
-    for comp in compounds.iter_mut() {
-        let k = p.kind(comp.kind);
-        let range = comp.first_household as usize..comp.end_household as usize;
-        // (0c) residents' council and open facilities of units (society.rs)
-        let council = councils.next(comp.kind);
-        soc.add(&p.society, comp.households(), coverage, council);
-        let gain = society::trust_gain(&p.society, council);
-        society::raise_trust(&mut households[range.clone()], gain);
-        // (1) residents; owners of a managed compound perceive its service net of
-        // disputes neither mediated nor settled by a council
-        let seen = if comp.firm.is_some() {
+    let council: Vec<bool> = compounds.iter().map(|c| councils.next(c.kind)).collect();
+    // Owners of a managed compound perceive its service net of disputes neither mediated
+    // nor settled by a council. The community's total (household-weighted) is taken once
+    // from last month's qualities, so the other compounds' mean that owners compare with
+    // does not depend on compound order.
+    let seen = |comp: &Compound, council: bool| {
+        if comp.firm.is_some() {
             let settled = society::settled(&p.society, coverage, council);
             workforce::perceived_quality(wf, comp.quality, settled)
         } else {
             comp.quality
+        }
+    };
+    let (seen_total, households_total) =
+        compounds
+            .iter()
+            .zip(&council)
+            .fold((0.0, 0.0), |(s, n), (comp, &council)| {
+                let h = comp.households() as f64;
+                (s + seen(comp, council) * h, n + h)
+            });
+    for (comp, &council) in compounds.iter_mut().zip(&council) {
+        let k = p.kind(comp.kind);
+        let range = comp.first_household as usize..comp.end_household as usize;
+        // (0c) residents' council and open facilities of units (society.rs)
+        soc.add(&p.society, comp.households(), coverage, council);
+        let gain = society::trust_gain(&p.society, council);
+        society::raise_trust(&mut households[range.clone()], gain);
+        // (1) residents, who compare their service with the other compounds' last month
+        let own = seen(comp, council);
+        let n = comp.households() as f64;
+        let others = if households_total > n {
+            (seen_total - own * n) / (households_total - n)
+        } else {
+            own
         };
         residents::step_compound(
             p,
             k,
-            seen,
+            own,
+            others,
             month,
             &mut households[range.clone()],
             residents_rng,

@@ -142,21 +142,36 @@ fn first_last(s: &Series, name: &str) -> (f64, f64) {
 // 1-2. The model's headline behaviour
 // ---------------------------------------------------------------------------------------
 
+/// The `--set`s that switch every driver of the spiral off (docs/ODD.md §1.4, arm all_off).
+const DRIVERS_OFF: [&str; 14] = [
+    "--set",
+    "property.price_review_interval_months=1",
+    "--set",
+    "property.price_review_lag_months=0",
+    "--set",
+    "property.price_review_pass_through=1",
+    "--set",
+    "property.staff_wage_tracking=0",
+    "--set",
+    "property.price_index_growth=0",
+    "--set",
+    "owners.expectation_rate=0",
+    "--set",
+    "owners.expectation_income_elasticity=0",
+];
+
+/// The baseline declines (how far is a finding, docs/ODD.md §1.4, not asserted), and the
+/// decline comes from the drivers: with all of them off, collection does not fall.
 #[test]
 fn baseline_shows_the_fee_spiral() {
     let s = baseline_20y();
     assert_eq!(s.reps(), 3);
     assert_eq!(s.months(), 240);
-    // (metric, least fall from the first year's mean to the last year's)
-    for (name, fall) in [
-        (M::FeeCollectionRate.name(), 0.1),
-        (M::ServiceQuality.name(), 0.1),
-        (M::ManagedShare.name(), 0.2),
-    ] {
+    for name in [M::FeeCollectionRate.name(), M::ServiceQuality.name()] {
         let (first, last) = first_last(s, name);
         assert!(
-            first - last >= fall,
-            "baseline {name} should fall by at least {fall}: year 1 {first:.3}, year 20 {last:.3}"
+            first - last > 0.02,
+            "baseline {name} should fall: year 1 {first:.3}, year 20 {last:.3}"
         );
     }
     let early = s.years_sum_per_rep(M::FirmExits.name(), 1, 10);
@@ -170,33 +185,52 @@ fn baseline_shows_the_fee_spiral() {
         (0.4..=0.8).contains(&last),
         "year-20 collection rate {last:.3} is outside the plausible 0.4-0.8"
     );
+    let mut args = vec!["--reps", "3", "--seed", "7"];
+    args.extend_from_slice(&DRIVERS_OFF);
+    let off = simulate(BASELINE, &args);
+    let (first, last) = first_last(&off, M::FeeCollectionRate.name());
+    assert!(
+        last >= first - 0.01,
+        "drivers off: collection should not fall: year 1 {first:.3}, year 20 {last:.3}"
+    );
+    for name in [M::FeeCollectionRate.name(), M::ServiceQuality.name()] {
+        let (mine, theirs) = (off.year_mean(name, 20), s.year_mean(name, 20));
+        assert!(
+            mine > theirs,
+            "year-20 {name}: drivers off {mine:.3} should exceed baseline {theirs:.3}"
+        );
+    }
 }
 
+/// Cost-indexed fees, capability growth and purchased services keep firms in place and beat
+/// the baseline. Collection may still erode: expectations rise with incomes (a finding,
+/// docs/ODD.md §1.4), so it is compared with the baseline, not with year 1.
 #[test]
 fn professional_firms_break_the_spiral() {
     let s = simulate(PROFESSIONAL, &["--reps", "3", "--seed", "7"]);
     assert_eq!(s.months(), 240);
-    for name in [M::FeeCollectionRate.name(), M::ManagedShare.name()] {
-        let (first, last) = first_last(&s, name);
-        assert!(
-            last >= first - 0.02,
-            "professional_firms {name} should not fall: year 1 {first:.3}, year 20 {last:.3}"
-        );
-    }
+    let (first, last) = first_last(&s, M::ManagedShare.name());
+    assert!(
+        last >= first - 0.02,
+        "professional_firms managed share should not fall: year 1 {first:.3}, year 20 {last:.3}"
+    );
     let late = s.years_sum_per_rep(M::FirmExits.name(), 11, 20);
     assert!(
         late <= 2.0,
         "professional_firms: {late:.2} firm exits per rep in years 11-20, expected at most 2"
     );
     let base = baseline_20y();
-    let (mine, theirs) = (
-        s.year_mean(M::FeeCollectionRate.name(), 20),
-        base.year_mean(M::FeeCollectionRate.name(), 20),
-    );
-    assert!(
-        mine > theirs,
-        "year-20 collection: professional_firms {mine:.3} should exceed baseline {theirs:.3}"
-    );
+    for name in [
+        M::FeeCollectionRate.name(),
+        M::ServiceQuality.name(),
+        M::ManagedShare.name(),
+    ] {
+        let (mine, theirs) = (s.year_mean(name, 20), base.year_mean(name, 20));
+        assert!(
+            mine > theirs,
+            "year-20 {name}: professional_firms {mine:.3} should exceed baseline {theirs:.3}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ fn shequ(args: &[&str]) -> Output {
 fn declared_cases() -> Vec<(String, bool)> {
     let mut cases: Vec<(String, bool)> = validate::fixed_cases()
         .into_iter()
-        .map(|(_, n)| (n.to_string(), false))
+        .map(|(_, n)| (n.to_string(), validate::patterns::FINDINGS.contains(&n)))
         .collect();
     let levers = scenario::library_levers(&Path::new(ROOT).join("scenarios"))
         .unwrap_or_else(|e| panic!("the library does not load: {e}"));

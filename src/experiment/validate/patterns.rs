@@ -28,6 +28,10 @@ pub const NAMES: [&str; 15] = [
     "unhelped_lose_trust",
 ];
 
+/// Pattern cases declared findings: the model answers otherwise than the essay's stylised
+/// fact, for the reason given where the case is built and in docs/ODD.md §1.4.
+pub const FINDINGS: [&str; 1] = ["collection_passes_national_average"];
+
 /// The national average collection rate [F1].
 const NATIONAL_COLLECTION: f64 = 0.763;
 
@@ -238,8 +242,12 @@ pub fn cases(
         })
         .collect();
     let crossing = yearly.iter().position(|c| *c < NATIONAL_COLLECTION);
+    let ok = yearly[0] > NATIONAL_COLLECTION && crossing.is_some();
     out.push(Case {
         simulated: crossing.map_or(f64::NAN, |y| (y + 1) as f64),
+        // A declared finding (docs/ODD.md §1.4): with the spiral's drivers endogenous, the
+        // baseline's collection ends near the national average, not necessarily below it.
+        verdict: Verdict::or_finding(ok, FINDINGS.contains(&NAMES[5])),
         ..case(
             NAMES[5],
             "starts above 76.3 %, falls below it within the run".into(),
@@ -251,7 +259,7 @@ pub fn cases(
                 crossing.map_or("-".into(), |y| (y + 1).to_string())
             ),
             "crossing within the run",
-            yearly[0] > NATIONAL_COLLECTION && crossing.is_some(),
+            ok,
         )
     });
     // The workforce (years 2 to the end).
