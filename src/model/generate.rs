@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Normal};
 
-use super::firms::new_firm;
+use super::firms::{self, new_firm};
 use super::kind::CompoundKind;
 use super::params::{Kind, Owners, Params};
 use super::rates::{clamp01, monthly, normal01};
@@ -197,6 +197,12 @@ impl Community {
             in_grid += size;
         }
 
+        // Compound ages come from their own stream, so the world's draws are unchanged.
+        let mut governance_rng = rng::stream(seed, rep, u64::from(id), Stream::Governance);
+        for c in &mut compounds {
+            c.age_months = firms::initial_age_months(c.kind, &mut governance_rng);
+        }
+
         Community {
             id,
             households,
@@ -212,6 +218,7 @@ impl Community {
             workforce_rng: rng::stream(seed, rep, u64::from(id), Stream::Workforce),
             events_rng: rng::stream(seed, rep, u64::from(id), Stream::Events),
             volunteers_rng: rng::stream(seed, rep, u64::from(id), Stream::Volunteers),
+            governance_rng,
         }
     }
 
@@ -299,6 +306,9 @@ impl Community {
             owners_committee,
             firm,
             quality,
+            age_months: 0,
+            renovated: false,
+            tender_due: false,
         }
     }
 }

@@ -8,7 +8,8 @@
 //! satisfaction from last month's service, raise expectations, revert trust; (2) owners
 //! decide to pay, building by building, reacting to last month's neighbours; (3) firms
 //! collect, pay, resize staff, set this month's quality, and may withdraw; (4) unmanaged
-//! compounds may attract a firm; (5) owners' committees may vote on a price rise; last, the
+//! compounds may attract a firm, or a committee tender for one; (5) owners' committees may
+//! vote on a price rise; (6) the star rating, committees forming and renovation; last, the
 //! month's mobilisation cost. Communities do not interact within a month, so the experiment
 //! layer may run them in parallel.
 
@@ -114,6 +115,7 @@ fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> 
         fees_rng,
         firms_rng,
         volunteers_rng,
+        governance_rng,
         grids,
         ..
     } = c;
@@ -150,8 +152,12 @@ fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> 
             building_start,
             fees_rng,
         );
-        // (3) the firm's month, (4) entry, (5) vote
+        // (3) the firm's month (managed owners in arrears are pursued), (4) entry,
+        // (5) vote, (6) star rating, committees forming, renovation
         let managed_before = comp.firm.is_some();
+        if managed_before {
+            fees::pursue_arrears(&p.owners, &mut households[range.clone()]);
+        }
         let mut m = firms::operate(p, comp, price, pay.payers, month);
         let hs = &households[range];
         if managed_before {
@@ -160,6 +166,10 @@ fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> 
             m.entered = firms::consider_entry(p, comp, hs, price, month, firms_rng);
         }
         m.price_rose = firms::owners_vote(p, comp, hs, month);
+        let (removed, rating_cost) = firms::star_rating(p, comp, hs, month);
+        let g = firms::governance(p, comp, hs, governance_rng, month);
+        m.removed = removed;
+        m.lever_public += rating_cost + g.renovation_cost;
         m.record(comp, t);
     }
     leaders
