@@ -212,6 +212,7 @@ impl Community {
             compounds,
             staff,
             mediation_coverage: coverage,
+            purchased_hours: 0.0,
             residents_rng: rng::stream(seed, rep, u64::from(id), Stream::Residents),
             fees_rng: rng::stream(seed, rep, u64::from(id), Stream::Fees),
             firms_rng: rng::stream(seed, rep, u64::from(id), Stream::Firms),

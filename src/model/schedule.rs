@@ -3,7 +3,8 @@
 //! in which order they run.
 //!
 //! Order within a month: (0) the community's workers quit, sit exams, are recruited, and
-//! their capacity sets this month's mediation coverage; (0b) this month's emergencies warn
+//! their capacity (net of pushed-down work that last month's purchased services took over)
+//! sets this month's mediation coverage; (0b) this month's emergencies warn
 //! and help, and shock trust; then compound by compound: (1) residents move, update
 //! satisfaction from last month's service, raise expectations, revert trust; (2) owners
 //! decide to pay, building by building, reacting to last month's neighbours; (3) firms
@@ -51,12 +52,26 @@ pub fn step(
     workforce_month(p, c, month, &mut t);
     emergencies(p, c, month, events, rows, &mut t);
     let leaders = compounds_month(p, c, month, &mut t);
+    c.purchased_hours = t[Sum::PurchasedHours];
     t[Sum::MobilisationCost] = mobilisation::monthly_cost(p, leaders, t[Sum::Volunteers], month);
     t
 }
 
 /// (0) The workforce: quits, exams, recruitment; then what its capacity covers.
 fn workforce_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) {
+    // Last month's purchased public-service hours (§7.4) take over pushed-down work.
+    let relieved;
+    let p = if c.purchased_hours > 0.0 {
+        let capacity = c.staff.workers.len().max(1) as f64 * workforce::HOURS_PER_MONTH;
+        let mut q = p.clone();
+        let w = &mut q.workforce;
+        w.admin_share_pushed_down =
+            (w.admin_share_pushed_down - c.purchased_hours / capacity).max(0.0);
+        relieved = q;
+        &relieved
+    } else {
+        p
+    };
     let wf = &p.workforce;
     let n = c.len();
     let w = workforce::step(
@@ -173,4 +188,30 @@ fn compounds_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) -> 
         m.record(comp, t);
     }
     leaders
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purchased_hours_relieve_pushed_down_work_the_next_month() {
+        let base = Params::default();
+        let mut bought = base.clone();
+        bought.property.government_purchase = 10.0;
+        let run = |p: &Params| {
+            let mut c = Community::generate(p, 1, 0, 0);
+            let mut rows = Vec::new();
+            let first = step(p, &mut c, 1, &[], &mut rows);
+            let second = step(p, &mut c, 2, &[], &mut rows);
+            (first, second, c.purchased_hours)
+        };
+        let (b1, b2, b_hours) = run(&base);
+        let (p1, p2, p_hours) = run(&bought);
+        assert_eq!(b_hours, 0.0);
+        assert!(p_hours > 0.0);
+        // Month 1 has nothing to relieve yet; month 2 does.
+        assert_eq!(b1[Sum::Admin], p1[Sum::Admin]);
+        assert!(p2[Sum::Admin] < b2[Sum::Admin], "{} vs {}", p2[Sum::Admin], b2[Sum::Admin]);
+    }
 }

@@ -127,6 +127,9 @@ pub struct Community {
     pub staff: Staff,
     /// Share of owner-firm disputes mediated this month (set by the workforce step).
     pub mediation_coverage: f64,
+    /// Hours of purchased public-service work firms delivered last month (set by the
+    /// compounds step; they relieve the workers' pushed-down work).
+    pub purchased_hours: f64,
     pub residents_rng: Rng,
     pub fees_rng: Rng,
     pub firms_rng: Rng,

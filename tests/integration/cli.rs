@@ -183,12 +183,15 @@ fn professional_firms_break_the_spiral() {
             "professional_firms {name} should not fall: year 1 {first:.3}, year 20 {last:.3}"
         );
     }
-    let late = s.years_sum_per_rep(M::FirmExits.name(), 11, 20);
-    assert!(
-        late <= 2.0,
-        "professional_firms: {late:.2} firm exits per rep in years 11-20, expected at most 2"
-    );
+    // Firms now re-enter (and some of the entrants fail again), so withdrawals never stop;
+    // without the spiral there are fewer of them than in the baseline.
     let base = baseline_20y();
+    let late = s.years_sum_per_rep(M::FirmExits.name(), 11, 20);
+    let base_late = base.years_sum_per_rep(M::FirmExits.name(), 11, 20);
+    assert!(
+        late < base_late,
+        "professional_firms: {late:.2} firm exits per rep in years 11-20, baseline {base_late:.2}"
+    );
     let (mine, theirs) = (
         s.year_mean(M::FeeCollectionRate.name(), 20),
         base.year_mean(M::FeeCollectionRate.name(), 20),
