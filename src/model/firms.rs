@@ -369,6 +369,35 @@ fn viable(
     (ok, payers)
 }
 
+/// The markup at which `candidate` takes compound `c` (now at fee `price`): the current one
+/// if it is viable there; else, with an owners' committee, the first step of
+/// vote_price_step up to vote_max_price_factor at which it is viable and a majority of
+/// owners would pay; `None` if there is none.
+fn agreed_markup(
+    p: &Params,
+    c: &Compound,
+    households: &[Household],
+    candidate: &Firm,
+    price: f64,
+    month: u32,
+) -> Option<f64> {
+    let pr = &p.property;
+    let n = c.households() as f64;
+    let mut markup = c.price_markup;
+    loop {
+        let at = price * markup / c.price_markup;
+        let (ok, payers) = viable(p, c, households, candidate, at, month);
+        if ok && (markup == c.price_markup || 2.0 * payers > n) {
+            return Some(markup);
+        }
+        let next = (markup * (1.0 + pr.vote_price_step)).min(pr.vote_max_price_factor);
+        if !c.owners_committee || next <= markup {
+            return None;
+        }
+        markup = next;
+    }
+}
+
 /// An unmanaged compound may be assessed by a firm: by chance `entry_rate` a year, or
 /// `tender_rate` when it has an owners' committee (which invites tenders), or for sure when
 /// its firm was removed by the star rating. The candidate assesses the payers it would get
@@ -401,25 +430,13 @@ pub fn consider_entry(
     }
     c.tender_due = false;
     let barred = pr.star_rating && candidate.capability < pr.star_rating_entry_bar;
-    let n = c.households() as f64;
-    let mut markup = c.price_markup;
-    let mut entered = false;
-    while !barred {
-        let at = price * markup / c.price_markup;
-        let (ok, payers) = viable(p, c, households, &candidate, at, month);
-        let agreed = markup == c.price_markup || 2.0 * payers > n;
-        if ok && agreed {
-            entered = true;
-            break;
-        }
-        let next = (markup * (1.0 + pr.vote_price_step)).min(pr.vote_max_price_factor);
-        if !c.owners_committee || next <= markup {
-            break;
-        }
-        markup = next;
-    }
+    let agreed = if barred {
+        None
+    } else {
+        agreed_markup(p, c, households, &candidate, price, month)
+    };
     let standard = standard_staff(p.kind(kind), c.households());
-    if entered {
+    if let Some(markup) = agreed {
         c.price_markup = markup;
         serve(p, c, candidate, standard);
         return true;

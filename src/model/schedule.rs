@@ -212,6 +212,11 @@ mod tests {
         assert!(p_hours > 0.0);
         // Month 1 has nothing to relieve yet; month 2 does.
         assert_eq!(b1[Sum::Admin], p1[Sum::Admin]);
-        assert!(p2[Sum::Admin] < b2[Sum::Admin], "{} vs {}", p2[Sum::Admin], b2[Sum::Admin]);
+        assert!(
+            p2[Sum::Admin] < b2[Sum::Admin],
+            "{} vs {}",
+            p2[Sum::Admin],
+            b2[Sum::Admin]
+        );
     }
 }
