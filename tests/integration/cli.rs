@@ -173,6 +173,15 @@ fn baseline_shows_the_fee_spiral() {
 }
 
 #[test]
+fn firms_re_enter_compounds_in_the_baseline() {
+    // A candidate assesses owners under its own service and committees tender (ODD §7.5),
+    // so some withdrawn compounds get a firm again.
+    let base = baseline_20y();
+    let entries = base.years_sum_per_rep(M::FirmEntries.name(), 1, 20);
+    assert!(entries > 0.0, "no firm entered in 20 years of the baseline");
+}
+
+#[test]
 fn professional_firms_break_the_spiral() {
     let s = simulate(PROFESSIONAL, &["--reps", "3", "--seed", "7"]);
     assert_eq!(s.months(), 240);
