@@ -55,18 +55,46 @@ pub fn decide_building(o: &Owners, fee: f64, hs: &mut [Household], rng: &mut Rng
     for h in hs.iter_mut() {
         // Computed in f32 like the thresholds, so a share equal to a threshold compares equal.
         let share = f64::from((before - u32::from(h.paid)) as f32 / others);
-        let burden = if h.occupancy == Occupancy::OwnerOccupied {
-            fee / f64::from(h.income.max(1.0))
-        } else {
-            0.0
-        };
-        let z = propensity(o, h, share, burden);
+        let z = propensity(o, h, share, burden(h, fee));
         // Always draw, so streams stay aligned across scenarios (common random numbers).
         let u: f64 = rng.random();
         h.paid = decide(z, o.noise, u);
         after += u32::from(h.paid);
     }
     after
+}
+
+/// Probability that an owner of propensity `z` pays: the rule of [`decide`] as a probability.
+#[inline]
+pub fn pay_probability(z: f64, noise: f64) -> f64 {
+    if noise <= 0.0 {
+        f64::from(u8::from(z >= 0.0))
+    } else {
+        1.0 / (1.0 + (-z / noise).exp())
+    }
+}
+
+/// Fee burden of `h` for a monthly fee `fee` at start-of-run incomes (0 for absent owners).
+#[inline]
+pub fn burden(h: &Household, fee: f64) -> f64 {
+    if h.occupancy == Occupancy::OwnerOccupied {
+        fee / f64::from(h.income.max(1.0))
+    } else {
+        0.0
+    }
+}
+
+/// The conflict cost of pursuing arrears (催缴): every owner of a managed compound who did
+/// not pay this month loses `enforcement x enforcement_trust_loss` of trust. Returns the
+/// owners in arrears.
+pub fn pursue_arrears(o: &Owners, hs: &mut [Household]) -> u32 {
+    let loss = (o.enforcement * o.enforcement_trust_loss) as f32;
+    let mut arrears = 0;
+    for h in hs.iter_mut().filter(|h| !h.paid) {
+        h.trust = (h.trust - loss).max(0.0);
+        arrears += 1;
+    }
+    arrears
 }
 
 /// Incomes grow: the factor by which they have grown at `month` since the start.

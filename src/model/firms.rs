@@ -3,12 +3,13 @@
 
 use rand::RngExt;
 
+use super::fees;
 use super::kind::CompoundKind;
 use super::metrics::{KindSum, Sum, Tally};
 use super::params::{Kind, Params};
-use super::rates::beta_mean_sd;
+use super::rates::{beta_mean_sd, monthly};
 use super::rng::Rng;
-use super::world::{Compound, Firm, Household};
+use super::world::{Compound, Firm, Household, Occupancy};
 
 /// Standard staff of a compound of `n` households of kind `k`.
 pub fn standard_staff(k: &Kind, n: usize) -> f64 {
@@ -94,7 +95,7 @@ pub fn firm_cost(p: &Params, c: &Compound, staff: f64, month: u32) -> f64 {
     cost_of(p, c.kind, c.households(), c.floor_area, staff, month)
 }
 
-/// A firm starting in a compound of `n` households at `month`, fully staffed,
+/// A firm starting in a compound of `n` households at `month`,
 /// with capability drawn for the kind and reserves of `initial_reserve_months`.
 pub fn new_firm(
     p: &Params,
@@ -112,7 +113,21 @@ pub fn new_firm(
         staff,
         reserves: p.property.initial_reserve_months * cost_of(p, kind, n, floor_area, staff, month),
         loss_streak: 0,
+        self_managed: false,
+        low_ratings: 0,
     }
+}
+
+/// Months since the first move-in of a compound of kind `kind` at the start of the run,
+/// uniform within the kind's range: new estates 0-10 years, old compounds 20-40,
+/// resettlement estates 5-20 (assumption; only whether a compound is past 24 months matters).
+pub fn initial_age_months(kind: CompoundKind, rng: &mut Rng) -> u32 {
+    let (lo, hi) = match kind {
+        CompoundKind::NewEstate => (0.0, 120.0),
+        CompoundKind::OldCompound => (240.0, 480.0),
+        CompoundKind::Resettlement => (60.0, 240.0),
+    };
+    (lo + (hi - lo) * rng.random::<f64>()) as u32
 }
 
 /// What happened to a compound's firm this month.
@@ -128,6 +143,16 @@ pub struct FirmMonth {
     pub entered: bool,
     /// The owners' committee voted a price rise.
     pub price_rose: bool,
+    /// Hours of purchased public-service work the firm performed.
+    pub purchased_hours: f64,
+    /// Collection and legal cost of pursuing arrears, borne by the firm (in `cost`), RMB.
+    pub enforcement_firm: f64,
+    /// Public cost of mediation and courts for arrears, RMB.
+    pub enforcement_public: f64,
+    /// Public cost of quasi-property service, star rating and renovation capital, RMB.
+    pub lever_public: f64,
+    /// The firm was removed by the star rating.
+    pub removed: bool,
 }
 
 impl FirmMonth {
@@ -145,6 +170,14 @@ impl FirmMonth {
         t[Sum::Managed] += managed;
         t[(c.kind, KindSum::Managed)] += managed;
         t[Sum::Quality] += c.quality * c.households() as f64;
+        t[Sum::PurchasedHours] += self.purchased_hours;
+        t[Sum::EnforcementFirmCost] += self.enforcement_firm;
+        t[Sum::EnforcementPublicCost] += self.enforcement_public;
+        t[Sum::PropertyLeverCost] += self.lever_public;
+        t[Sum::Removals] += f64::from(u8::from(self.removed));
+        t[Sum::Committees] += f64::from(u8::from(c.owners_committee));
+        t[Sum::SelfManaged] += f64::from(u8::from(matches!(c.firm, Some(f) if f.self_managed)));
+        t[Sum::Renovated] += f64::from(u8::from(c.renovated));
     }
 }
 
@@ -156,27 +189,116 @@ pub fn quality(capability: f64, staff: f64, standard: f64, elasticity: f64) -> f
     (capability * (staff / standard).max(0.0).powf(elasticity)).clamp(0.0, 1.0)
 }
 
+/// Quality a renovated compound adds to whatever service it gets.
+fn renovation_gain(p: &Params, c: &Compound) -> f64 {
+    if c.renovated {
+        p.property.renovation_quality_gain
+    } else {
+        0.0
+    }
+}
+
+/// Service of a compound with neither firm nor self-management: quasi-property service
+/// when that lever is on, else the street's basic level; plus any renovation gain.
+pub fn unmanaged_level(p: &Params, c: &Compound) -> f64 {
+    let pr = &p.property;
+    let base = if pr.quasi_property {
+        pr.quasi_property_quality
+    } else {
+        pr.unmanaged_quality
+    };
+    (base + renovation_gain(p, c)).min(1.0)
+}
+
 /// `firm` serves compound `c` (of `standard` staff) this month, at the quality it can give.
-fn serve(c: &mut Compound, firm: Firm, standard: f64, elasticity: f64) {
-    c.quality = quality(firm.capability, firm.staff, standard, elasticity);
+fn serve(p: &Params, c: &mut Compound, firm: Firm, standard: f64) {
+    let q = quality(
+        firm.capability,
+        firm.staff,
+        standard,
+        p.property.quality_staff_elasticity,
+    );
+    c.quality = (q + renovation_gain(p, c)).min(1.0);
     c.firm = Some(firm);
 }
 
+/// Share of a firm's staff and other costs that the manager of `c` pays: 1 for a firm,
+/// `self_management_cost_share` for a self-managing committee.
+fn cost_scale(p: &Params, firm: &Firm) -> f64 {
+    if firm.self_managed {
+        p.property.self_management_cost_share
+    } else {
+        1.0
+    }
+}
+
+/// Running cost of the manager `firm` of `c` with `staff` at `month`: staff plus other
+/// costs, less the renovation saving on other costs, times the manager's cost scale.
+fn running_cost(p: &Params, c: &Compound, firm: &Firm, staff: f64, month: u32) -> f64 {
+    let other = firm_cost(p, c, 0.0, month);
+    let saving = if c.renovated {
+        p.property.renovation_other_cost_cut * other
+    } else {
+        0.0
+    };
+    (firm_cost(p, c, staff, month) - saving) * cost_scale(p, firm)
+}
+
+/// Hours of public-service work the purchase of `c` buys at `month`, and the firm's wage
+/// cost of performing them (RMB): hours = purchase / price per hour, at the staff wage of
+/// 160 hours a month.
+pub fn purchased_work(p: &Params, n: usize, month: u32) -> (f64, f64) {
+    let pr = &p.property;
+    let f = staff_cost_factor(p, month);
+    let purchase = pr.government_purchase * n as f64;
+    let hours = purchase / (pr.purchase_price_per_hour * f);
+    (hours, hours * pr.staff_monthly_cost * f / HOURS_PER_MONTH)
+}
+
+/// Working hours of one firm employee a month (as for community workers).
+const HOURS_PER_MONTH: f64 = 160.0;
+
 /// A firm's month in its compound at fee `price` (RMB/m2/month): collect the fees of the
-/// `payers`, pay costs, resize staff, update quality, and withdraw after persistent losses
-/// with reserves used up.
+/// `payers`, pay costs (staff, other, arrears pursuit, purchased work), resize staff, update
+/// quality, and withdraw after persistent losses with reserves used up. A compound without
+/// a firm gets its unmanaged level (and, with quasi-property service, its public cost).
 pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32) -> FirmMonth {
     let pr = &p.property;
     let k = p.kind(c.kind);
     let n = c.households();
+    let f = staff_cost_factor(p, month);
     let Some(mut firm) = c.firm else {
-        c.quality = pr.unmanaged_quality;
-        return FirmMonth::default();
+        c.quality = unmanaged_level(p, c);
+        let quasi = if pr.quasi_property {
+            pr.quasi_property_cost * n as f64 * f
+        } else {
+            0.0
+        };
+        return FirmMonth {
+            lever_public: quasi,
+            ..FirmMonth::default()
+        };
     };
     let fee = price * c.floor_area;
     let fee_revenue = f64::from(payers) * fee;
-    let revenue = fee_revenue + pr.government_purchase * n as f64;
-    let cost = firm_cost(p, c, firm.staff, month);
+    // Purchased services go to firms only; a self-managing committee is not a contractor.
+    let (purchased_hours, work_cost) = if firm.self_managed {
+        (0.0, 0.0)
+    } else {
+        purchased_work(p, n, month)
+    };
+    let revenue = fee_revenue
+        + if firm.self_managed {
+            0.0
+        } else {
+            pr.government_purchase * n as f64
+        };
+    // Pursuit of arrears: effort `enforcement` on every owner who did not pay.
+    let arrears = n.saturating_sub(payers as usize) as f64;
+    let o = &p.owners;
+    let enforcement_firm = o.enforcement * o.enforcement_firm_cost * arrears * f;
+    let enforcement_public = o.enforcement * o.enforcement_public_cost * arrears * f;
+    let cost = running_cost(p, c, &firm, firm.staff, month) + work_cost + enforcement_firm;
     let profit = revenue - cost;
     // Profits above the cap are paid out: a firm does not bank years of surplus in one compound.
     firm.reserves = (firm.reserves + profit).min(pr.reserve_cap_months * cost);
@@ -189,11 +311,13 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
         firm.capability = (firm.capability + pr.capability_growth / 12.0).min(1.0);
     }
 
-    // Staff the revenue can carry at the target margin.
+    // Staff the revenue (net of purchased work and pursuit) can carry at the target margin.
     let standard = standard_staff(k, n);
-    let wage = pr.staff_monthly_cost * staff_cost_factor(p, month);
-    let other = firm_cost(p, c, 0.0, month);
-    let affordable = ((revenue * (1.0 - pr.target_margin) - other) / wage).max(0.0);
+    let scale = cost_scale(p, &firm);
+    let wage = pr.staff_monthly_cost * f * scale;
+    let other = running_cost(p, c, &firm, 0.0, month);
+    let net = revenue - work_cost - enforcement_firm;
+    let affordable = ((net * (1.0 - pr.target_margin) - other) / wage).max(0.0);
     let floor = pr.min_staff_share * standard;
     if affordable < firm.staff {
         firm.staff = (firm.staff * (1.0 - pr.staff_cut_rate))
@@ -206,25 +330,124 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
     }
     let withdrew = firm.loss_streak >= pr.withdraw_after_loss_months && firm.reserves < 0.0;
     if withdrew {
+        if firm.self_managed {
+            c.price_markup = 1.0;
+        }
         c.firm = None;
-        c.quality = pr.unmanaged_quality;
+        c.quality = unmanaged_level(p, c);
     } else {
-        serve(c, firm, standard, pr.quality_staff_elasticity);
+        serve(p, c, firm, standard);
     }
     FirmMonth {
         fee_revenue,
         revenue,
         cost,
         withdrew,
-        entered: false,
-        price_rose: false,
+        purchased_hours,
+        enforcement_firm,
+        enforcement_public,
+        ..FirmMonth::default()
     }
 }
 
-/// An unmanaged compound may be assessed by a firm (chance `entry_rate` a year). The firm
-/// enters when the owners now willing to pay the fee `price` (RMB/m2/month), plus purchased
-/// services, would cover full standard staffing at the required margin. Returns whether it
-/// entered.
+/// Owners of compound `c` (its `households`) who would pay, in expectation, after a year of
+/// a service of quality `quality` at fee `price`: each owner's payment probability (§7.3)
+/// with satisfaction set to `quality`, iterated twelve months building by building from
+/// this month's payments (conditional cooperation spreads or unravels).
+pub fn assessed_payers(
+    p: &Params,
+    c: &Compound,
+    households: &[Household],
+    price: f64,
+    quality: f64,
+    month: u32,
+) -> f64 {
+    let o = &p.owners;
+    let fee = price * c.floor_area / fees::income_factor(o, month);
+    let per = p.kind(c.kind).households_per_building.max(1) as usize;
+    let mut total = 0.0;
+    for b in households.chunks(per) {
+        let others = (b.len().max(2) - 1) as f64;
+        let mut pay: Vec<f64> = b.iter().map(|h| f64::from(u8::from(h.paid))).collect();
+        for _ in 0..12 {
+            let sum: f64 = pay.iter().sum();
+            for (h, q) in b.iter().zip(pay.iter_mut()) {
+                let share = (sum - *q) / others;
+                let served = Household {
+                    satisfaction: quality as f32,
+                    ..*h
+                };
+                let z = fees::propensity(o, &served, share, fees::burden(h, fee));
+                *q = fees::pay_probability(z, o.noise);
+            }
+        }
+        total += pay.iter().sum::<f64>();
+    }
+    total
+}
+
+/// Whether `firm` would take compound `c` at fee `price`: the assessed payers' fees plus the
+/// purchase's margin cover its full standard costs (and the cost of pursuing the rest) at
+/// `entry_required_margin`. Returns the assessed payers too.
+fn viable(
+    p: &Params,
+    c: &Compound,
+    households: &[Household],
+    firm: &Firm,
+    price: f64,
+    month: u32,
+) -> (bool, f64) {
+    let pr = &p.property;
+    let n = c.households();
+    let q = (firm.capability + renovation_gain(p, c)).min(1.0);
+    let payers = assessed_payers(p, c, households, price, q, month);
+    let (_, work_cost) = purchased_work(p, n, month);
+    let o = &p.owners;
+    let arrears = n as f64 - payers;
+    let pursuit = o.enforcement * o.enforcement_firm_cost * arrears * staff_cost_factor(p, month);
+    let revenue = payers * price * c.floor_area + pr.government_purchase * n as f64;
+    let cost = running_cost(p, c, firm, firm.staff, month) + work_cost + pursuit;
+    let ok = revenue > 0.0 && (revenue - cost) / revenue >= pr.entry_required_margin;
+    (ok, payers)
+}
+
+/// The markup at which `candidate` takes compound `c` (now at fee `price`): the current one
+/// if it is viable there; else, with an owners' committee, the first step of
+/// vote_price_step up to vote_max_price_factor at which it is viable and a majority of
+/// owners would pay; `None` if there is none.
+fn agreed_markup(
+    p: &Params,
+    c: &Compound,
+    households: &[Household],
+    candidate: &Firm,
+    price: f64,
+    month: u32,
+) -> Option<f64> {
+    let pr = &p.property;
+    let n = c.households() as f64;
+    let mut markup = c.price_markup;
+    loop {
+        let at = price * markup / c.price_markup;
+        let (ok, payers) = viable(p, c, households, candidate, at, month);
+        if ok && (markup == c.price_markup || 2.0 * payers > n) {
+            return Some(markup);
+        }
+        let next = (markup * (1.0 + pr.vote_price_step)).min(pr.vote_max_price_factor);
+        if !c.owners_committee || next <= markup {
+            return None;
+        }
+        markup = next;
+    }
+}
+
+/// An unmanaged compound may be assessed by a firm: by chance `entry_rate` a year, or
+/// `tender_rate` when it has an owners' committee (which invites tenders), or for sure when
+/// its firm was removed by the star rating. The candidate assesses the payers it would get
+/// under its own service ([`assessed_payers`]) and enters when they, plus the purchase's
+/// margin, cover full standard staffing at the required margin; a committee may agree a
+/// markup (steps of vote_price_step up to vote_max_price_factor) that a majority of owners
+/// would pay. A committee whose tender fails may manage the compound itself
+/// (`self_management`). Returns whether a firm entered.
 pub fn consider_entry(
     p: &Params,
     c: &mut Compound,
@@ -238,25 +461,46 @@ pub fn consider_entry(
     let kind = c.kind;
     // The candidate's capability is drawn whether or not it enters, to keep streams aligned.
     let candidate = new_firm(p, kind, c.households(), c.floor_area, month, rng);
-    if c.firm.is_some() || u >= 1.0 - (1.0 - pr.entry_rate).powf(1.0 / 12.0) {
+    let rate = if c.owners_committee {
+        pr.entry_rate.max(pr.tender_rate)
+    } else {
+        pr.entry_rate
+    };
+    let assessed = c.tender_due || u < 1.0 - (1.0 - rate).powf(1.0 / 12.0);
+    if c.firm.is_some() || !assessed {
         return false;
     }
-    let willing = households.iter().filter(|h| h.paid).count() as f64;
-    let revenue = willing * price * c.floor_area + pr.government_purchase * c.households() as f64;
-    let cost = firm_cost(p, c, candidate.staff, month);
-    if revenue <= 0.0 || (revenue - cost) / revenue < pr.entry_required_margin {
-        return false;
-    }
+    c.tender_due = false;
+    let barred = pr.star_rating && candidate.capability < pr.star_rating_entry_bar;
+    let agreed = if barred {
+        None
+    } else {
+        agreed_markup(p, c, households, &candidate, price, month)
+    };
     let standard = standard_staff(p.kind(kind), c.households());
-    serve(c, candidate, standard, pr.quality_staff_elasticity);
-    true
+    if let Some(markup) = agreed {
+        c.price_markup = markup;
+        serve(p, c, candidate, standard);
+        return true;
+    }
+    if c.owners_committee && pr.self_management {
+        let body = Firm {
+            capability: pr.self_management_quality,
+            self_managed: true,
+            reserves: 0.0,
+            ..candidate
+        };
+        c.price_markup = pr.self_management_fee_factor;
+        serve(p, c, body, standard);
+    }
+    false
 }
 
 /// Owners' committee vote on a price rise asked by a losing firm: passes when a majority of
 /// owners are at least `vote_satisfaction_needed` satisfied. Returns whether the price rose.
 pub fn owners_vote(p: &Params, c: &mut Compound, households: &[Household], month: u32) -> bool {
     let pr = &p.property;
-    let losing = matches!(c.firm, Some(f) if f.loss_streak > 0);
+    let losing = matches!(c.firm, Some(f) if f.loss_streak > 0 && !f.self_managed);
     if !c.owners_committee || !losing || month % pr.vote_interval_months != 0 {
         return false;
     }
@@ -271,6 +515,95 @@ pub fn owners_vote(p: &Params, c: &mut Compound, households: &[Household], month
     let changed = raised > c.price_markup;
     c.price_markup = raised;
     changed
+}
+
+/// Annual star rating (星级评价, with `star_rating` on, in month 12, 24, ...): a firm's score
+/// is the mean of its service quality and its owners' mean satisfaction; a score below
+/// `star_rating_removal_score` two years running removes the firm, and the compound tenders
+/// next month. Returns (removed, the month's public cost of the rating for this compound).
+pub fn star_rating(
+    p: &Params,
+    c: &mut Compound,
+    households: &[Household],
+    month: u32,
+) -> (bool, f64) {
+    let pr = &p.property;
+    if !pr.star_rating {
+        return (false, 0.0);
+    }
+    let cost = pr.star_rating_cost_per_compound * staff_cost_factor(p, month);
+    let Some(mut firm) = c.firm.filter(|f| !f.self_managed) else {
+        return (false, cost);
+    };
+    if month % 12 != 0 || households.is_empty() {
+        return (false, cost);
+    }
+    let satisfaction = households
+        .iter()
+        .map(|h| f64::from(h.satisfaction))
+        .sum::<f64>()
+        / households.len() as f64;
+    let score = 0.5 * (c.quality + satisfaction);
+    firm.low_ratings = if score < pr.star_rating_removal_score {
+        firm.low_ratings + 1
+    } else {
+        0
+    };
+    if firm.low_ratings >= 2 {
+        c.firm = None;
+        c.quality = unmanaged_level(p, c);
+        c.tender_due = true;
+        return (true, cost);
+    }
+    c.firm = Some(firm);
+    (false, cost)
+}
+
+/// What the compound's governance did this month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Governance {
+    /// An owners' committee formed.
+    pub committee_formed: bool,
+    /// Public capital cost of a renovation done this month, RMB.
+    pub renovation_cost: f64,
+}
+
+/// The compound ages a month; an eligible compound without an owners' committee (at least
+/// half its dwellings occupied, at least 24 months old) forms one with chance
+/// `committee_formation_rate` a year; an old compound not yet renovated is renovated with
+/// chance `renovation_rate` a year. Both uniforms are drawn every month for every compound,
+/// to keep the stream aligned.
+pub fn governance(
+    p: &Params,
+    c: &mut Compound,
+    households: &[Household],
+    rng: &mut Rng,
+    month: u32,
+) -> Governance {
+    let pr = &p.property;
+    let u_committee: f64 = rng.random();
+    let u_renovation: f64 = rng.random();
+    c.age_months += 1;
+    let mut g = Governance::default();
+    let occupied = households
+        .iter()
+        .filter(|h| h.occupancy != Occupancy::Vacant)
+        .count();
+    let eligible = 2 * occupied >= households.len() && c.age_months >= 24;
+    if !c.owners_committee && eligible && u_committee < monthly(pr.committee_formation_rate) {
+        c.owners_committee = true;
+        g.committee_formed = true;
+    }
+    if c.kind == CompoundKind::OldCompound
+        && !c.renovated
+        && u_renovation < monthly(pr.renovation_rate)
+    {
+        c.renovated = true;
+        g.renovation_cost = pr.renovation_cost_per_household
+            * households.len() as f64
+            * other_cost_factor(p, month);
+    }
+    g
 }
 
 #[cfg(test)]
@@ -440,13 +773,234 @@ mod tests {
         for h in hs.iter_mut() {
             h.paid = false;
         }
+        // Owners who expect far more than any firm gives, none paying: none would pay it.
+        for h in hs.iter_mut() {
+            h.expectation = 1.0;
+        }
         let price = fee_price(&p, &c, 1);
         assert!(!consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
+        assert!(c.firm.is_none());
+        // Owners content with what a firm gives, all paying: the firm is covered.
         for h in hs.iter_mut() {
             h.paid = true;
+            h.expectation = 0.3;
         }
         assert!(consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
         assert!(c.firm.is_some());
+    }
+
+    #[test]
+    fn owners_assess_a_better_service_as_worth_paying_more_often() {
+        let p = Params::default();
+        let (c, mut hs) = managed_compound(&p);
+        for (i, h) in hs.iter_mut().enumerate() {
+            h.paid = i % 3 == 0;
+            h.satisfaction = 0.1;
+        }
+        let price = fee_price(&p, &c, 1);
+        let low = assessed_payers(&p, &c, &hs, price, 0.2, 1);
+        let high = assessed_payers(&p, &c, &hs, price, 0.7, 1);
+        assert!(high > low, "{low} vs {high}");
+        assert!(high <= hs.len() as f64 && low >= 0.0);
+        // A higher fee (more burden) never raises them.
+        assert!(assessed_payers(&p, &c, &hs, price * 3.0, 0.7, 1) <= high + 1e-9);
+    }
+
+    #[test]
+    fn pursuing_arrears_costs_more_with_more_enforcement_and_costs_payers_nothing() {
+        let mut p = Params::default();
+        let (c, mut hs) = managed_compound(&p);
+        let n = c.households() as u32;
+        let price = fee_price(&p, &c, 1);
+        let cost_at = |p: &Params, payers: u32| {
+            let mut c = c.clone();
+            operate(p, &mut c, price, payers, 1)
+        };
+        let weak = cost_at(&p, n / 2);
+        assert!(weak.enforcement_firm > 0.0 && weak.enforcement_public > 0.0);
+        assert_eq!(cost_at(&p, n).enforcement_firm, 0.0, "nobody in arrears");
+        p.owners.enforcement = 0.8;
+        let strict = cost_at(&p, n / 2);
+        assert!(strict.enforcement_firm > weak.enforcement_firm);
+        assert!(strict.enforcement_public > weak.enforcement_public);
+        assert!(
+            (strict.cost - weak.cost - (strict.enforcement_firm - weak.enforcement_firm)).abs()
+                < 1e-6
+        );
+        // The conflict cost: only owners in arrears lose trust, more under stricter pursuit.
+        for (i, h) in hs.iter_mut().enumerate() {
+            h.paid = i % 2 == 0;
+            h.trust = 0.6;
+        }
+        let arrears = fees::pursue_arrears(&p.owners, &mut hs);
+        assert_eq!(arrears as usize, hs.len() / 2);
+        for (i, h) in hs.iter().enumerate() {
+            if i % 2 == 0 {
+                assert_eq!(h.trust, 0.6);
+            } else {
+                assert!(h.trust < 0.6);
+            }
+        }
+    }
+
+    #[test]
+    fn purchased_services_buy_hours_at_wage_cost_and_leave_only_a_margin() {
+        let mut p = Params::default();
+        let (mut c, _) = managed_compound(&p);
+        let n = c.households();
+        let price = fee_price(&p, &c, 1);
+        let without = operate(&p, &mut c.clone(), price, n as u32, 1);
+        p.property.government_purchase = 10.0;
+        let with = operate(&p, &mut c, price, n as u32, 1);
+        let purchase = 10.0 * n as f64;
+        assert!((with.revenue - without.revenue - purchase).abs() < 1e-6);
+        let work = with.cost - without.cost;
+        assert!(work > 0.0 && work < purchase, "work {work} of {purchase}");
+        let (hours, cost) = purchased_work(&p, n, 1);
+        assert!((with.purchased_hours - hours).abs() < 1e-9 && (work - cost).abs() < 1e-6);
+        // Hours at the price: purchase / price per hour.
+        assert!(
+            (hours - purchase / p.property.purchase_price_per_hour / staff_cost_factor(&p, 1))
+                .abs()
+                < 1e-9
+        );
+    }
+
+    #[test]
+    fn quasi_property_serves_unmanaged_compounds_at_a_public_cost() {
+        let mut p = Params::default();
+        let (mut c, _) = managed_compound(&p);
+        c.firm = None;
+        let off = operate(&p, &mut c, 1.0, 0, 1);
+        assert_eq!(c.quality, p.property.unmanaged_quality);
+        assert_eq!(off.lever_public, 0.0);
+        p.property.quasi_property = true;
+        let on = operate(&p, &mut c, 1.0, 0, 1);
+        assert_eq!(c.quality, p.property.quasi_property_quality);
+        assert!(on.lever_public > 0.0);
+    }
+
+    #[test]
+    fn committees_form_only_in_occupied_compounds_two_years_old() {
+        let mut p = Params::default();
+        p.property.committee_formation_rate = 1.0;
+        let (mut c, mut hs) = managed_compound(&p);
+        let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Governance);
+        c.owners_committee = false;
+        c.age_months = 0;
+        assert!(
+            !governance(&p, &mut c, &hs, &mut rng, 1).committee_formed,
+            "too young"
+        );
+        c.age_months = 30;
+        for h in hs.iter_mut() {
+            h.occupancy = Occupancy::Vacant;
+        }
+        assert!(
+            !governance(&p, &mut c, &hs, &mut rng, 1).committee_formed,
+            "empty"
+        );
+        for h in hs.iter_mut() {
+            h.occupancy = Occupancy::OwnerOccupied;
+        }
+        assert!(governance(&p, &mut c, &hs, &mut rng, 1).committee_formed);
+        assert!(c.owners_committee);
+    }
+
+    #[test]
+    fn a_committee_that_finds_no_firm_may_manage_itself() {
+        let mut p = Params::default();
+        p.property.star_rating = true;
+        p.property.star_rating_entry_bar = 1.0; // no firm can enter
+        let (mut c, hs) = managed_compound(&p);
+        c.firm = None;
+        c.owners_committee = true;
+        c.tender_due = true;
+        let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
+        let price = fee_price(&p, &c, 1);
+        assert!(!consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
+        assert!(c.firm.is_none(), "self-management is off");
+        p.property.self_management = true;
+        c.tender_due = true;
+        assert!(!consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
+        let body = c.firm.expect("self-managed");
+        assert!(body.self_managed);
+        assert_eq!(c.price_markup, p.property.self_management_fee_factor);
+        // It costs less than a firm with the same staff.
+        let firm = Firm {
+            self_managed: false,
+            ..body
+        };
+        assert!(
+            running_cost(&p, &c, &body, body.staff, 1) < running_cost(&p, &c, &firm, body.staff, 1)
+        );
+    }
+
+    #[test]
+    fn star_rating_removes_firms_rated_lowest_two_years_running() {
+        let mut p = Params::default();
+        let (mut c, mut hs) = managed_compound(&p);
+        for h in hs.iter_mut() {
+            h.satisfaction = 0.05;
+        }
+        c.quality = 0.1;
+        assert_eq!(star_rating(&p, &mut c, &hs, 12), (false, 0.0), "off");
+        p.property.star_rating = true;
+        let (removed, cost) = star_rating(&p, &mut c, &hs, 12);
+        assert!(!removed && cost > 0.0);
+        assert!(!star_rating(&p, &mut c, &hs, 13).0, "only once a year");
+        assert!(star_rating(&p, &mut c, &hs, 24).0);
+        assert!(c.firm.is_none() && c.tender_due);
+    }
+
+    #[test]
+    fn renovation_cuts_other_costs_raises_quality_and_books_its_capital_cost() {
+        let mut p = Params::default();
+        p.property.renovation_rate = 1.0;
+        let mut seed = 0;
+        let (mut c, hs) = loop {
+            let comm = Community::generate(&p, seed, 0, 0);
+            if let Some(x) = comm
+                .compounds
+                .iter()
+                .find(|x| x.kind == CompoundKind::OldCompound && x.firm.is_some())
+            {
+                let hs =
+                    comm.households[x.first_household as usize..x.end_household as usize].to_vec();
+                break (x.clone(), hs);
+            }
+            seed += 1;
+        };
+        let firm = c.firm.unwrap();
+        let before = running_cost(&p, &c, &firm, firm.staff, 1);
+        let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Governance);
+        let g = governance(&p, &mut c, &hs, &mut rng, 1);
+        assert!(c.renovated);
+        let capital =
+            p.property.renovation_cost_per_household * hs.len() as f64 * other_cost_factor(&p, 1);
+        assert!((g.renovation_cost - capital).abs() < 1e-6);
+        assert!(running_cost(&p, &c, &firm, firm.staff, 1) < before);
+        let price = fee_price(&p, &c, 1);
+        let n = c.households() as u32;
+        operate(&p, &mut c, price, n, 1);
+        let f = c.firm.unwrap();
+        let plain = quality(
+            f.capability,
+            f.staff,
+            standard_staff(p.kind(c.kind), c.households()),
+            p.property.quality_staff_elasticity,
+        );
+        assert!(c.quality > plain);
+        assert!(
+            !governance(&p, &mut c, &hs, &mut rng, 2)
+                .renovation_cost
+                .is_nan()
+        );
+        assert_eq!(
+            governance(&p, &mut c, &hs, &mut rng, 3).renovation_cost,
+            0.0,
+            "once"
+        );
     }
 
     #[test]

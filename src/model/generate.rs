@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Normal};
 
-use super::firms::new_firm;
+use super::firms::{self, new_firm};
 use super::kind::CompoundKind;
 use super::params::{Kind, Owners, Params, World};
 use super::rates::{clamp01, monthly, normal01};
@@ -241,6 +241,12 @@ impl Community {
             in_grid += size;
         }
 
+        // Compound ages come from their own stream, so the world's draws are unchanged.
+        let mut governance_rng = rng::stream(seed, rep, u64::from(id), Stream::Governance);
+        for c in &mut compounds {
+            c.age_months = firms::initial_age_months(c.kind, &mut governance_rng);
+        }
+
         Community {
             id,
             households,
@@ -250,12 +256,14 @@ impl Community {
             compounds,
             staff,
             mediation_coverage: coverage,
+            purchased_hours: 0.0,
             residents_rng: rng::stream(seed, rep, u64::from(id), Stream::Residents),
             fees_rng: rng::stream(seed, rep, u64::from(id), Stream::Fees),
             firms_rng: rng::stream(seed, rep, u64::from(id), Stream::Firms),
             workforce_rng: rng::stream(seed, rep, u64::from(id), Stream::Workforce),
             events_rng: rng::stream(seed, rep, u64::from(id), Stream::Events),
             volunteers_rng: rng::stream(seed, rep, u64::from(id), Stream::Volunteers),
+            governance_rng,
         }
     }
 
@@ -343,6 +351,9 @@ impl Community {
             owners_committee,
             firm,
             quality,
+            age_months: 0,
+            renovated: false,
+            tender_due: false,
         }
     }
 }

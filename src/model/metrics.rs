@@ -98,6 +98,22 @@ sums! {
         OrganisationHours,
         /// Disputes left unsettled relative to the status-quo incidence, weighted by households.
         Unsettled,
+        /// Hours of purchased public-service work performed by firms.
+        PurchasedHours,
+        /// Firms' cost of pursuing arrears, RMB (also in `Cost`).
+        EnforcementFirmCost,
+        /// Public cost of mediation and courts for arrears, RMB.
+        EnforcementPublicCost,
+        /// Quasi-property service, star rating and renovation capital, RMB.
+        PropertyLeverCost,
+        /// Firms removed by the star rating.
+        Removals,
+        /// Compounds with an owners' committee.
+        Committees,
+        /// Self-managed compounds.
+        SelfManaged,
+        /// Renovated old compounds.
+        Renovated,
     }
 }
 
@@ -506,8 +522,29 @@ metrics! {
         "what units in the area spend on opening facilities and sending staff this month; borne by the units, not in public_cost",
         |t| t[UnitContribution];
     PublicCost = "public_cost", "Public cost", "公共支出", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
-        "workforce_cost + lever_cost + mobilisation_cost + society_cost + government purchase of services this month",
-        |t| t[WorkforceCost] + t[LeverCost] + t[MobilisationCost] + t[SocietyCost] + t[PurchaseCost];
+        "workforce_cost + lever_cost + mobilisation_cost + society_cost + government purchase of services + property_lever_cost + the public part of enforcement_cost this month",
+        |t| t[WorkforceCost] + t[LeverCost] + t[MobilisationCost] + t[SocietyCost] + t[PurchaseCost] + t[PropertyLeverCost] + t[EnforcementPublicCost];
+    EnforcementCost = "enforcement_cost", "Cost of pursuing arrears", "催缴成本", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "firms' collection and legal costs (in their accounts) plus the public cost of mediation and courts (in public_cost) for owners in arrears this month",
+        |t| t[EnforcementFirmCost] + t[EnforcementPublicCost];
+    PurchasedServiceHours = "purchased_service_hours", "Purchased public-service hours", "购买公共服务工时", unit("hours per month", "小时/月", Some(0.0), None), Sum, PER_YEAR,
+        "hours of public-service work (registration of floating population and rentals, hygiene) firms performed for the government purchase this month",
+        |t| t[PurchasedHours];
+    PropertyLeverCost = "property_lever_cost", "Cost of property levers", "物业改革公共支出", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
+        "public cost of quasi-property service, the star rating and old-compound renovation capital this month",
+        |t| t[PropertyLeverCost];
+    CommitteeShare = "committee_share", "Compounds with an owners' committee", "业委会组建率", SHARE, Mean, AS_IS,
+        "share of compounds with an owners' committee",
+        |t| ratio(t[Committees], t[Compounds]);
+    SelfManagedShare = "self_managed_share", "Self-managed compounds", "自治管理小区比例", SHARE, Mean, AS_IS,
+        "share of compounds managed by their owners' committee (counted in managed_share too)",
+        |t| ratio(t[SelfManaged], t[Compounds]);
+    FirmRemovals = "firm_removals", "Firms removed by the star rating", "星级评价清退", PER_MONTH, Sum, PER_YEAR,
+        "firms removed this month for being rated lowest two years running",
+        |t| t[Removals];
+    RenovatedShare = "renovated_share", "Old compounds renovated", "老旧小区改造比例", SHARE, Mean, AS_IS,
+        "share of old compounds renovated",
+        |t| ratio(t[Renovated], t[(OldCompound, KindSum::Compounds)]);
 }
 
 /// Fills `worker_turnover_annual` of each row from the separations and headcounts of the

@@ -21,6 +21,8 @@ pub enum Stream {
     Volunteers = 8,
     /// City-level draws (the seasonal event calendar); used with community = u64::MAX.
     City = 9,
+    /// Owners' committees forming, renovation, compound ages.
+    Governance = 10,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.

@@ -3,14 +3,16 @@
 //! in which order they run.
 //!
 //! Order within a month: (0) the community's workers quit, sit exams, are recruited, and
-//! their capacity sets this month's mediation coverage; (0b) this month's emergencies warn
+//! their capacity (net of pushed-down work that last month's purchased services took over)
+//! sets this month's mediation coverage; (0b) this month's emergencies warn
 //! and help, shock trust, and leave complaints with the workers; then compound by compound:
 //! (0c) residents' councils and units' facilities (society.rs); (1) residents move, update
 //! satisfaction from last month's service, move expectations toward what they see (their
 //! own and, computed once per month, the other compounds' service), revert trust; (2) owners
 //! decide to pay, building by building, reacting to last month's neighbours; (3) firms
 //! collect, pay, resize staff, set this month's quality, and may withdraw; (4) unmanaged
-//! compounds may attract a firm; (5) owners' committees may vote on a price rise; last, the
+//! compounds may attract a firm, or a committee tender for one; (5) owners' committees may
+//! vote on a price rise; (6) the star rating, committees forming and renovation; last, the
 //! month's mobilisation cost. Communities do not interact within a month, so the experiment
 //! layer may run them in parallel.
 
@@ -54,6 +56,7 @@ pub fn step(
     emergencies(p, c, month, events, rows, &mut t);
     let mut soc = society::SocietyMonth::default();
     let leaders = compounds_month(p, c, month, &mut soc, &mut t);
+    c.purchased_hours = t[Sum::PurchasedHours];
     t[Sum::MobilisationCost] = mobilisation::monthly_cost(p, leaders, t[Sum::Volunteers], month);
     let wage_index = workforce::average_wage(&p.workforce, month) / p.workforce.average_wage;
     society::record(p, &soc, wage_index, &mut t);
@@ -62,6 +65,19 @@ pub fn step(
 
 /// (0) The workforce: quits, exams, recruitment; then what its capacity covers.
 fn workforce_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) {
+    // Last month's purchased public-service hours (§7.4) take over pushed-down work.
+    let relieved;
+    let p = if c.purchased_hours > 0.0 {
+        let capacity = c.staff.workers.len().max(1) as f64 * workforce::HOURS_PER_MONTH;
+        let mut q = p.clone();
+        let w = &mut q.workforce;
+        w.admin_share_pushed_down =
+            (w.admin_share_pushed_down - c.purchased_hours / capacity).max(0.0);
+        relieved = q;
+        &relieved
+    } else {
+        p
+    };
     let wf = &p.workforce;
     let n = c.len();
     let w = workforce::step(
@@ -129,6 +145,7 @@ fn compounds_month(
         fees_rng,
         firms_rng,
         volunteers_rng,
+        governance_rng,
         grids,
         ..
     } = c;
@@ -194,8 +211,12 @@ fn compounds_month(
             building_start,
             fees_rng,
         );
-        // (3) the firm's month, (4) entry, (5) vote
+        // (3) the firm's month (managed owners in arrears are pursued), (4) entry,
+        // (5) vote, (6) star rating, committees forming, renovation
         let managed_before = comp.firm.is_some();
+        if managed_before {
+            fees::pursue_arrears(&p.owners, &mut households[range.clone()]);
+        }
         let mut m = firms::operate(p, comp, price, pay.payers, month);
         let hs = &households[range];
         if managed_before {
@@ -204,6 +225,10 @@ fn compounds_month(
             m.entered = firms::consider_entry(p, comp, hs, price, month, firms_rng);
         }
         m.price_rose = firms::owners_vote(p, comp, hs, month);
+        let (removed, rating_cost) = firms::star_rating(p, comp, hs, month);
+        let g = firms::governance(p, comp, hs, governance_rng, month);
+        m.removed = removed;
+        m.lever_public += rating_cost + g.renovation_cost;
         m.record(comp, t);
     }
     leaders
@@ -246,5 +271,31 @@ mod tests {
         p.workforce.weight_complaints = 0.0;
         let (_, unmoved) = quits_after(&p, true);
         assert_eq!(unmoved, quiet);
+    }
+
+    #[test]
+    fn purchased_hours_relieve_pushed_down_work_the_next_month() {
+        let base = Params::default();
+        let mut bought = base.clone();
+        bought.property.government_purchase = 10.0;
+        let run = |p: &Params| {
+            let mut c = Community::generate(p, 1, 0, 0);
+            let mut rows = Vec::new();
+            let first = step(p, &mut c, 1, &[], &mut rows);
+            let second = step(p, &mut c, 2, &[], &mut rows);
+            (first, second, c.purchased_hours)
+        };
+        let (b1, b2, b_hours) = run(&base);
+        let (p1, p2, p_hours) = run(&bought);
+        assert_eq!(b_hours, 0.0);
+        assert!(p_hours > 0.0);
+        // Month 1 has nothing to relieve yet; month 2 does.
+        assert_eq!(b1[Sum::Admin], p1[Sum::Admin]);
+        assert!(
+            p2[Sum::Admin] < b2[Sum::Admin],
+            "{} vs {}",
+            p2[Sum::Admin],
+            b2[Sum::Admin]
+        );
     }
 }

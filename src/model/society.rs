@@ -395,7 +395,9 @@ mod tests {
                 + row[M::LeverCost.index()]
                 + row[M::MobilisationCost.index()]
                 + row[M::SocietyCost.index()]
-                + t[Sum::PurchaseCost];
+                + t[Sum::PurchaseCost]
+                + row[M::PropertyLeverCost.index()]
+                + t[Sum::EnforcementPublicCost];
             assert!((row[M::PublicCost.index()] - parts).abs() < 1e-6 * parts);
             assert!(
                 row[M::Workload.index()] < b[M::Workload.index()],

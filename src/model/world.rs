@@ -71,6 +71,10 @@ pub struct Firm {
     pub reserves: f64,
     /// Consecutive months with a loss.
     pub loss_streak: u32,
+    /// The owners' committee manages the compound itself (自治式), not a firm.
+    pub self_managed: bool,
+    /// Consecutive annual star ratings in the lowest band.
+    pub low_ratings: u32,
 }
 
 /// A residential compound (小区): a range of buildings and households, at most one firm.
@@ -94,6 +98,12 @@ pub struct Compound {
     pub firm: Option<Firm>,
     /// Service quality residents experienced this month, 0-1.
     pub quality: f64,
+    /// Months since the first move-in (for owners' committees forming).
+    pub age_months: u32,
+    /// Renovated old compound (老旧小区改造).
+    pub renovated: bool,
+    /// The compound tenders next month whatever the chance (its firm was removed).
+    pub tender_due: bool,
 }
 
 impl Compound {
@@ -117,12 +127,17 @@ pub struct Community {
     pub staff: Staff,
     /// Share of owner-firm disputes mediated this month (set by the workforce step).
     pub mediation_coverage: f64,
+    /// Hours of purchased public-service work firms delivered last month (set by the
+    /// compounds step; they relieve the workers' pushed-down work).
+    pub purchased_hours: f64,
     pub residents_rng: Rng,
     pub fees_rng: Rng,
     pub firms_rng: Rng,
     pub workforce_rng: Rng,
     pub events_rng: Rng,
     pub volunteers_rng: Rng,
+    /// Committees forming, renovation, and (at generation) compound ages.
+    pub governance_rng: Rng,
 }
 
 impl Community {

@@ -206,6 +206,15 @@ fn baseline_shows_the_fee_spiral() {
 /// the baseline. Collection may still erode: expectations rise with incomes (a finding,
 /// docs/ODD.md §1.4), so it is compared with the baseline, not with year 1.
 #[test]
+fn firms_re_enter_compounds_in_the_baseline() {
+    // A candidate assesses owners under its own service and committees tender (ODD §7.5),
+    // so some withdrawn compounds get a firm again.
+    let base = baseline_20y();
+    let entries = base.years_sum_per_rep(M::FirmEntries.name(), 1, 20);
+    assert!(entries > 0.0, "no firm entered in 20 years of the baseline");
+}
+
+#[test]
 fn professional_firms_break_the_spiral() {
     let s = simulate(PROFESSIONAL, &["--reps", "3", "--seed", "7"]);
     assert_eq!(s.months(), 240);
@@ -214,11 +223,8 @@ fn professional_firms_break_the_spiral() {
         last >= first - 0.02,
         "professional_firms managed share should not fall: year 1 {first:.3}, year 20 {last:.3}"
     );
-    let late = s.years_sum_per_rep(M::FirmExits.name(), 11, 20);
-    assert!(
-        late <= 2.0,
-        "professional_firms: {late:.2} firm exits per rep in years 11-20, expected at most 2"
-    );
+    // Firms re-enter and some entrants fail again, so withdrawals never stop and their
+    // count is no measure of the spiral; the end state against the baseline is.
     let base = baseline_20y();
     for name in [
         M::FeeCollectionRate.name(),

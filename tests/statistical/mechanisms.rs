@@ -119,14 +119,13 @@ fn workforce_baseline_matches_the_essay_and_the_reform_moves_it() {
         mean(rows, M::WorkforceCost.name(), 1, 120) + mean(rows, M::LeverCost.name(), 1, 120)
     };
     assert!(cost(&reform) > 1.2 * cost(&base), "the package costs more");
-    // Mediation feeds the fee cycle: owners are more satisfied, and pay more.
+    // Mediation feeds the fee cycle: owners perceive more of their service and are more
+    // satisfied. Whether they then pay more is not asserted: expectations adapt to the
+    // service owners see (docs/ODD.md §7.2), so the satisfaction gain is not a lasting gap
+    // over expectation, and collection barely moves (a finding, ODD §1.6.5).
     assert!(
         mean(&reform, M::OwnerSatisfaction.name(), from, to)
             > mean(&base, M::OwnerSatisfaction.name(), from, to)
-    );
-    assert!(
-        mean(&reform, M::FeeCollectionRate.name(), 61, 120)
-            > mean(&base, M::FeeCollectionRate.name(), 61, 120)
     );
 }
 

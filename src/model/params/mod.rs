@@ -230,8 +230,8 @@ section! {
         cost_growth: f64 = 0.0; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
             "Optional extra yearly growth of both staff and other costs, on top of wages (staff_wage_tracking) and prices (price_index_growth).";
             "0 in the status quo: costs follow wages and prices (docs/ODD.md §7.1).";
-        staff_wage_tracking: f64 = 0.8; Domain::Real { lo: 0.0, hi: 2.0 }; "x wage growth";
-            "Property staff cost grows at this times the city's wage growth (workforce.wage_growth).";
+        staff_wage_tracking: f64 = 0.8; Domain::Real { lo: 0.0, hi: 1.5 }; "x wage growth";
+            "Property staff cost grows at this times the city's wage growth (workforce.wage_growth); at most 1.5, so that staff costs never fall to zero (wage_growth is at least -0.5).";
             "Assumption, range 0.6-1.0: guards and cleaners are paid near the minimum wage, which Zhejiang raised roughly with average wages (first tier 1,100 RMB/month in 2010, 2,280 in 2021).";
         price_index_growth: f64 = 0.02; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
             "Yearly growth of firms' other costs (energy, lifts, materials): a consumer price index.";
@@ -290,6 +290,60 @@ section! {
         vote_satisfaction_needed: f64 = 0.5; SHARE; "0-1";
             "Owners vote for the rise when their satisfaction is at least this; a majority passes it.";
             "Assumption.";
+        purchase_price_per_hour: f64 = 45.0; Domain::Real { lo: 1.0, hi: 1e4 }; "RMB/hour";
+            "Price the government pays per hour of purchased public-service work (registration of floating population and rentals, hygiene), at month 0; grows with the firms' staff cost index. The firm performs government_purchase / price hours at its staff wage (staff_monthly_cost / 160 an hour) and keeps the rest.";
+            "Assumption in a range of 40-55: wage cost per hour (6,000 / 160 = 37.5) plus a 10-30 % management fee, as service-purchase contracts price labour (cost plus fee); essay 三.(三).3.";
+        quasi_property: bool = false; Domain::Bool; "-";
+            "Quasi-property service (准物业) by the street or community in every compound without a firm or self-management.";
+            "Essay 三.(三).3 lever; off in the status quo.";
+        quasi_property_quality: f64 = 0.3; SHARE; "0-1";
+            "Service quality of a quasi-property service (basic cleaning, repairs, security patrols), instead of unmanaged_quality.";
+            "Assumption in a range of 0.25-0.4: above the street's basic cleaning, below a standard firm (capability 0.4-0.6).";
+        quasi_property_cost: f64 = 8.0; Domain::Real { lo: 0.0, hi: 1e4 }; "RMB/household/month";
+            "Public cost of a quasi-property service per household served, at month 0; grows with the firms' staff cost index.";
+            "Assumption in a range of 5-15: about 0.1-0.25 RMB/m2/month on a 60 m2 dwelling, a third to half of an old compound's guided fee.";
+        committee_formation_rate: f64 = 0.02; SHARE; "per year";
+            "Yearly chance that an eligible compound without an owners' committee forms one; eligible: at least 50 % of dwellings occupied and at least 24 months old.";
+            "Eligibility: Beijing rule (model brief section 8). Rate: assumption in a range of 0.01-0.04, slow enough that the kinds' starting shares (0.3 / 0.08 / 0.1) stay far below the essay's 90 % target.";
+        tender_rate: f64 = 0.5; SHARE; "per year";
+            "Yearly chance that the owners' committee of a compound without a firm invites tenders (a firm assesses it, and the committee may agree a markup up to vote_max_price_factor).";
+            "Assumption: committees seek a firm about every second year; compounds without a committee wait for entry_rate.";
+        self_management: bool = false; Domain::Bool; "-";
+            "A committee whose tender finds no firm manages the compound itself (自治式), at its own fee and cost.";
+            "Essay 三.(三).3 lever (owners' self-governance); Beijing case 41 % -> 90 % paying (model brief section 8); off in the status quo.";
+        self_management_quality: f64 = 0.4; SHARE; "0-1";
+            "Quality of self-management at full staffing.";
+            "Assumption in a range of 0.3-0.5: between basic street service (0.15) and a standard firm (0.4-0.6).";
+        self_management_cost_share: f64 = 0.6; Domain::Real { lo: 0.1, hi: 1.0 }; "share of a firm's cost";
+            "Cost of self-management relative to a firm's staff and other costs (no profit, no head office, owners' unpaid work).";
+            "Assumption in a range of 0.5-0.8.";
+        self_management_fee_factor: f64 = 0.7; Domain::Real { lo: 0.1, hi: 2.0 }; "x the compound's price";
+            "Fee a self-managed compound charges, relative to its guided price (it becomes the compound's price_markup while self-managed).";
+            "Assumption in a range of 0.5-1.0.";
+        star_rating: bool = false; Domain::Bool; "-";
+            "Star rating of firms (星级评价): an annual score, an entry bar and removal of firms rated lowest two years running.";
+            "Essay 三.(三).3 lever; off in the status quo.";
+        star_rating_entry_bar: f64 = 0.45; SHARE; "0-1";
+            "Lowest capability a firm needs to enter a compound under the rating.";
+            "Assumption: near the kinds' mean capabilities (0.4-0.6), so it keeps the weakest third or so out.";
+        star_rating_removal_score: f64 = 0.3; SHARE; "0-1";
+            "A firm whose annual score (mean of its quality and owners' mean satisfaction) is below this is in the lowest band; two years running, it is removed and the compound tenders.";
+            "Assumption in a range of 0.25-0.35.";
+        star_rating_cost_per_compound: f64 = 300.0; Domain::Real { lo: 0.0, hi: 1e6 }; "RMB/compound/month";
+            "Public cost of running the rating (inspections, owners' surveys, records) per compound, at month 0; grows with the firms' staff cost index.";
+            "Assumption in a range of 100-500 (a few days of an inspector's time a year per compound).";
+        renovation_rate: f64 = 0.0; SHARE; "per year";
+            "Yearly chance that an old compound not yet renovated is renovated (老旧小区改造).";
+            "Essay 三.(三).3 lever; 0 here (the status quo's past renovations are in the kinds' costs).";
+        renovation_cost_per_household: f64 = 30_000.0; Domain::Real { lo: 0.0, hi: 1e6 }; "RMB/household";
+            "One-off public capital cost of renovating an old compound, per household, at month 0 prices (grows with the price index, price_index_growth), booked in the month it is done.";
+            "Range 15,000-50,000: reported renovation costs of about 300-800 RMB per m2 of floor area on 50-60 m2 dwellings.";
+        renovation_other_cost_cut: f64 = 0.3; SHARE; "share";
+            "Share of a renovated compound's non-staff running costs (repairs, energy of common parts) saved after renovation.";
+            "Assumption in a range of 0.2-0.4.";
+        renovation_quality_gain: f64 = 0.1; SHARE; "0-1";
+            "Rise of a renovated compound's service quality (managed or not): new pipes, lighting, gates, parking.";
+            "Assumption in a range of 0.05-0.15.";
     }
 }
 
@@ -342,8 +396,8 @@ section! {
             "Scale of logistic noise on the propensity; 0 makes the rule deterministic.";
             "Random utility; assumption.";
         enforcement: f64 = 0.4; SHARE; "0-1";
-            "Intensity with which arrears are pursued (reminders, legal action).";
-            "Assumption: moderate-to-weak in the status quo (reminders, rarely court).";
+            "Intensity with which arrears are pursued (reminders, legal action); also scales the cost of pursuit and the trust it costs (enforcement_firm_cost, enforcement_public_cost, enforcement_trust_loss).";
+            "Assumption in an honest range of 0.2-0.6: reminders and visits are usual, court cases rare (national collection ~76 % with arrears widely tolerated, model brief section 8).";
         income_growth: f64 = 0.05; Domain::Real { lo: -0.5, hi: 1.0 }; "per year";
             "Yearly growth of household incomes (the fee burden falls when fees grow slower).";
             "Assumption: like the city's average wage (workforce.wage_growth).";
@@ -380,6 +434,15 @@ section! {
         trust_reversion: f64 = 0.02; SHARE; "per month";
             "Share of the gap to initial_trust that trust closes each month.";
             "Assumption.";
+        enforcement_firm_cost: f64 = 20.0; Domain::Real { lo: 0.0, hi: 1e4 }; "RMB/owner in arrears/month";
+            "Firm's collection and legal cost per owner in arrears and month at enforcement 1 (times enforcement), at month 0; grows with the firms' staff cost index.";
+            "Assumption in a range of 10-40: an hour or two of staff time a month (visits, calls, letters) plus court fees spread over cases at high enforcement.";
+        enforcement_public_cost: f64 = 10.0; Domain::Real { lo: 0.0, hi: 1e4 }; "RMB/owner in arrears/month";
+            "Public cost of mediation and courts per owner in arrears and month at enforcement 1 (times enforcement), at month 0; grows with the firms' staff cost index; part of public_cost.";
+            "Assumption in a range of 5-20 (mediation by community workers and people's mediators, court time).";
+        enforcement_trust_loss: f64 = 0.005; SHARE; "0-1 per month";
+            "Trust an owner in arrears loses each month at enforcement 1 (times enforcement): the conflict cost of being pursued.";
+            "Assumption in a range of 0-0.01: with trust_reversion 0.02 it holds a pursued owner's trust about 0.1 below others' at enforcement 0.4.";
     }
 }
 
