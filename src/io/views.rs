@@ -14,7 +14,10 @@ pub const RUN_TIME_SERIES: &[M] = &[
     M::ServiceQuality,
     M::OwnerSatisfaction,
     M::ManagedShare,
+    M::CommitteeShare,
     M::FirmExits,
+    M::FirmEntries,
+    M::EnforcementCost,
     M::WorkersEmployed,
     M::WorkerVacancyRate,
     M::WorkerTurnoverAnnual,
@@ -33,6 +36,7 @@ pub const END_STATE: &[M] = &[
     M::ServiceQuality,
     M::OwnerSatisfaction,
     M::ManagedShare,
+    M::CommitteeShare,
     M::WorkerVacancyRate,
     M::CertifiedShare,
     M::LocalShare,
@@ -45,6 +49,8 @@ pub const DIFF_SHARES: &[M] = END_STATE;
 /// The panels of the second paired-differences chart of a comparison (each in its own unit).
 pub const DIFF_OTHER: &[M] = &[
     M::FirmExits,
+    M::FirmEntries,
+    M::EnforcementCost,
     M::WorkersEmployed,
     M::WorkerTurnoverAnnual,
     M::PublicCost,
@@ -52,7 +58,7 @@ pub const DIFF_OTHER: &[M] = &[
 
 /// The rows of the paired-differences table of the comparison report: the key metrics over
 /// time, then the public cost.
-pub const DIFF_TABLE: &[M] = &followed_by::<13>(RUN_TIME_SERIES, M::PublicCost);
+pub const DIFF_TABLE: &[M] = &followed_by::<16>(RUN_TIME_SERIES, M::PublicCost);
 
 /// `first`, then `last`: `N` must be `first.len() + 1` (checked when the constant is built).
 const fn followed_by<const N: usize>(first: &[M], last: M) -> [M; N] {
