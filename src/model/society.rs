@@ -58,17 +58,14 @@ pub fn disputes(s: &Society) -> f64 {
 }
 
 /// Share of the disputes that still arise which workers mediate: the linkage times their
-/// capacity (`mediation_hours`) against the need, which law enforcement lowers. Without law
-/// enforcement this is `workforce::mediation_coverage`.
+/// capacity (`mediation_hours`) against the need, which law enforcement lowers.
 pub fn worker_coverage(p: &Params, mediation_hours: f64, households: usize) -> f64 {
-    let w = &p.workforce;
-    let need = households as f64 * w.mediation_hours_per_household * disputes(&p.society);
-    let capacity = if need > 0.0 {
-        (mediation_hours / need).min(1.0)
-    } else {
-        1.0
-    };
-    w.three_in_one_linkage * capacity
+    super::workforce::mediation_coverage(
+        &p.workforce,
+        mediation_hours,
+        households,
+        disputes(&p.society),
+    )
 }
 
 /// Which compounds have a residents' council: old compounds and resettlement estates, the

@@ -208,11 +208,13 @@ pub fn mediation_hours(w: &WfParams, s: &Staff) -> f64 {
     workers + assistant_hours(w) * share * assistant_productivity()
 }
 
-/// Share of owner-firm disputes that get mediated, 0-1: linkage x capacity / need.
-pub fn mediation_coverage(w: &WfParams, s: &Staff, households: usize) -> f64 {
-    let need = households as f64 * w.mediation_hours_per_household;
+/// Share of owner-firm disputes that get mediated, 0-1: linkage x capacity / need, for
+/// `hours` of mediation a month and disputes at `disputes` times the status quo's incidence
+/// (law enforcement lowers it, `society::disputes`).
+pub fn mediation_coverage(w: &WfParams, hours: f64, households: usize, disputes: f64) -> f64 {
+    let need = households as f64 * w.mediation_hours_per_household * disputes;
     let capacity = if need > 0.0 {
-        (mediation_hours(w, s) / need).min(1.0)
+        (hours / need).min(1.0)
     } else {
         1.0
     };
@@ -729,7 +731,7 @@ mod tests {
         let mut rng = stream(1, 0, 0, Stream::WorkforceInit);
         let s = initial_staff(&p, 2500, &mut rng);
         assert!(mediation_hours(&r.workforce, &s) > mediation_hours(&p.workforce, &s));
-        let c = mediation_coverage(&p.workforce, &s, 2500);
+        let c = mediation_coverage(&p.workforce, mediation_hours(&p.workforce, &s), 2500, 1.0);
         assert!(c > 0.0 && c <= p.workforce.three_in_one_linkage + 1e-12);
         assert!(perceived_quality(&p.workforce, 0.5, 1.0) == 0.5);
         assert!(perceived_quality(&p.workforce, 0.5, 0.0) < 0.5);
