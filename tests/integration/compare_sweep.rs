@@ -168,6 +168,90 @@ fn assert_all_zero(comparison: &Path) {
 }
 
 #[test]
+fn arm_overrides_change_one_arm_only_and_name_it() {
+    let d = tempfile::tempdir().unwrap();
+    // The same file twice: identical arms differ by exactly zero ...
+    let same = d.path().join("same");
+    run_ok(&with(
+        &["compare", BASELINE, BASELINE, "--quiet", "--out", s(&same)],
+        &SMALL,
+    ));
+    assert_all_zero(&same.join("comparison.csv"));
+    // ... and with --arm 2 only the second arm changes: collection rises with enforcement.
+    let out = d.path().join("arm");
+    run_ok(&with(
+        &[
+            "compare",
+            BASELINE,
+            BASELINE,
+            "--arm",
+            "2:owners.enforcement=0.8",
+            "--quiet",
+            "--out",
+            s(&out),
+        ],
+        &SMALL,
+    ));
+    let arm = "baseline_owners.enforcement_0.8";
+    assert!(
+        out.join(arm).join("timeseries.csv").is_file(),
+        "arm folder named by its override"
+    );
+    assert_eq!(
+        bytes(&out.join("baseline/timeseries.csv")),
+        bytes(&same.join("baseline/timeseries.csv")),
+        "the base arm is untouched"
+    );
+    let (h, rows) = read_csv(&out.join("comparison.csv"));
+    let row = rows
+        .iter()
+        .find(|r| {
+            r[col(&h, "metric")] == M::FeeCollectionRate.name()
+                && r[col(&h, "window")] == "last_year"
+                && r[col(&h, "scenario")] != r[col(&h, "base")]
+        })
+        .expect("a collection row for the arm");
+    let diff: f64 = row[col(&h, "diff_mean")].parse().unwrap();
+    assert!(
+        diff > 0.05,
+        "stricter enforcement in arm 2 raises collection: {diff}"
+    );
+    let manifest = fs::read_to_string(out.join(arm).join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("--arm 2 owners.enforcement=0.8"),
+        "{manifest}"
+    );
+    // Bad arm numbers and keys: exit 2, nothing written.
+    for (spec, says) in [
+        ("3:owners.enforcement=0.8", "from 1 (the base) to 2"),
+        ("x:owners.enforcement=0.8", "N:KEY=VALUE"),
+        ("2:owners.enforcment=0.8", "owners.enforcment"),
+        ("2:owners.enforcement=7", "owners.enforcement"),
+    ] {
+        let bad = d.path().join("bad");
+        let o = run(&with(
+            &[
+                "compare",
+                BASELINE,
+                BASELINE,
+                "--arm",
+                spec,
+                "--out",
+                s(&bad),
+            ],
+            &SMALL,
+        ));
+        assert_eq!(o.status.code(), Some(2), "{spec}");
+        assert!(
+            text(&o.stderr).contains(says),
+            "{spec}: {}",
+            text(&o.stderr)
+        );
+        assert!(!bad.exists(), "{spec}: nothing written");
+    }
+}
+
+#[test]
 fn common_random_numbers_an_identical_copy_differs_by_exactly_zero() {
     let d = tempfile::tempdir().unwrap();
     let baseline = Path::new(ROOT).join(BASELINE);

@@ -29,8 +29,33 @@ pub struct CompareArgs {
     /// replications and years, so replication r of each sees the same random draws.
     #[arg(required = true)]
     pub others: Vec<PathBuf>,
+    /// Override a key in one arm only: --arm 2:owners.enforcement=0.6 (arms are numbered from
+    /// 1 in the order given, the base first; repeatable; applied after --set).
+    #[arg(long = "arm", value_name = "N:KEY=VALUE")]
+    pub arms: Vec<String>,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// Applies the `--arm N:KEY=VALUE` overrides to their arms (numbered from 1, the base
+/// first), after `--set`. An arm's name gains its overrides (`baseline+owners.enforcement=0.6`),
+/// so its label, folder and legend say what differs.
+fn apply_arms(scenarios: &mut [Scenario], arms: &[String]) -> Result {
+    let n = scenarios.len();
+    for raw in arms {
+        let parsed = raw
+            .split_once(':')
+            .and_then(|(i, kv)| Some((i.trim().parse::<usize>().ok()?, kv.trim())));
+        let Some((i, kv)) = parsed.filter(|(i, _)| (1..=n).contains(i)) else {
+            return Err(Error::Input(format!(
+                "--arm {raw}: expected N:KEY=VALUE with N an arm from 1 (the base) to {n}, in the order the scenarios are given"
+            )));
+        };
+        let s = &mut scenarios[i - 1];
+        scenario::apply_overrides(s, &[(&format!("--arm {i}"), kv.to_string())])?;
+        s.name = format!("{}+{kv}", s.name);
+    }
+    Ok(())
 }
 
 /// Runs `shequ compare`.
@@ -40,6 +65,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     for path in std::iter::once(&a.base).chain(&a.others) {
         scenarios.push(resolve(path, &a.common)?);
     }
+    apply_arms(&mut scenarios, &a.arms)?;
     // Every scenario runs with the base's seed, replications and years (common random
     // numbers, paired replications, the same final month).
     let run = scenarios[0].params.run.clone();
