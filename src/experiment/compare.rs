@@ -147,17 +147,19 @@ mod tests {
     fn base_row_is_exactly_zero_and_order_is_metric_scenario_window() {
         let rs = [result(&[1.0, 2.0, 4.0]), result(&[3.0, 4.0, 7.0])];
         let d = compare(&rs).unwrap();
-        assert_eq!(d.len(), N_METRICS * 2 * 2);
+        let w = Window::ALL.len();
+        assert_eq!(d.len(), N_METRICS * 2 * w);
         assert_eq!((d[0].scenario, d[0].window), (0, Window::FinalMonth));
         assert_eq!((d[1].scenario, d[1].window), (0, Window::LastYear));
-        assert_eq!((d[2].scenario, d[2].window), (1, Window::FinalMonth));
-        assert_eq!(d[4].metric, METRICS[1].name);
+        assert_eq!((d[2].scenario, d[2].window), (0, Window::WholeRun));
+        assert_eq!((d[w].scenario, d[w].window), (1, Window::FinalMonth));
+        assert_eq!(d[2 * w].metric, METRICS[1].name);
         assert_eq!(d[0].diff.mean, 0.0);
         assert_eq!((d[0].diff.ci_low, d[0].diff.ci_high), (0.0, 0.0));
         assert!(!d[0].excludes_zero());
         // Differences 2, 2, 3: mean 7/3, half-width 4.303 * 0.577 / sqrt(3) = 1.434.
-        assert!((d[2].diff.mean - 7.0 / 3.0).abs() < 1e-12);
-        assert!(d[2].excludes_zero());
+        assert!((d[w].diff.mean - 7.0 / 3.0).abs() < 1e-12);
+        assert!(d[w].excludes_zero());
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
         rows.push(total.metrics());
     }
     metrics::rolling_turnover(&mut rows);
+    metrics::cumulative_costs(&mut rows);
     events.sort_by_key(|e| (e.month, e.event, e.community, e.kind));
     Replication {
         months: rows,

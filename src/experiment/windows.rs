@@ -31,7 +31,7 @@ pub enum Window {
 
 impl Window {
     /// The windows of `summary.csv` and `comparison.csv`, in output order.
-    pub const ALL: [Window; 2] = [Window::FinalMonth, Window::LastYear];
+    pub const ALL: [Window; 3] = [Window::FinalMonth, Window::LastYear, Window::WholeRun];
 
     /// The windows that have a name (every one but [`Window::Months`]).
     pub const NAMED: [Window; 5] = [

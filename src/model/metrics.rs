@@ -214,6 +214,8 @@ pub const PER_MONTH: Unit = unit("per month", "每月", Some(0.0), None);
 pub const COUNT: Unit = unit("count", "个", Some(0.0), None);
 /// Money per month.
 pub const RMB_PER_MONTH: Unit = unit("RMB/month", "元/月", Some(0.0), None);
+/// An amount of money.
+pub const RMB: Unit = unit("RMB", "元", Some(0.0), None);
 /// A fee.
 pub const RMB_PER_M2_MONTH: Unit = unit("RMB/m2/month", "元/平方米/月", Some(0.0), None);
 /// A duration.
@@ -250,6 +252,12 @@ pub const PER_YEAR: Option<Display> = Some(Display {
     factor: 12.0,
     en: "per year",
     zh: "每年",
+});
+/// RMB shown as million RMB.
+pub const MILLION_RMB: Option<Display> = Some(Display {
+    factor: 1.0e-6,
+    en: "million RMB",
+    zh: "百万元",
 });
 /// RMB per month shown as million RMB per year.
 pub const MILLION_RMB_PER_YEAR: Option<Display> = Some(Display {
@@ -524,6 +532,12 @@ metrics! {
     PublicCost = "public_cost", "Public cost", "公共支出", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
         "workforce_cost + lever_cost + mobilisation_cost + society_cost + government purchase of services + property_lever_cost + the public part of enforcement_cost this month",
         |t| t[WorkforceCost] + t[LeverCost] + t[MobilisationCost] + t[SocietyCost] + t[PurchaseCost] + t[PropertyLeverCost] + t[EnforcementPublicCost];
+    PublicCostCumulative = "public_cost_cumulative", "Public cost to date", "累计公共支出", RMB, Mean, MILLION_RMB,
+        "public_cost summed from month 1 to this month (read it at final_month: the run's total)",
+        |_t| 0.0; // filled from the rows so far by `cumulative_costs`
+    PublicCostDiscounted = "public_cost_discounted", "Public cost to date, discounted", "累计公共支出(贴现)", RMB, Mean, MILLION_RMB,
+        "public_cost of month t divided by (1 + DISCOUNT_RATE)^((t - 1) / 12), summed from month 1 to this month (final_month: the run's present value at month 1)",
+        |_t| 0.0; // filled from the rows so far by `cumulative_costs`
     EnforcementCost = "enforcement_cost", "Cost of pursuing arrears", "催缴成本", RMB_PER_MONTH, Sum, MILLION_RMB_PER_YEAR,
         "firms' collection and legal costs (in their accounts) plus the public cost of mediation and courts (in public_cost) for owners in arrears this month",
         |t| t[EnforcementFirmCost] + t[EnforcementPublicCost];
@@ -559,6 +573,26 @@ pub fn rolling_turnover(rows: &mut [[f64; N_METRICS]]) {
         let separations: f64 = window.iter().map(|r| r[sep]).sum();
         let headcount: f64 = window.iter().map(|r| r[emp]).sum::<f64>() / n;
         rows[m][out] = ratio(separations * 12.0 / n, headcount);
+    }
+}
+
+/// Yearly rate at which `public_cost_discounted` discounts future public spending: 8 %, the
+/// social discount rate of China's guidelines for the economic evaluation of public
+/// projects (国家发展改革委、建设部《建设项目经济评价方法与参数》第三版, 2006).
+pub const DISCOUNT_RATE: f64 = 0.08;
+
+/// Fills `public_cost_cumulative` and `public_cost_discounted` of each row: the public cost
+/// of months 1 to this one, plain and discounted at [`DISCOUNT_RATE`] to month 1.
+pub fn cumulative_costs(rows: &mut [[f64; N_METRICS]]) {
+    let cost = M::PublicCost.index();
+    let monthly = (1.0 + DISCOUNT_RATE).powf(-1.0 / 12.0);
+    let (mut plain, mut discounted, mut factor) = (0.0, 0.0, 1.0);
+    for row in rows.iter_mut() {
+        plain += row[cost];
+        discounted += row[cost] * factor;
+        factor *= monthly;
+        row[M::PublicCostCumulative.index()] = plain;
+        row[M::PublicCostDiscounted.index()] = discounted;
     }
 }
 
@@ -759,6 +793,26 @@ mod tests {
         u.add(&t);
         assert_eq!(u[Paid], 300.0);
         assert_eq!(u[(OldCompound, KindSum::Paid)], 50.0);
+    }
+
+    #[test]
+    fn cumulative_costs_sum_to_date_and_discount_a_year_by_the_rate() {
+        let mut rows = vec![[0.0; N_METRICS]; 25];
+        for row in rows.iter_mut() {
+            row[M::PublicCost.index()] = 100.0;
+        }
+        cumulative_costs(&mut rows);
+        assert_eq!(rows[0][M::PublicCostCumulative.index()], 100.0);
+        assert!((rows[24][M::PublicCostCumulative.index()] - 2500.0).abs() < 1e-9);
+        // Month 1 is not discounted; month 13 is worth 1 / 1.08 of month 1.
+        assert_eq!(rows[0][M::PublicCostDiscounted.index()], 100.0);
+        let month13 =
+            rows[12][M::PublicCostDiscounted.index()] - rows[11][M::PublicCostDiscounted.index()];
+        assert!(
+            (month13 - 100.0 / (1.0 + DISCOUNT_RATE)).abs() < 1e-9,
+            "{month13}"
+        );
+        assert!(rows[24][M::PublicCostDiscounted.index()] < 2500.0);
     }
 
     #[test]

@@ -359,14 +359,21 @@ fn outputs_are_complete_consistent_and_reproducible() {
         seen.insert((r[cm].clone(), r[cw].clone()), mean);
     }
     for m in &metrics {
-        for w in ["final_month", "last_year"] {
+        for w in ["final_month", "last_year", "whole_run"] {
             assert!(
                 seen.contains_key(&((*m).clone(), w.to_string())),
                 "summary.csv lacks {m} / {w}"
             );
         }
     }
-    assert_eq!(seen.len(), metrics.len() * 2, "unexpected summary rows");
+    assert_eq!(seen.len(), metrics.len() * 3, "unexpected summary rows");
+    // The cumulative public cost at the final month is the whole run's public cost.
+    let total = seen[&(M::PublicCost.name().into(), "whole_run".into())];
+    let cumulative = seen[&(M::PublicCostCumulative.name().into(), "final_month".into())];
+    assert!(
+        (total - cumulative).abs() <= 1e-6 * total,
+        "{total} vs {cumulative}"
+    );
     // The summary agrees with the series it summarises.
     let from_series = s.year_mean(M::FeeCollectionRate.name(), years);
     let summarised = seen[&(M::FeeCollectionRate.name().into(), "last_year".into())];
