@@ -72,6 +72,16 @@ const fn followed_by<const N: usize>(first: &[M], last: M) -> [M; N] {
     out
 }
 
+/// The outcomes of the comparison report's cost-effectiveness table: last-year difference
+/// per 100 million RMB of extra public cost over the whole run.
+pub const COST_EFFECT: &[M] = &[
+    M::ServiceCoverage,
+    M::FeeCollectionRate,
+    M::ManagedShare,
+    M::ServiceQuality,
+    M::WorkerTurnoverAnnual,
+];
+
 /// The columns of the yearly glance `shequ run` prints to the terminal (`io::text::glance`).
 pub const GLANCE: &[M] = &[
     M::FeeCollectionRate,

@@ -9,6 +9,7 @@ use crate::io::report::{
     provenance_rows,
 };
 use crate::io::views;
+use crate::model::metrics::M;
 
 /// The items of the manifest array `key` as text, joined by `sep` (empty when absent).
 fn manifest_list(m: &serde_json::Value, key: &str, sep: &str) -> String {
@@ -164,7 +165,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         });
     }
     blocks.push(Block::Folded {
-        summary: "Every metric: last year and final month (comparison.csv)".to_string(),
+        summary: "Every metric: final month, last year and whole run (comparison.csv)".to_string(),
         blocks: vec![Block::Table {
             header: [
                 "metric",
@@ -187,6 +188,8 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         heading: "Paired differences at the end of the run".to_string(),
         blocks,
     });
+
+    sections.extend(cost_effect_section(cmp, &others));
 
     let sets: Vec<EventSet<'_>> = cmp
         .labels
@@ -240,6 +243,75 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         ),
         sections,
     }
+}
+
+/// What each scenario buys per 100 million RMB of extra public cost over the run: the
+/// last-year difference of each outcome of [`views::COST_EFFECT`] divided by the whole-run
+/// difference in `public_cost`. Only where the extra cost is clearly positive (its 95 % CI
+/// above 0); otherwise the table says the scenario costs no more, or saves.
+fn cost_effect_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
+    let cost = M::PublicCost.name();
+    let mut rows = Vec::new();
+    for o in others {
+        let Some(c) = cmp.diff(cost, o, "whole_run") else {
+            continue;
+        };
+        let millions = c.diff_mean / 1e6;
+        let spend = format!(
+            "{} [{}, {}]",
+            signed_num(millions),
+            signed_num(c.ci_low / 1e6),
+            signed_num(c.ci_high / 1e6)
+        );
+        for &metric in views::COST_EFFECT {
+            let meta = metric.meta();
+            let k = meta.display_factor();
+            let Some(d) = cmp.diff(meta.name, o, "last_year") else {
+                continue;
+            };
+            let per = if c.ci_low > 0.0 {
+                signed_num(d.diff_mean * k / millions * 100.0)
+            } else if c.ci_high < 0.0 {
+                "saves money".to_string()
+            } else {
+                "no clear extra cost".to_string()
+            };
+            rows.push(vec![
+                (*o).to_string(),
+                spend.clone(),
+                format!("{} ({})", meta.title, meta.zh),
+                meta.display_unit().to_string(),
+                diff_text(d.diff_mean * k, d.diff_sd),
+                per,
+            ]);
+        }
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Section {
+        heading: "What the money buys".to_string(),
+        blocks: vec![
+            Block::Paragraph(
+                "Extra public cost over the whole run (public_cost, window whole_run, paired                  difference with its 95 % CI, million RMB) and, per outcome, the last-year                  difference divided by it, per 100 million RMB. A ratio only where the extra                  cost is clearly above zero; it carries the uncertainty of both differences,                  and the outcomes are not additive."
+                    .to_string(),
+            ),
+            Block::Table {
+                header: [
+                    "scenario",
+                    "extra public cost over the run (M RMB)",
+                    "outcome",
+                    "unit",
+                    "last-year difference",
+                    "difference per 100 M RMB",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows,
+                numeric: vec![4, 5],
+            },
+        ],
+    })
 }
 
 /// A difference with its sign.
