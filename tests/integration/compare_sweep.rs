@@ -218,6 +218,18 @@ fn arm_overrides_change_one_arm_only_and_name_it() {
         manifest.contains("--arm 2 owners.enforcement=0.8"),
         "{manifest}"
     );
+    // The report says what the arm's money buys, from the whole-run cost difference.
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains("What the money buys"),
+        "no cost-effectiveness section"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[col(&h, "metric")] == M::PublicCost.name()
+                && r[col(&h, "window")] == "whole_run"),
+        "comparison.csv has the whole-run public cost"
+    );
     // Bad arm numbers and keys: exit 2, nothing written.
     for (spec, says) in [
         ("3:owners.enforcement=0.8", "from 1 (the base) to 2"),
