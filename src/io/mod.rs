@@ -9,5 +9,6 @@ pub mod plot;
 pub mod report;
 pub mod scenario;
 pub mod tables;
+pub mod targets;
 pub mod text;
 pub mod views;
