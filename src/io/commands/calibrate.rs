@@ -263,15 +263,6 @@ fn toml_text(v: &toml::Value) -> String {
     v.to_string()
 }
 
-/// The value of key `section.key` in the parameters' table.
-fn lookup(p: &Params, key: &str) -> Option<toml::Value> {
-    let mut t = toml::Value::Table(p.to_table());
-    for part in key.split('.') {
-        t = t.as_table()?.get(part)?.clone();
-    }
-    Some(t)
-}
-
 /// `calibrated.toml`: a scenario that extends `extends` (relative to the output folder)
 /// with the command line's overrides and each factor at the accepted points' median.
 fn calibrated_toml(
@@ -316,19 +307,17 @@ fn calibrated_toml(
     );
     let mut written: Vec<String> = Vec::new();
     for o in &s.overrides {
-        let Some((key, _)) = o.split_once('=') else {
+        // As recorded: "--set key=value", "--years run.years=4", ...
+        let raw = o.split_once(' ').map_or(o.as_str(), |x| x.1);
+        let Some((key, _)) = raw.split_once('=') else {
             continue;
         };
         let key = key.trim().to_string();
         if factors.iter().any(|f| f.name == key) || written.contains(&key) {
             continue;
         }
-        if let Some(v) = lookup(&s.params, &key) {
-            let _ = writeln!(
-                out,
-                "{key} = {}   # --set / command-line override",
-                toml_text(&v)
-            );
+        if let Some(v) = s.params.get(&key) {
+            let _ = writeln!(out, "{key} = {}   # command-line override", toml_text(&v));
             written.push(key);
         }
     }
