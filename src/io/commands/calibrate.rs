@@ -507,9 +507,9 @@ pub fn calibrate(a: &CalibrateArgs, args: &[String]) -> Result {
         let mut lines = String::new();
         for (i, t) in targets.iter().enumerate() {
             let f = calibrate::set_fit(t, i, &fits, &accepted, a.cutoff);
-            let _ = write!(
+            let _ = writeln!(
                 lines,
-                "{:<12} {:<28} {:<11} [{}, {}] {:<9} accepted median {}, in range {}\n",
+                "{:<12} {:<28} {:<11} [{}, {}] {:<9} accepted median {}, in range {}",
                 t.name,
                 t.metric.name(),
                 t.window.name(),
