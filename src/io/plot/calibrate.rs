@@ -312,8 +312,7 @@ pub fn plot_calibration(cal: &CalibrationDir, plots_dir: &Path) -> Result<Vec<Fi
                     .fold((tr.lo, tr.hi), |(a, b), x| (a.min(x), b.max(x)));
                 Panel {
                     label: format!(
-                        "{} ({}, {}){}",
-                        tr.name,
+                        "{} ({}){}",
                         tr.metric,
                         tr.window,
                         if tr.holdout { ", held out" } else { "" }
