@@ -3,6 +3,7 @@
 //! (seed, replication, community, mechanism), and sums are taken in a fixed order, so the
 //! output is bit-identical whatever the number of threads.
 
+pub mod calibrate;
 pub mod compare;
 pub mod footprint;
 pub mod stats;

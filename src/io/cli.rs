@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::io::commands::calibrate::CalibrateArgs;
 use crate::io::commands::compare::CompareArgs;
 use crate::io::commands::run::RunArgs;
 use crate::io::commands::sweep::SweepArgs;
 use crate::io::commands::validate::ValidateArgs;
-use crate::io::commands::{bench, compare, explain, plot, run, sweep, validate};
+use crate::io::commands::{bench, calibrate, compare, explain, plot, run, sweep, validate};
 use crate::io::error::{self, EXIT_INPUT, Error, Result};
 
 /// The default demo's scenario.
@@ -39,6 +40,10 @@ pub enum Command {
     /// Sweep keys of a scenario over a grid (--vary KEY=LO:HI:STEPS) or a Latin hypercube
     /// (--lhs N --vary KEY=LO:HI); end states per point and replication in sweep.csv.
     Sweep(SweepArgs),
+    /// Calibrate a scenario's keys (--space SPACE.toml) against external targets
+    /// (--targets targets.toml) by history matching: a Latin hypercube of --n points with
+    /// common random numbers; accepted.csv, all_points.csv, calibrated.toml and a report.
+    Calibrate(CalibrateArgs),
     /// Re-draw the plots (DIR/plots/, PNG and SVG) and DIR/report.html of an earlier output directory.
     Plot {
         /// Output directory of `shequ run` (timeseries.csv), `shequ compare` (comparison.csv)
@@ -145,6 +150,7 @@ fn dispatch(command: Option<Command>, args: &[String]) -> Result {
         Some(Command::Run(a)) => run::run(&a, args, false),
         Some(Command::Compare(a)) => compare::compare(&a, args),
         Some(Command::Sweep(a)) => sweep::sweep(&a, args),
+        Some(Command::Calibrate(a)) => calibrate::calibrate(&a, args),
         Some(Command::Explain { metrics: true, .. }) => explain::metrics(),
         Some(Command::Explain { key, markdown, .. }) => explain::explain(key.as_deref(), markdown),
         Some(Command::Bench {

@@ -8,6 +8,8 @@ pub mod output;
 pub mod plot;
 pub mod report;
 pub mod scenario;
+pub mod space;
 pub mod tables;
+pub mod targets;
 pub mod text;
 pub mod views;

@@ -66,7 +66,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// Line and column (1-based) of a byte offset, and the source line underlined.
-fn locate(text: &str, span: Range<usize>) -> (u32, u32, String) {
+pub(crate) fn locate(text: &str, span: Range<usize>) -> (u32, u32, String) {
     let start = span.start.min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -88,7 +88,7 @@ fn locate(text: &str, span: Range<usize>) -> (u32, u32, String) {
 }
 
 /// Byte spans of every key path (`section.key`) in a document, for error messages.
-fn key_spans(text: &str) -> HashMap<String, Range<usize>> {
+pub(crate) fn key_spans(text: &str) -> HashMap<String, Range<usize>> {
     fn walk(t: &toml::de::DeTable<'_>, prefix: &str, out: &mut HashMap<String, Range<usize>>) {
         for (k, v) in t.iter() {
             let path = if prefix.is_empty() {

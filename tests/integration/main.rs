@@ -5,6 +5,7 @@
 #[path = "../util/mod.rs"]
 mod util;
 
+mod calibrate;
 mod changes;
 mod cli;
 mod compare_sweep;

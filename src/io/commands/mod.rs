@@ -4,6 +4,7 @@
 //! simulating and publishing it whole with its plots and report, and printing to stdout.
 
 pub mod bench;
+pub mod calibrate;
 pub mod compare;
 pub mod explain;
 pub mod plot;

@@ -41,6 +41,14 @@ const SHEQU_ENTRIES: [&str; 11] = [
     "report.html",
 ];
 
+/// The entries an output folder of `shequ calibrate` holds besides the common ones.
+const CALIBRATE_ENTRIES: [&str; 4] = [
+    "all_points.csv",
+    "accepted.csv",
+    "targets_fit.csv",
+    "calibrated.toml",
+];
+
 /// An output folder claimed by this process: locked, with a temporary folder to fill.
 /// Dropped unpublished, it removes its temporary folder and leaves the output as it was.
 #[derive(Debug)]
@@ -157,7 +165,10 @@ pub fn foreign_entries(dir: &Path, manifest: &serde_json::Value) -> io::Result<V
             for f in foreign_entries(&e.path(), &inner)? {
                 foreign.push(format!("{name}/{f}"));
             }
-        } else if !SHEQU_ENTRIES.contains(&name.as_str()) || (name == "plots") {
+        } else if !(SHEQU_ENTRIES.contains(&name.as_str())
+            || CALIBRATE_ENTRIES.contains(&name.as_str()))
+            || (name == "plots")
+        {
             foreign.push(name);
         }
     }

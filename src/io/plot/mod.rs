@@ -65,6 +65,7 @@ use crate::io::plot::phase::{PhaseTrace, spiral};
 use crate::io::plot::time_series::{ScenarioSeries, drawable, time_series};
 use crate::io::views;
 
+pub mod calibrate;
 pub mod compare;
 pub mod data;
 pub mod end_state;

@@ -19,15 +19,18 @@ use anyhow::{Context, Result, bail};
 use base64::Engine as _;
 
 use crate::io::output::commit_dir;
+use crate::io::plot::calibrate::{CalibrationDir, plot_calibration};
 use crate::io::plot::compare::{CompareDir, plot_compare};
 use crate::io::plot::data::RunDir;
 use crate::io::plot::events::{EventRow, EventSet, kind_label};
 use crate::io::plot::sweep::{SweepDir, plot_sweep};
 use crate::io::plot::{Figure, SIZE, plot_run};
+use crate::io::report::calibrate::calibration_report;
 use crate::io::report::compare::compare_report;
 use crate::io::report::run::run_report;
 use crate::io::report::sweep::sweep_report;
 
+pub mod calibrate;
 pub mod compare;
 pub mod run;
 pub mod sweep;
@@ -50,6 +53,8 @@ pub enum DirKind {
     Compare,
     /// `shequ sweep`: sweep.csv, sweep_points.csv, manifest.json.
     Sweep,
+    /// `shequ calibrate`: all_points.csv, accepted.csv, targets_fit.csv, manifest.json.
+    Calibrate,
 }
 
 /// What kind of output directory `dir` is, by its files (comparison.csv, then sweep.csv or
@@ -57,6 +62,8 @@ pub enum DirKind {
 pub fn dir_kind(dir: &Path) -> Option<DirKind> {
     if dir.join("comparison.csv").is_file() {
         Some(DirKind::Compare)
+    } else if dir.join("all_points.csv").is_file() && dir.join("targets_fit.csv").is_file() {
+        Some(DirKind::Calibrate)
     } else if dir.join("sweep_points.csv").is_file() || dir.join("sweep.csv").is_file() {
         Some(DirKind::Sweep)
     } else if dir.join("timeseries.csv").is_file() {
@@ -108,6 +115,12 @@ pub fn render_dir(dir: &Path) -> Result<Rendered> {
             let sw = SweepDir::load(dir)?;
             let figures = draw_plots(dir, &plots_dir, |tmp| plot_sweep(&sw, tmp))?;
             sweep_report(&sw, &figures).write(&report, &plots_dir)?;
+            figures
+        }
+        Some(DirKind::Calibrate) => {
+            let cal = CalibrationDir::load(dir)?;
+            let figures = draw_plots(dir, &plots_dir, |tmp| plot_calibration(&cal, tmp))?;
+            calibration_report(&cal, &figures).write(&report, &plots_dir)?;
             figures
         }
         Some(DirKind::Run) | None => {
