@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod footprint;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod validate;
