@@ -64,6 +64,9 @@ pub struct MorrisPoint<'a> {
     pub sigma: f64,
 }
 
+/// Factors named in the Morris chart (those furthest from the origin).
+const LABELLED: usize = 8;
+
 struct MorrisChart<'a> {
     title: String,
     points: &'a [MorrisPoint<'a>],
@@ -109,7 +112,18 @@ impl Chart for MorrisChart<'_> {
         )))?;
         let c = colour(0);
         let label = anchored(font(NOTE_PX), HPos::Left, VPos::Bottom);
-        for p in self.points {
+        // Only the factors furthest from the origin are named: near it labels would pile up.
+        let mut order: Vec<usize> = (0..self.points.len()).collect();
+        let reach = |p: &MorrisPoint| p.mu_star.hypot(p.sigma);
+        order.sort_by(|&i, &j| reach(&self.points[j]).total_cmp(&reach(&self.points[i])));
+        let named: Vec<bool> = {
+            let mut v = vec![false; self.points.len()];
+            for &i in order.iter().take(LABELLED) {
+                v[i] = true;
+            }
+            v
+        };
+        for (p, named) in self.points.iter().zip(named) {
             if !(p.mu_star.is_finite() && p.sigma.is_finite()) {
                 continue;
             }
@@ -127,8 +141,10 @@ impl Chart for MorrisChart<'_> {
                 7,
                 c.filled(),
             )))?;
-            let q = chart.backend_coord(&(p.mu_star, p.sigma));
-            root.draw_text(p.factor, &label, (q.0 + 10, q.1 - 6))?;
+            if named {
+                let q = chart.backend_coord(&(p.mu_star, p.sigma));
+                root.draw_text(p.factor, &label, (q.0 + 10, q.1 - 6))?;
+            }
         }
         Ok(())
     }
@@ -155,8 +171,9 @@ pub fn morris(
         caption: "Each dot is a factor: right means a large average effect on the output (mu*, \
                   in output units per unit of the factor's range scaled to 0-1), up means \
                   effects that vary across the space (sigma: non-linear or interacting). The \
-                  horizontal whisker is mu*'s 95 % bootstrap interval. Factors near the origin \
-                  can be fixed anywhere in their range."
+                  horizontal whisker is mu*'s 95 % bootstrap interval. The eight factors \
+                  furthest from the origin are named (all are in indices.csv); factors near \
+                  the origin can be fixed anywhere in their range."
             .to_string(),
     })
 }
