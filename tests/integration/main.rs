@@ -12,4 +12,5 @@ mod ownership;
 mod plots;
 mod properties;
 mod safety;
+mod sensitivity;
 mod tutorial;
