@@ -451,3 +451,40 @@ fn run_refuses_factors_that_are_not_numeric_scenario_keys() {
         assert!(!out.exists());
     }
 }
+
+/// Every shipped space loads, names numeric scenario keys whose ranges the keys allow, and
+/// says why its range is what it is.
+#[test]
+fn shipped_spaces_name_valid_keys_with_justified_ranges() {
+    use shequ::io::space::load_space;
+    use shequ::model::params::Params;
+    let dir = Path::new(crate::util::ROOT).join("scenarios/spaces");
+    let mut names: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    names.sort();
+    let stems: Vec<String> = names
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(stems, ["fee_cycle", "mobilisation", "workforce"]);
+    for path in &names {
+        let factors = load_space(path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(factors.len() >= 10, "{}", path.display());
+        for f in &factors {
+            assert!(
+                f.comment.as_deref().is_some_and(|c| c.len() > 20),
+                "{}: factor {} has no justification",
+                path.display(),
+                f.name
+            );
+            for v in [f.lo, f.hi] {
+                let mut p = Params::default();
+                p.set(&f.name, &toml::Value::Float(v))
+                    .unwrap_or_else(|e| panic!("{}: {} = {v}: {e:?}", path.display(), f.name));
+            }
+        }
+    }
+}
