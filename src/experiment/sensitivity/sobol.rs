@@ -26,7 +26,7 @@ pub fn sample(k: usize, n: usize, seed: u64) -> Result<Vec<Vec<f64>>, String> {
             "a Sobol' design takes 1 to {MAX_FACTORS} factors; the space has {k}"
         ));
     }
-    if n < 2 || n > (1 << 30) {
+    if !(2..=(1 << 30)).contains(&n) {
         return Err(format!(
             "--n {n}: a Sobol' design needs 2 to 2^30 base points (a power of 2 is best)"
         ));
