@@ -394,13 +394,33 @@ fn run_is_byte_identical_at_one_and_two_threads() {
         let o = tiny_run(&space, out, t);
         assert!(o.status.success(), "{}", text(&o.stderr));
     }
-    for f in ["design.csv", "results.csv", "indices.csv"] {
+    for f in [
+        "design.csv",
+        "results.csv",
+        "indices.csv",
+        "convergence.csv",
+    ] {
         assert_eq!(bytes(&one.join(f)), bytes(&two.join(f)), "{f} differs");
     }
     let (header, rows) = read_csv(&one.join("results.csv"));
     assert_eq!(header, ["fee_collection_rate", "managed_share"]);
     assert_eq!(rows.len(), 16);
     assert!(one.join("plots/sobol_managed_share.png").is_file());
+    assert!(one.join("plots/convergence_managed_share.png").is_file());
+    // The convergence table's full size is the analysis itself: the same S1 and ST.
+    let (ih, irows) = read_csv(&one.join("indices.csv"));
+    let (ch, crows) = read_csv(&one.join("convergence.csv"));
+    assert_eq!(ch, ["output", "factor", "n", "S1", "ST"]);
+    let full: Vec<_> = crows.iter().filter(|r| r[2] == "4").collect();
+    assert_eq!(full.len(), irows.len());
+    for (c, i) in full.iter().zip(&irows) {
+        assert_eq!(
+            (&c[0], &c[1]),
+            (&i[col(&ih, "output")], &i[col(&ih, "factor")])
+        );
+        assert_eq!(c[3], i[col(&ih, "S1")]);
+        assert_eq!(c[4], i[col(&ih, "ST")]);
+    }
     // The run's design is `sample`'s with the scenario's seed (1).
     let design = dir.path().join("design.csv");
     run_ok(&[

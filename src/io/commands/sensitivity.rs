@@ -380,6 +380,57 @@ fn indices_rows(
     Ok(out)
 }
 
+/// Sample sizes of the convergence table: N, N/2, N/4, ... down to `min`, at most 6,
+/// ascending. Designs are nested: the first m base points (or trajectories) are a design.
+fn convergence_sizes(n: usize, min: usize) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    let mut m = n;
+    while m >= min && sizes.len() < 6 {
+        sizes.push(m);
+        m /= 2;
+    }
+    sizes.reverse();
+    sizes
+}
+
+/// Per output, per size: the indices from the design's first `size` base points or
+/// trajectories. Rows of `convergence.csv`: output, factor, n, then S1, ST or mu_star, sigma.
+fn convergence(
+    method: MethodArg,
+    k: usize,
+    x: &[Vec<f64>],
+    outputs: &[String],
+    y: &[Vec<f64>],
+    levels: usize,
+) -> std::result::Result<Vec<(String, usize, Vec<(f64, f64)>)>, String> {
+    let (block, min) = match method {
+        MethodArg::Sobol => (k + 2, 4),
+        MethodArg::Morris => (k + 1, 2),
+    };
+    let n = x.len() / block;
+    let mut out = Vec::new();
+    for (o, name) in outputs.iter().enumerate() {
+        let col: Vec<f64> = y.iter().map(|r| r[o]).collect();
+        for m in convergence_sizes(n, min) {
+            let rows = m * block;
+            let v: Vec<(f64, f64)> = match method {
+                MethodArg::Sobol => sobol::analyze(&col[..rows], k, DEFAULT_ANALYZE_SEED)?
+                    .iter()
+                    .map(|i| (i.s1, i.st))
+                    .collect(),
+                MethodArg::Morris => {
+                    morris::analyze(&x[..rows], &col[..rows], k, levels, DEFAULT_ANALYZE_SEED)?
+                        .iter()
+                        .map(|i| (i.mu_star, i.sigma))
+                        .collect()
+                }
+            };
+            out.push((name.clone(), m, v));
+        }
+    }
+    Ok(out)
+}
+
 /// The indices of each output.
 #[derive(Default)]
 struct Analysis {
@@ -794,9 +845,24 @@ fn run(a: &RunArgs, args: &[String]) -> Result {
         DEFAULT_ANALYZE_SEED,
     )
     .map_err(Error::Run)?;
+    let conv = convergence(a.method, names.len(), &x, &outputs, &y, levels).map_err(Error::Run)?;
     let threads_used = threads.unwrap_or_else(rayon::current_num_threads);
     let fill = |dir: &Path| -> io::Result<()> {
         output::write_file(dir, "design.csv", |w| write_table(w, &names, &x))?;
+        output::write_file(dir, "convergence.csv", |w| {
+            let mut w = csv::Writer::from_writer(w);
+            let (a1, a2) = match a.method {
+                MethodArg::Sobol => ("S1", "ST"),
+                MethodArg::Morris => ("mu_star", "sigma"),
+            };
+            w.write_record(["output", "factor", "n", a1, a2])?;
+            for (o, m, v) in &conv {
+                for (f, (i1, i2)) in names.iter().zip(v) {
+                    w.write_record([o.clone(), f.clone(), m.to_string(), cell(*i1), cell(*i2)])?;
+                }
+            }
+            w.flush()
+        })?;
         output::write_file(dir, "results.csv", |w| write_table(w, &outputs, &y))?;
         output::write_file(dir, "indices.csv", |w| write_indices(w, &names, &analysis))?;
         fs::copy(&a.space, dir.join("space.toml"))?;
@@ -834,7 +900,8 @@ fn run(a: &RunArgs, args: &[String]) -> Result {
             "resolved": serde_json::to_value(s.params.to_table()).unwrap_or(serde_json::Value::Null),
         });
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))?;
-        draw(dir, &names, &analysis).map_err(|e| io::Error::other(format!("{e:#}")))
+        draw(dir, &names, &analysis, a.method, &conv)
+            .map_err(|e| io::Error::other(format!("{e:#}")))
     };
     let existed = out.exists();
     let kept = |e: String| {
@@ -864,8 +931,50 @@ fn run(a: &RunArgs, args: &[String]) -> Result {
 }
 
 /// Plots of every output into DIR/plots.
-fn draw(dir: &Path, factors: &[String], a: &Analysis) -> anyhow::Result<()> {
+fn draw(
+    dir: &Path,
+    factors: &[String],
+    a: &Analysis,
+    method: MethodArg,
+    conv: &[(String, usize, Vec<(f64, f64)>)],
+) -> anyhow::Result<()> {
     let plots = dir.join("plots");
+    // Convergence of ST (Sobol') or mu* (Morris) for the 8 factors leading at full size.
+    let mut outputs: Vec<&str> = conv.iter().map(|c| c.0.as_str()).collect();
+    outputs.dedup();
+    for o in outputs {
+        let rows: Vec<&(String, usize, Vec<(f64, f64)>)> =
+            conv.iter().filter(|c| c.0 == o).collect();
+        let Some(last) = rows.last() else { continue };
+        // The plotted index: ST for Sobol', mu* for Morris.
+        let pick = |v: &(f64, f64)| if method == MethodArg::Sobol { v.1 } else { v.0 };
+        let mut lead: Vec<usize> = (0..factors.len()).collect();
+        lead.sort_by(|&i, &j| {
+            pick(&last.2[j])
+                .total_cmp(&pick(&last.2[i]))
+                .then(i.cmp(&j))
+        });
+        let (index, size_label) = match method {
+            MethodArg::Sobol => ("ST", "N: base points of the Saltelli design (log scale)"),
+            MethodArg::Morris => ("mu*", "N: Morris trajectories (log scale)"),
+        };
+        let lines: Vec<plot::ConvergenceLine> = lead
+            .iter()
+            .take(8)
+            .map(|&f| plot::ConvergenceLine {
+                factor: &factors[f],
+                points: rows.iter().map(|r| (r.1, pick(&r.2[f]))).collect(),
+            })
+            .collect();
+        plot::convergence(
+            &plots,
+            &format!("convergence_{o}"),
+            o,
+            index,
+            size_label,
+            &lines,
+        )?;
+    }
     for (o, s) in &a.sobol {
         let rows: Vec<SobolRow> = factors
             .iter()
@@ -928,4 +1037,58 @@ fn summary_text(factors: &[String], a: &Analysis) -> String {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoint_keeps_complete_lines_of_the_same_run_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".out.sensitivity-partial");
+        // Row 3 was cut short by the interruption (no closing row number).
+        fs::write(&p, "fingerprint abc\n0,0.5,1.5,0\n2,0.25,-1,2\n3,0.1\n").unwrap();
+        let done = read_checkpoint(&p, "abc", 2);
+        assert_eq!(done.len(), 2);
+        assert_eq!(done[&0], vec![0.5, 1.5]);
+        assert_eq!(done[&2], vec![0.25, -1.0]);
+        // Another run's checkpoint (other fingerprint or outputs) is not reused.
+        assert!(read_checkpoint(&p, "abd", 2).is_empty());
+        assert!(read_checkpoint(&p, "abc", 3).is_empty());
+        assert!(read_checkpoint(&dir.path().join("none"), "abc", 2).is_empty());
+        assert_eq!(
+            checkpoint_path(Path::new("a/b/out")),
+            Path::new("a/b/.out.sensitivity-partial")
+        );
+        assert_ne!(
+            fingerprint(&["a".into(), "bc".into()]),
+            fingerprint(&["ab".into(), "c".into()])
+        );
+    }
+
+    #[test]
+    fn convergence_sizes_halve_down_to_the_minimum() {
+        assert_eq!(convergence_sizes(64, 4), vec![4, 8, 16, 32, 64]);
+        assert_eq!(
+            convergence_sizes(1024, 4),
+            vec![32, 64, 128, 256, 512, 1024]
+        );
+        assert_eq!(convergence_sizes(20, 2), vec![2, 5, 10, 20]);
+        assert_eq!(convergence_sizes(3, 4), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn windows_and_metrics_are_parsed_or_refused() {
+        assert_eq!(parse_window(None).unwrap(), Window::LastYear);
+        assert_eq!(
+            parse_window(Some("months:13-24")).unwrap(),
+            Window::Months(13, 24)
+        );
+        assert!(parse_window(Some("months:5-2")).is_err());
+        assert!(parse_window(Some("lastyear")).is_err());
+        assert_eq!(parse_metrics(None).unwrap().len(), 4);
+        assert!(parse_metrics(Some("managed_share,managed_share")).is_err());
+        assert!(parse_metrics(Some("managed")).is_err());
+    }
 }

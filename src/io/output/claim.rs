@@ -28,7 +28,7 @@ pub const SIBLING_EXTRA: usize = 32;
 
 /// The entries an output folder of `shequ run`, `compare`, `sweep`, `validate --out` or
 /// `sensitivity run` holds.
-const SHEQU_ENTRIES: [&str; 15] = [
+const SHEQU_ENTRIES: [&str; 16] = [
     "manifest.json",
     "timeseries.csv",
     "summary.csv",
@@ -44,6 +44,7 @@ const SHEQU_ENTRIES: [&str; 15] = [
     "results.csv",
     "indices.csv",
     "space.toml",
+    "convergence.csv",
 ];
 
 /// An output folder claimed by this process: locked, with a temporary folder to fill.

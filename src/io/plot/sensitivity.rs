@@ -177,3 +177,101 @@ pub fn morris(
             .to_string(),
     })
 }
+
+/// One factor's index at growing sample sizes, for the convergence chart.
+pub struct ConvergenceLine<'a> {
+    pub factor: &'a str,
+    /// (sample size, index), sizes ascending.
+    pub points: Vec<(usize, f64)>,
+}
+
+struct ConvergenceChart<'a> {
+    title: String,
+    y_label: &'a str,
+    size_label: &'a str,
+    lines: &'a [ConvergenceLine<'a>],
+}
+
+impl Chart for ConvergenceChart<'_> {
+    fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let area = title(root, &self.title)?;
+        let keys: Vec<(Key, String)> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (Key::DotLine(colour(i)), l.factor.to_string()))
+            .collect();
+        let area = legend(&area, &keys, 40)?;
+        let log2 = |n: usize| (n as f64).log2();
+        let (xl, xh) = finite_range(
+            self.lines
+                .iter()
+                .flat_map(|l| l.points.iter().map(|p| log2(p.0))),
+        );
+        let (yl, yh) = finite_range(
+            self.lines
+                .iter()
+                .flat_map(|l| l.points.iter().map(|p| p.1))
+                .chain([0.0]),
+        );
+        let (x0, x1) = (xl - 0.3, xh + 0.3);
+        let (y0, y1) = axis_range(yl, yh, (None, None));
+        let mut chart =
+            chart_builder(&area, [20, 60, 10, 16], (80, 110)).build_cartesian_2d(x0..x1, y0..y1)?;
+        let xfmt = |v: &f64| {
+            if (v - v.round()).abs() < 1e-6 && *v >= 0.0 {
+                format!("{}", 1u64 << (v.round() as u32).min(62))
+            } else {
+                String::new()
+            }
+        };
+        let yfmt = |v: &f64| tick(*v, y1 - y0, 8);
+        styled_mesh(&mut chart, ((x1 - x0).round() as usize).max(2) + 1, 8)
+            .x_desc(self.size_label)
+            .y_desc(self.y_label)
+            .x_label_formatter(&xfmt)
+            .y_label_formatter(&yfmt)
+            .draw()?;
+        for (i, l) in self.lines.iter().enumerate() {
+            let c = colour(i);
+            let pts: Vec<(f64, f64)> = l.points.iter().map(|p| (log2(p.0), p.1)).collect();
+            chart.draw_series(std::iter::once(PathElement::new(
+                pts.clone(),
+                c.stroke_width(3),
+            )))?;
+            chart.draw_series(pts.iter().map(|p| Circle::new(*p, 6, c.filled())))?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws an index of the leading factors against the sample size (log scale): whether the
+/// ranking has settled at the size run.
+pub fn convergence(
+    plots_dir: &Path,
+    stem: &str,
+    output: &str,
+    index: &str,
+    size_label: &str,
+    lines: &[ConvergenceLine],
+) -> Result<Figure> {
+    if lines.is_empty() {
+        bail!("convergence: no factor to draw");
+    }
+    let chart = ConvergenceChart {
+        title: format!("Convergence of {index} for {output}"),
+        y_label: index,
+        size_label,
+        lines,
+    };
+    save(&chart, plots_dir, stem)?;
+    Ok(Figure {
+        stem: stem.to_string(),
+        title: chart.title.clone(),
+        caption: format!(
+            "{index} of the leading factors computed from the first N base points or \
+             trajectories of the design (nested: each size's design is the start of the \
+             next). Flat lines mean the size run was enough to rank these factors."
+        ),
+    })
+}
