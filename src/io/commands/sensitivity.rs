@@ -380,6 +380,10 @@ fn indices_rows(
     Ok(out)
 }
 
+/// One row group of `convergence.csv`: output, sample size, per factor (S1, ST) or
+/// (mu_star, sigma).
+type ConvergenceRow = (String, usize, Vec<(f64, f64)>);
+
 /// Sample sizes of the convergence table: N, N/2, N/4, ... down to `min`, at most 6,
 /// ascending. Designs are nested: the first m base points (or trajectories) are a design.
 fn convergence_sizes(n: usize, min: usize) -> Vec<usize> {
@@ -402,7 +406,7 @@ fn convergence(
     outputs: &[String],
     y: &[Vec<f64>],
     levels: usize,
-) -> std::result::Result<Vec<(String, usize, Vec<(f64, f64)>)>, String> {
+) -> std::result::Result<Vec<ConvergenceRow>, String> {
     let (block, min) = match method {
         MethodArg::Sobol => (k + 2, 4),
         MethodArg::Morris => (k + 1, 2),
@@ -936,15 +940,14 @@ fn draw(
     factors: &[String],
     a: &Analysis,
     method: MethodArg,
-    conv: &[(String, usize, Vec<(f64, f64)>)],
+    conv: &[ConvergenceRow],
 ) -> anyhow::Result<()> {
     let plots = dir.join("plots");
     // Convergence of ST (Sobol') or mu* (Morris) for the 8 factors leading at full size.
     let mut outputs: Vec<&str> = conv.iter().map(|c| c.0.as_str()).collect();
     outputs.dedup();
     for o in outputs {
-        let rows: Vec<&(String, usize, Vec<(f64, f64)>)> =
-            conv.iter().filter(|c| c.0 == o).collect();
+        let rows: Vec<&ConvergenceRow> = conv.iter().filter(|c| c.0 == o).collect();
         let Some(last) = rows.last() else { continue };
         // The plotted index: ST for Sobol', mu* for Morris.
         let pick = |v: &(f64, f64)| if method == MethodArg::Sobol { v.1 } else { v.0 };
