@@ -72,13 +72,15 @@ pub enum SensitivityCommand {
     /// Compute indices (indices.csv) from a design and its results.
     Analyze(AnalyzeArgs),
     /// Sample, simulate a scenario at every design row (common random numbers), analyse,
-    /// and write design.csv, results.csv, indices.csv, manifest.json and plots to a folder.
+    /// and write design.csv, results.csv, indices.csv, convergence.csv, manifest.json and
+    /// plots to a folder; a rerun resumes an interrupted run.
     Run(RunArgs),
 }
 
 /// `shequ sensitivity sample`.
 #[derive(Args, Debug, Clone)]
 pub struct SampleArgs {
+    /// The analysis method.
     #[arg(long, value_enum)]
     pub method: MethodArg,
     /// The factors: [[factor]] tables with name, lo, hi (optional dist, comment).
@@ -104,6 +106,7 @@ pub struct SampleArgs {
 /// `shequ sensitivity analyze`.
 #[derive(Args, Debug, Clone)]
 pub struct AnalyzeArgs {
+    /// The analysis method the design was sampled for.
     #[arg(long, value_enum)]
     pub method: MethodArg,
     /// The design (design.csv of `sample`, or any CSV with the same layout).
@@ -131,8 +134,10 @@ pub struct AnalyzeArgs {
 pub struct RunArgs {
     /// Scenario file (TOML) whose keys the space's factors name.
     pub scenario: PathBuf,
+    /// The factors: [[factor]] tables whose names are scenario keys (see scenarios/spaces/).
     #[arg(long)]
     pub space: PathBuf,
+    /// The analysis method.
     #[arg(long, value_enum)]
     pub method: MethodArg,
     /// Base points (Sobol') or trajectories (Morris).
