@@ -6,6 +6,7 @@
 pub mod calibrate;
 pub mod compare;
 pub mod footprint;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod validate;

@@ -9,9 +9,12 @@ use clap::{Args, Parser, Subcommand};
 use crate::io::commands::calibrate::CalibrateArgs;
 use crate::io::commands::compare::CompareArgs;
 use crate::io::commands::run::RunArgs;
+use crate::io::commands::sensitivity::SensitivityCommand;
 use crate::io::commands::sweep::SweepArgs;
 use crate::io::commands::validate::ValidateArgs;
-use crate::io::commands::{bench, calibrate, compare, explain, plot, run, sweep, validate};
+use crate::io::commands::{
+    bench, calibrate, compare, explain, plot, run, sensitivity, sweep, validate,
+};
 use crate::io::error::{self, EXIT_INPUT, Error, Result};
 
 /// The default demo's scenario.
@@ -87,6 +90,12 @@ pub enum Command {
     /// Run every validation case (textbook cases, accounting invariants, the essay's stylised
     /// facts, reform directions) and print a table; exit code 1 if any fails.
     Validate(ValidateArgs),
+    /// Global sensitivity analysis: sample a design from a space of factors, analyse a
+    /// design's results (Sobol' indices or Morris screening), or run both on a scenario.
+    Sensitivity {
+        #[command(subcommand)]
+        command: SensitivityCommand,
+    },
 }
 
 /// Options every simulating command takes.
@@ -165,5 +174,6 @@ fn dispatch(command: Option<Command>, args: &[String]) -> Result {
             explain::scenarios(&dir.unwrap_or_else(|| PathBuf::from("scenarios")))
         }
         Some(Command::Validate(a)) => validate::validate(&a),
+        Some(Command::Sensitivity { command }) => sensitivity::sensitivity(&command, args),
     }
 }

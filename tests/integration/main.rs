@@ -13,4 +13,5 @@ mod ownership;
 mod plots;
 mod properties;
 mod safety;
+mod sensitivity;
 mod tutorial;

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod explain;
 pub mod plot;
 pub mod run;
+pub mod sensitivity;
 pub mod sweep;
 pub mod validate;
 

@@ -26,8 +26,9 @@ pub const MARKER: &str = ".shequ-temporary";
 /// Bytes shequ adds to a folder's name for the siblings it writes (`.NAME.tmp-PID-NONCE`).
 pub const SIBLING_EXTRA: usize = 32;
 
-/// The entries an output folder of `shequ run`, `compare`, `sweep` or `validate --out` holds.
-const SHEQU_ENTRIES: [&str; 11] = [
+/// The entries an output folder of `shequ run`, `compare`, `sweep`, `validate --out` or
+/// `sensitivity run` holds.
+const SHEQU_ENTRIES: [&str; 16] = [
     "manifest.json",
     "timeseries.csv",
     "summary.csv",
@@ -39,6 +40,11 @@ const SHEQU_ENTRIES: [&str; 11] = [
     "validate.csv",
     "plots",
     "report.html",
+    "design.csv",
+    "results.csv",
+    "indices.csv",
+    "space.toml",
+    "convergence.csv",
 ];
 
 /// The entries an output folder of `shequ calibrate` holds besides the common ones.

@@ -157,3 +157,31 @@ pub fn end_state(
             .to_string(),
     })
 }
+
+/// Draws a dot-and-whisker chart of indices on a 0-1 scale with its own axis label and
+/// caption: one row per factor, one dot per kind of index (named in `names`).
+pub fn indices_chart(
+    plots_dir: &Path,
+    stem: &str,
+    title: &str,
+    x_label: &str,
+    names: &[&str],
+    rows: &[EndStateRow],
+    caption: &str,
+) -> Result<Figure> {
+    if rows.is_empty() {
+        bail!("indices_chart: no row to draw");
+    }
+    let chart = EndStateChart {
+        title,
+        x_label,
+        names,
+        rows,
+    };
+    save(&chart, plots_dir, stem)?;
+    Ok(Figure {
+        stem: stem.to_string(),
+        title: title.to_string(),
+        caption: caption.to_string(),
+    })
+}

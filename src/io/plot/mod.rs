@@ -71,6 +71,7 @@ pub mod data;
 pub mod end_state;
 pub mod events;
 pub mod phase;
+pub mod sensitivity;
 pub mod style;
 pub mod sweep;
 pub mod time_series;
