@@ -65,6 +65,28 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// Parses `text` as a TOML table; a syntax error names `file`, its line and column and
+/// shows the line (scenario files, SPACE.toml, targets.toml).
+pub(crate) fn parse_toml(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
+    text.parse().map_err(|e: toml::de::Error| {
+        let (line, column, snippet) = match e.span() {
+            Some(s) => {
+                let l = locate(text, s);
+                (Some(l.0), Some(l.1), Some(l.2))
+            }
+            None => (None, None, None),
+        };
+        ScenarioError {
+            file: file.to_string(),
+            line,
+            column,
+            key: None,
+            message: format!("not valid TOML: {}", e.message().trim()),
+            snippet,
+        }
+    })
+}
+
 /// Line and column (1-based) of a byte offset, and the source line underlined.
 pub(crate) fn locate(text: &str, span: Range<usize>) -> (u32, u32, String) {
     let start = span.start.min(text.len());
@@ -362,23 +384,7 @@ fn load_into(
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?;
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let (line, column, snippet) = match e.span() {
-            Some(s) => {
-                let l = locate(&text, s);
-                (Some(l.0), Some(l.1), Some(l.2))
-            }
-            None => (None, None, None),
-        };
-        ScenarioError {
-            file: file.clone(),
-            line,
-            column,
-            key: None,
-            message: format!("not valid TOML: {}", e.message().trim()),
-            snippet,
-        }
-    })?;
+    let table = parse_toml(&text, &file)?;
     let src = Source {
         file: file.clone(),
         spans: key_spans(&text),

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use crate::io::scenario::{ScenarioError, key_spans, locate};
+use crate::io::scenario::{ScenarioError, key_spans, locate, parse_toml};
 
 /// The largest SPACE.toml read (1 MiB), as for scenario files.
 const MAX_FILE_BYTES: u64 = 1 << 20;
@@ -112,23 +112,7 @@ pub fn load_space(path: &Path) -> Result<Vec<Factor>, ScenarioError> {
 
 /// Parses the text of a SPACE.toml; `file` names it in errors.
 pub fn parse_space(text: &str, file: &str) -> Result<Vec<Factor>, ScenarioError> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let (line, column, snippet) = match e.span() {
-            Some(s) => {
-                let l = locate(text, s);
-                (Some(l.0), Some(l.1), Some(l.2))
-            }
-            None => (None, None, None),
-        };
-        ScenarioError {
-            file: file.to_string(),
-            line,
-            column,
-            key: None,
-            message: format!("not valid TOML: {}", e.message().trim()),
-            snippet,
-        }
-    })?;
+    let table = parse_toml(text, file)?;
     let spans = key_spans(text);
     let error = |key: &str, message: String| {
         let located = spans.get(key).map(|s| locate(text, s.clone()));

@@ -21,7 +21,7 @@ use std::path::Path;
 
 use crate::experiment::calibrate::{Grade, Target};
 use crate::experiment::windows::Window;
-use crate::io::scenario::{ScenarioError, key_spans, locate};
+use crate::io::scenario::{ScenarioError, key_spans, locate, parse_toml};
 use crate::model::metrics::{M, METRICS};
 
 const KEYS: [&str; 8] = [
@@ -80,23 +80,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Target>, ScenarioError> {
         text,
         spans: key_spans(text),
     };
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let (line, column, snippet) = match e.span() {
-            Some(s) => {
-                let l = locate(text, s);
-                (Some(l.0), Some(l.1), Some(l.2))
-            }
-            None => (None, None, None),
-        };
-        ScenarioError {
-            file: file.to_string(),
-            line,
-            column,
-            key: None,
-            message: format!("not valid TOML: {}", e.message()),
-            snippet,
-        }
-    })?;
+    let table = parse_toml(text, file)?;
     for k in table.keys() {
         if k != "target" {
             return Err(doc.error(

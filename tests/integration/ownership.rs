@@ -352,15 +352,10 @@ fn of_two_runs_into_one_folder_one_wins_whole() {
     let d = tempfile::tempdir().unwrap();
     let r = d.path().join("r");
     let lock = d.path().join(".r.lock");
+    // Long enough (about 130 M household-months) that the second run starts while the
+    // first still holds the lock, however fast the model gets.
     let first = shequ(&["run", BASELINE, "--seed", "1", "-q", "--out", path_str(&r)])
-        .args([
-            "--reps",
-            "2",
-            "--years",
-            "10",
-            "--set",
-            "world.communities=8",
-        ])
+        .args(["--reps", "4", "--years", "50"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
