@@ -259,6 +259,29 @@ pub fn metrics_json() -> serde_json::Value {
         .collect()
 }
 
+/// The head every manifest of a command over one scenario shares (version, commit, the
+/// command, the scenario and its files and overrides), with the command's own `fields`
+/// added (a JSON object; keys are written sorted, so the merge order does not matter).
+pub fn scenario_manifest(
+    s: &Scenario,
+    command: &str,
+    fields: serde_json::Value,
+) -> serde_json::Value {
+    let mut m = serde_json::json!({
+        "shequ_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": git_commit(),
+        "command": command,
+        "scenario": s.name,
+        "description": s.description,
+        "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "overrides": s.overrides,
+    });
+    if let (Some(head), serde_json::Value::Object(rest)) = (m.as_object_mut(), fields) {
+        head.extend(rest);
+    }
+    m
+}
+
 /// The manifest: everything needed to rerun the exact result.
 pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Value {
     let p = &s.params;

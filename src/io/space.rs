@@ -82,6 +82,13 @@ impl Factor {
     pub fn range(&self) -> f64 {
         self.hi - self.lo
     }
+
+    /// The factor as the manifests record it.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name, "lo": self.lo, "hi": self.hi, "dist": self.dist.name(),
+        })
+    }
 }
 
 const FACTOR_KEYS: [&str; 5] = ["name", "lo", "hi", "dist", "comment"];

@@ -17,11 +17,10 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::experiment::calibrate::{self, DEFAULT_CUTOFF, PointFit, Target};
-use crate::experiment::footprint;
 use crate::experiment::sweep::{MAX_POINTS, lhs_unit};
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, note, progress_bar, publish, resolve, say, threads,
+    check_all_fit, claim, note, progress_bar, publish, resolve, say, threads,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, cell};
@@ -348,20 +347,13 @@ pub fn calibrate(a: &CalibrateArgs, args: &[String]) -> Result {
     }
     let points = sample(&s.params, &factors, a.n, &a.space)?;
     let threads = threads(a.common.threads)?;
-    let need = points
-        .iter()
-        .map(|pt| {
-            footprint::estimate(
-                &pt.params,
-                points.len(),
-                threads.unwrap_or_else(cores),
-                false,
-            )
-        })
-        .max_by(|x, y| x.peak_bytes.total_cmp(&y.peak_bytes));
-    if let Some(need) = need {
-        check_fits(&need, a.common.allow_large)?;
-    }
+    check_all_fit(
+        points.iter().map(|pt| &pt.params),
+        points.len(),
+        threads,
+        false,
+        a.common.allow_large,
+    )?;
     let run = s.params.run.clone();
     let out = a.common.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("calibrate-{}", s.name.replace(' ', "_")))
@@ -455,19 +447,13 @@ pub fn calibrate(a: &CalibrateArgs, args: &[String]) -> Result {
         if let Some(text) = &calibrated {
             output::write_file(dir, "calibrated.toml", |w| w.write_all(text.as_bytes()))?;
         }
-        let manifest = serde_json::json!({
-            "shequ_version": env!("CARGO_PKG_VERSION"),
-            "git_commit": output::git_commit(),
-            "command": "calibrate",
-            "scenario": s.name,
-            "description": s.description,
-            "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
-            "overrides": s.overrides,
+        let manifest = output::scenario_manifest(
+            &s,
+            "calibrate",
+            serde_json::json!({
             "targets_file": a.targets.display().to_string(),
             "space_file": a.space.display().to_string(),
-            "factors": factors.iter().map(|f| serde_json::json!({
-                "name": f.name, "lo": f.lo, "hi": f.hi, "dist": f.dist.name(),
-            })).collect::<Vec<_>>(),
+            "factors": factors.iter().map(Factor::to_json).collect::<Vec<_>>(),
             "targets": targets.iter().map(|t| serde_json::json!({
                 "name": t.name, "metric": t.metric.name(), "window": t.window.name(),
                 "lo": t.lo, "hi": t.hi, "grade": t.grade.name(), "holdout": t.holdout,
@@ -488,7 +474,8 @@ pub fn calibrate(a: &CalibrateArgs, args: &[String]) -> Result {
             "threads": used_threads,
             "wall_seconds": wall,
             "resolved": serde_json::to_value(s.params.to_table()).unwrap_or(serde_json::Value::Null),
-        });
+                }),
+        );
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
     })?;
     if !quiet {

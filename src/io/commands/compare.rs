@@ -9,10 +9,9 @@ use clap::Args;
 
 use crate::experiment::RunResult;
 use crate::experiment::compare;
-use crate::experiment::footprint;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads, throughput,
+    check_all_fit, claim, emit, note, progress_bar, publish, resolve, threads, throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
@@ -97,19 +96,13 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         scenario::apply_overrides(s, &sets)?;
     }
     let threads = threads(a.common.threads)?;
-    let need = scenarios
-        .iter()
-        .map(|s| {
-            footprint::estimate(
-                &s.params,
-                scenarios.len(),
-                threads.unwrap_or_else(cores),
-                true,
-            )
-        })
-        .max_by(|x, y| x.peak_bytes.total_cmp(&y.peak_bytes))
-        .expect("a base and at least one other scenario");
-    check_fits(&need, a.common.allow_large)?;
+    check_all_fit(
+        scenarios.iter().map(|s| &s.params),
+        scenarios.len(),
+        threads,
+        true,
+        a.common.allow_large,
+    )?;
     let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
     let labels = labels(&names);
     let out = a.common.out.clone().unwrap_or_else(|| {

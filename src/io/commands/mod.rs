@@ -19,11 +19,12 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::experiment::footprint::Footprint;
+use crate::experiment::footprint::{self, Footprint};
 use crate::io::cli::CommonArgs;
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, claim::Claim};
 use crate::io::scenario::{self, Scenario};
+use crate::model::params::Params;
 
 /// Loads the scenario and applies command-line overrides.
 pub fn resolve(path: &Path, c: &CommonArgs) -> Result<Scenario> {
@@ -172,6 +173,25 @@ pub fn available_memory() -> Option<f64> {
 /// Bytes as GiB with two significant decimals.
 pub fn gib(bytes: f64) -> String {
     format!("{:.2} GiB", bytes / 1024f64.powi(3))
+}
+
+/// Checks that the largest of `runs` runs of any of `params` fits in memory
+/// ([`check_fits`]); `keep_runs`: whether whole runs are kept for the outputs.
+pub fn check_all_fit<'a>(
+    params: impl IntoIterator<Item = &'a Params>,
+    runs: usize,
+    threads: Option<usize>,
+    keep_runs: bool,
+    allow_large: bool,
+) -> Result {
+    let need = params
+        .into_iter()
+        .map(|p| footprint::estimate(p, runs, threads.unwrap_or_else(cores), keep_runs))
+        .max_by(|x, y| x.peak_bytes.total_cmp(&y.peak_bytes));
+    match need {
+        Some(need) => check_fits(&need, allow_large),
+        None => Ok(()),
+    }
 }
 
 /// Refuses a run whose estimated peak memory exceeds what this machine has available,

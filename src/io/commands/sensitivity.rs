@@ -878,21 +878,15 @@ fn run(a: &RunArgs, args: &[String]) -> Result {
         output::write_file(dir, "scenario.toml", |w| {
             w.write_all(output::resolved_toml(&s).as_bytes())
         })?;
-        let manifest = serde_json::json!({
-            "shequ_version": env!("CARGO_PKG_VERSION"),
-            "git_commit": output::git_commit(),
-            "command": "sensitivity run",
-            "scenario": s.name,
-            "description": s.description,
-            "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
-            "overrides": s.overrides,
+        let manifest = output::scenario_manifest(
+            &s,
+            "sensitivity run",
+            serde_json::json!({
             "method": a.method.method().name(),
             "n": a.n,
             "levels": if a.method == MethodArg::Morris { serde_json::json!(levels) } else { serde_json::Value::Null },
             "space": a.space.display().to_string(),
-            "factors": factors.iter().map(|f| serde_json::json!({
-                "name": f.name, "lo": f.lo, "hi": f.hi, "dist": f.dist.name(),
-            })).collect::<Vec<_>>(),
+            "factors": factors.iter().map(Factor::to_json).collect::<Vec<_>>(),
             "rows": x.len(),
             "metrics": outputs,
             "window": window.name(),
@@ -907,7 +901,8 @@ fn run(a: &RunArgs, args: &[String]) -> Result {
             "wall_seconds": wall,
             "resumed_rows": x.len() - pending.len(),
             "resolved": serde_json::to_value(s.params.to_table()).unwrap_or(serde_json::Value::Null),
-        });
+                }),
+        );
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))?;
         draw(dir, &names, &analysis, a.method, &conv)
             .map_err(|e| io::Error::other(format!("{e:#}")))

@@ -7,11 +7,10 @@ use std::time::Instant;
 
 use clap::Args;
 
-use crate::experiment::footprint;
 use crate::experiment::sweep::{self, Design, Vary};
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads, throughput,
+    check_all_fit, claim, emit, note, progress_bar, publish, resolve, threads, throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output;
@@ -47,21 +46,13 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
     let design = a.lhs.map_or(Design::Grid, Design::Lhs);
     let plan = sweep::plan(&s.params, &varies, design).map_err(Error::input)?;
     let threads = threads(a.common.threads)?;
-    let need = plan
-        .points
-        .iter()
-        .map(|pt| {
-            footprint::estimate(
-                &pt.params,
-                plan.points.len(),
-                threads.unwrap_or_else(cores),
-                false,
-            )
-        })
-        .max_by(|x, y| x.peak_bytes.total_cmp(&y.peak_bytes));
-    if let Some(need) = need {
-        check_fits(&need, a.common.allow_large)?;
-    }
+    check_all_fit(
+        plan.points.iter().map(|pt| &pt.params),
+        plan.points.len(),
+        threads,
+        false,
+        a.common.allow_large,
+    )?;
     let run = s.params.run.clone();
     let out = a.common.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("sweep-{}", labels(&[&s.name])[0]))
@@ -101,14 +92,10 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
         output::write_file(dir, "scenario.toml", |w| {
             w.write_all(output::resolved_toml(&s).as_bytes())
         })?;
-        let manifest = serde_json::json!({
-            "shequ_version": env!("CARGO_PKG_VERSION"),
-            "git_commit": output::git_commit(),
-            "command": "sweep",
-            "scenario": s.name,
-            "description": s.description,
-            "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
-            "overrides": s.overrides,
+        let manifest = output::scenario_manifest(
+            &s,
+            "sweep",
+            serde_json::json!({
             "vary": varies.iter().map(|v| serde_json::json!({
                 "key": v.key, "lo": v.lo, "hi": v.hi, "steps": v.steps,
             })).collect::<Vec<_>>(),
@@ -123,7 +110,8 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
             "threads": threads,
             "wall_seconds": wall,
             "resolved": serde_json::to_value(s.params.to_table()).unwrap_or(serde_json::Value::Null),
-        });
+                }),
+        );
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
     })?;
     if !quiet {
