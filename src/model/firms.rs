@@ -7,7 +7,7 @@ use super::fees;
 use super::kind::CompoundKind;
 use super::metrics::{KindSum, Sum, Tally};
 use super::params::{Kind, Params};
-use super::rates::{beta_mean_sd, monthly};
+use super::rates::{HOURS_PER_MONTH, beta_mean_sd, monthly};
 use super::rng::Rng;
 use super::world::{Compound, Firm, Household, Occupancy};
 
@@ -254,9 +254,6 @@ pub fn purchased_work(p: &Params, n: usize, month: u32) -> (f64, f64) {
     let hours = purchase / (pr.purchase_price_per_hour * f);
     (hours, hours * pr.staff_monthly_cost * f / HOURS_PER_MONTH)
 }
-
-/// Working hours of one firm employee a month (as for community workers).
-const HOURS_PER_MONTH: f64 = 160.0;
 
 /// A firm's month in its compound at fee `price` (RMB/m2/month): collect the fees of the
 /// `payers`, pay costs (staff, other, arrears pursuit, purchased work), resize staff, update

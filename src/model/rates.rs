@@ -4,6 +4,10 @@ use rand_distr::{Beta, Distribution};
 
 use super::rng::Rng;
 
+/// Working hours of a full-time employee in a month: a community worker, an assistant, or a
+/// firm employee performing purchased services.
+pub const HOURS_PER_MONTH: f64 = 160.0;
+
 /// Monthly probability from an annual one.
 #[inline]
 pub fn monthly(annual: f64) -> f64 {

@@ -10,8 +10,7 @@ use super::rates::monthly;
 use super::rng::Rng;
 use super::society;
 
-/// Working hours of a full-time worker in a month.
-pub const HOURS_PER_MONTH: f64 = 160.0;
+pub use super::rates::HOURS_PER_MONTH;
 
 /// One community worker. 8 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
