@@ -6,6 +6,7 @@ pub mod commands;
 pub mod error;
 pub mod output;
 pub mod plot;
+pub mod posterior;
 pub mod report;
 pub mod scenario;
 pub mod space;
