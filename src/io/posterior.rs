@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn reads_factor_columns_and_only_accepted_rows() {
         let (_d, p) = write(
-            "point,owners.enforcement,residents.satisfaction_weight,fee_collection_rate_mean,max_I,accepted\n\
+            "point,owners.enforcement,owners.weight_satisfaction,fee_collection_rate_mean,max_I,accepted\n\
              3,0.2,0.5,0.8,1.0,true\n\
              7,0.4,0.6,0.7,3.5,false\n\
              9,0.3,0.7,0.79,0.4,true\n",
@@ -139,16 +139,13 @@ mod tests {
         let post = read(&p).unwrap();
         assert_eq!(
             post.keys,
-            ["owners.enforcement", "residents.satisfaction_weight"]
+            ["owners.enforcement", "owners.weight_satisfaction"]
         );
         assert_eq!(post.points.len(), 2);
         assert_eq!(post.points[1].0, 4);
         assert_eq!(
             post.overrides(1),
-            [
-                "owners.enforcement=0.3",
-                "residents.satisfaction_weight=0.7"
-            ]
+            ["owners.enforcement=0.3", "owners.weight_satisfaction=0.7"]
         );
     }
 
