@@ -43,10 +43,17 @@ impl Difference {
     }
 }
 
-/// Compares every result with `results[0]`, the base. Rows are ordered metric, then
-/// scenario (the base first, compared with itself: differences exactly 0), then window.
-/// Fails if the runs do not have the same replications and months.
-pub fn compare(results: &[RunResult]) -> Result<Vec<Difference>, String> {
+/// Compares every result with `results[0]`, the base, over the windows of [`Window::ALL`]
+/// followed by those of `extra` not already there. Rows are ordered metric, then scenario
+/// (the base first, compared with itself: differences exactly 0), then window. Fails if the
+/// runs do not have the same replications and months.
+pub fn compare(results: &[RunResult], extra: &[Window]) -> Result<Vec<Difference>, String> {
+    let mut windows = Window::ALL.to_vec();
+    for w in extra {
+        if !windows.contains(w) {
+            windows.push(*w);
+        }
+    }
     let Some(base) = results.first() else {
         return Ok(Vec::new());
     };
@@ -64,15 +71,18 @@ pub fn compare(results: &[RunResult]) -> Result<Vec<Difference>, String> {
     if base.months == 0 {
         return Err("no month was simulated".into());
     }
-    let mut out = Vec::with_capacity(METRICS.len() * results.len() * 2);
+    let mut out = Vec::with_capacity(METRICS.len() * results.len() * windows.len());
     for m in METRICS {
-        let bases = Window::ALL.map(|w| {
-            let b = per_rep(&base.reps, m.id, w);
-            let mean = summarize(&b).mean;
-            (b, mean)
-        });
+        let bases: Vec<(Vec<f64>, f64)> = windows
+            .iter()
+            .map(|&w| {
+                let b = per_rep(&base.reps, m.id, w);
+                let mean = summarize(&b).mean;
+                (b, mean)
+            })
+            .collect();
         for (k, r) in results.iter().enumerate() {
-            for (window, (b, base_mean)) in Window::ALL.into_iter().zip(&bases) {
+            for (&window, (b, base_mean)) in windows.iter().zip(&bases) {
                 let o = per_rep(&r.reps, m.id, window);
                 out.push(Difference {
                     metric: m.name,
@@ -146,7 +156,7 @@ mod tests {
     #[test]
     fn base_row_is_exactly_zero_and_order_is_metric_scenario_window() {
         let rs = [result(&[1.0, 2.0, 4.0]), result(&[3.0, 4.0, 7.0])];
-        let d = compare(&rs).unwrap();
+        let d = compare(&rs, &[]).unwrap();
         let w = Window::ALL.len();
         assert_eq!(d.len(), N_METRICS * 2 * w);
         assert_eq!((d[0].scenario, d[0].window), (0, Window::FinalMonth));
@@ -164,6 +174,17 @@ mod tests {
 
     #[test]
     fn mismatched_runs_are_refused() {
-        assert!(compare(&[result(&[1.0, 2.0]), result(&[1.0])]).is_err());
+        assert!(compare(&[result(&[1.0, 2.0]), result(&[1.0])], &[]).is_err());
+    }
+
+    #[test]
+    fn extra_windows_follow_the_standard_ones_once() {
+        let rs = [result(&[1.0, 2.0]), result(&[3.0, 4.0])];
+        let d = compare(&rs, &[Window::Year(2), Window::LastYear]).unwrap();
+        let w = Window::ALL.len() + 1;
+        assert_eq!(d.len(), N_METRICS * 2 * w);
+        assert_eq!(d[w - 1].window, Window::Year(2));
+        assert_eq!(d[2 * w - 1].window, Window::Year(2));
+        assert_eq!(d[2 * w - 1].diff.mean, 2.0);
     }
 }

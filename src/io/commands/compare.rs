@@ -11,7 +11,8 @@ use crate::experiment::RunResult;
 use crate::experiment::compare;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_all_fit, claim, emit, note, progress_bar, publish, resolve, threads, throughput,
+    check_all_fit, claim, emit, note, parse_window, progress_bar, publish, resolve, threads,
+    throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
@@ -32,6 +33,11 @@ pub struct CompareArgs {
     /// 1 in the order given, the base first; repeatable; applied after --set).
     #[arg(long = "arm", value_name = "N:KEY=VALUE")]
     pub arms: Vec<String>,
+    /// Add a window to comparison.csv beside final_month, last_year and whole_run:
+    /// year:N (the mean over year N of the run, 1-based), first_year, settled or
+    /// months:FROM-TO. Repeatable.
+    #[arg(long = "window", value_name = "WINDOW")]
+    pub windows: Vec<String>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -95,6 +101,16 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         }
         scenario::apply_overrides(s, &sets)?;
     }
+    let windows = a
+        .windows
+        .iter()
+        .map(|w| parse_window(w))
+        .collect::<Result<Vec<_>>>()?;
+    for w in &windows {
+        if let Some(why) = w.beyond(run.years) {
+            return Err(Error::Input(format!("--window {why}")));
+        }
+    }
     let threads = threads(a.common.threads)?;
     check_all_fit(
         scenarios.iter().map(|s| &s.params),
@@ -134,7 +150,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     bar.finish_and_clear();
     let runs = runs.map_err(|e| Error::threads(threads, e))?;
     let (results, secs): (Vec<RunResult>, Vec<f64>) = runs.into_iter().unzip();
-    let diffs = compare::compare(&results).map_err(Error::Run)?;
+    let diffs = compare::compare(&results, &windows).map_err(Error::Run)?;
     let wall = started.elapsed().as_secs_f64();
     let threads = threads.unwrap_or_else(rayon::current_num_threads);
     publish(claim, quiet, |dir| {
@@ -168,6 +184,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             "seed": run.seed,
             "replications": run.replications,
             "years": run.years,
+            "extra_windows": windows.iter().map(|w| w.name()).collect::<Vec<_>>(),
             "pairing": "every scenario runs replications 0..replications with the same seed; streams derive from (seed, replication, community, mechanism), so replication r of each scenario sees the same draws wherever the worlds agree. comparison.csv: differences scenario - base taken replication by replication, t-based 95 % CI",
             "command_line": args,
             "threads": threads,
