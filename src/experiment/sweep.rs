@@ -673,14 +673,35 @@ mod tests {
             vary("property.guided_price=1:2:3"),
             Vary {
                 key: "property.guided_price".into(),
-                lo: 1.0,
-                hi: 2.0,
-                steps: Some(3)
+                values: Values::Range {
+                    lo: 1.0,
+                    hi: 2.0,
+                    steps: Some(3)
+                }
             }
         );
-        assert_eq!(vary("owners.enforcement=0.1:0.9").steps, None);
+        assert_eq!(
+            vary("owners.enforcement=0.1:0.9").values,
+            Values::Range {
+                lo: 0.1,
+                hi: 0.9,
+                steps: None
+            }
+        );
         assert!(Vary::parse("owners.enforcement").is_err());
-        assert!(Vary::parse("owners.enforcement=1").is_err());
+        // A list of any type, one value without a comma included.
+        assert_eq!(
+            vary("workforce.career_path=false, true").values,
+            Values::List(vec![
+                toml::Value::Boolean(false),
+                toml::Value::Boolean(true)
+            ])
+        );
+        assert_eq!(
+            vary("owners.threshold_distribution=uniform").values,
+            Values::List(vec![toml::Value::String("uniform".into())])
+        );
+        assert!(Vary::parse("property.guided_price=1,,2").is_err());
         let e = Vary::parse("owners.enforcement=a:1:2").unwrap_err();
         assert_eq!(e.key.as_deref(), Some("owners.enforcement"));
         assert!(Vary::parse("owners.enforcement=0:1:-2").is_err());
@@ -712,6 +733,72 @@ mod tests {
         );
         assert_eq!(plan.points[8].params.property.guided_price, 0.3);
         assert_eq!(plan.points[8].params.world.communities, 4);
+    }
+
+    #[test]
+    fn value_lists_join_the_grid_in_their_order_and_are_checked() {
+        let p = Params::default();
+        let plan = plan(
+            &p,
+            &[
+                vary("workforce.career_path=true,false"),
+                vary("property.government_purchase=30,0"),
+                vary("world.communities=1:3:2"),
+            ],
+            Design::Grid,
+        )
+        .unwrap();
+        let vals: Vec<String> = plan
+            .points
+            .iter()
+            .map(|pt| {
+                let v: Vec<String> = pt.values.iter().map(value_text).collect();
+                v.join(" ")
+            })
+            .collect();
+        assert_eq!(
+            vals,
+            [
+                "true 30 1",
+                "true 30 3",
+                "true 0 1",
+                "true 0 3",
+                "false 30 1",
+                "false 30 3",
+                "false 0 1",
+                "false 0 3"
+            ]
+        );
+        assert!(!plan.points[4].params.workforce.career_path);
+        assert_eq!(plan.points[0].params.property.government_purchase, 30.0);
+        // A whole number given for a real key is the real number a range gives.
+        assert_eq!(plan.points[0].values[1], toml::Value::Float(30.0));
+        // The same points given one by one: the same values and parameters.
+        let rows: Vec<Vec<toml::Value>> = plan.points.iter().map(|p| p.values.clone()).collect();
+        let given = plan_given(&p, &plan.keys, rows).unwrap();
+        assert_eq!(given.design, Design::Given);
+        for (a, b) in plan.points.iter().zip(&given.points) {
+            assert_eq!(a.values, b.values);
+            assert_eq!(a.params.to_table(), b.params.to_table());
+        }
+        let bad = |spec: &str, d| plan_err(&p, spec, d);
+        let e = bad("workforce.career_path=false,maybe", Design::Grid);
+        assert_eq!(e.point.as_ref().map(|x| x.0), Some(1));
+        assert!(e.to_string().contains("true or false"), "{e}");
+        assert!(
+            bad("workforce.career_path=0:1:2", Design::Grid)
+                .to_string()
+                .contains("key=false,true")
+        );
+        assert!(
+            bad("owners.enforcement=0.1,0.2", Design::Lhs(3))
+                .to_string()
+                .contains("--lhs")
+        );
+    }
+
+    fn plan_err(p: &Params, spec: &str, d: Design) -> SweepError {
+        plan(p, &[vary(spec)], d).unwrap_err()
     }
 
     #[test]
