@@ -31,14 +31,29 @@ pub fn load(path: &Path, base: &Params) -> Result<Plan> {
             format!("is {size} bytes, more than the {MAX_DESIGN_BYTES} a design may have"),
         ));
     }
+    let data = std::fs::read(path).map_err(|e| refuse(None, format!("cannot read it: {e}")))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| refuse(None, format!("cannot read it: {e}")))?;
+        .from_reader(data.as_slice());
     let mut records = reader.records();
-    let line_of = |r: &csv::StringRecord| r.position().map(csv::Position::line);
+    // The line a record starts on, from its byte offset past any blank lines before it
+    // (where the csv crate places the record, and its own line count skips them).
+    let newlines: Vec<usize> = data
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_at = |p: &csv::Position| {
+        let mut b = p.byte() as usize;
+        while data.get(b).is_some_and(|c| *c == b'\n' || *c == b'\r') {
+            b += 1;
+        }
+        newlines.partition_point(|&i| i < b) as u64 + 1
+    };
+    let line_of = |r: &csv::StringRecord| r.position().map(line_at);
     let header = match records.next() {
         None => {
             return Err(refuse(
@@ -46,7 +61,7 @@ pub fn load(path: &Path, base: &Params) -> Result<Plan> {
                 "is empty; expected a header of scenario keys (e.g. owners.enforcement,workforce.career_path) and one point per row".into(),
             ));
         }
-        Some(h) => h.map_err(|e| refuse(e.position().map(csv::Position::line), e.to_string()))?,
+        Some(h) => h.map_err(|e| refuse(e.position().map(line_at), e.to_string()))?,
     };
     let header_line = line_of(&header).or(Some(1));
     let keys: Vec<String> = header
@@ -76,7 +91,7 @@ pub fn load(path: &Path, base: &Params) -> Result<Plan> {
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for rec in records {
-        let rec = rec.map_err(|e| refuse(e.position().map(csv::Position::line), e.to_string()))?;
+        let rec = rec.map_err(|e| refuse(e.position().map(line_at), e.to_string()))?;
         let line = line_of(&rec);
         if rec.len() == 1 && rec[0].is_empty() {
             continue; // a blank line
