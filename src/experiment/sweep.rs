@@ -1,12 +1,14 @@
-//! Parameter sweeps: a full grid or a Latin hypercube over some keys of a scenario.
+//! Parameter sweeps: a full grid (numeric ranges and value lists of any type), a Latin
+//! hypercube, or points given one by one (a design file) over some keys of a scenario.
 //!
 //! Every point runs the same replications with the same master seed, so two points differ
 //! only by their parameters (common random numbers). Points x replications are one list of
 //! jobs run on rayon's pool and collected in order, so the results are bit-identical
 //! whatever the number of threads.
 //!
-//! A point keeps only its end state (the last-year mean of every metric), never the
-//! monthly series, so a sweep of thousands of points fits in memory.
+//! A point keeps only its end state (every metric over one window, by default the last-year
+//! mean), and its monthly series only when asked ([`Outputs::timeseries`]), so a sweep of
+//! thousands of points fits in memory.
 //!
 //! # The Latin hypercube stream
 //!
