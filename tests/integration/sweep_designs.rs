@@ -21,10 +21,6 @@ const TINY: [&str; 7] = [
     "--quiet",
 ];
 
-fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
-    head.iter().chain(tail).copied().collect()
-}
-
 #[test]
 fn value_lists_of_a_boolean_and_a_number_with_timeseries_and_chosen_metrics() {
     let d = tempfile::tempdir().unwrap();
