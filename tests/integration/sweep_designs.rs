@@ -8,7 +8,9 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{BASELINE, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok, text};
+use crate::util::{
+    BASELINE, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok, text, with,
+};
 
 /// Tiny runs: 1 community, 2 years, 2 replications.
 const TINY: [&str; 7] = [
