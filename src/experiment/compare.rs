@@ -11,7 +11,7 @@ use crate::experiment::stats::{Summary, quantile_sorted, summarize};
 pub use crate::experiment::windows::Window;
 use crate::experiment::windows::per_rep;
 use crate::experiment::{self, RunResult};
-use crate::model::metrics::METRICS;
+use crate::model::metrics::{M, METRICS};
 use crate::model::params::Params;
 
 /// The paired difference `other - base`, replication by replication: its mean, sd and
@@ -43,10 +43,17 @@ impl Difference {
     }
 }
 
-/// Compares every result with `results[0]`, the base. Rows are ordered metric, then
-/// scenario (the base first, compared with itself: differences exactly 0), then window.
-/// Fails if the runs do not have the same replications and months.
-pub fn compare(results: &[RunResult]) -> Result<Vec<Difference>, String> {
+/// Compares every result with `results[0]`, the base, over the windows of [`Window::ALL`]
+/// followed by those of `extra` not already there. Rows are ordered metric, then scenario
+/// (the base first, compared with itself: differences exactly 0), then window. Fails if the
+/// runs do not have the same replications and months.
+pub fn compare(results: &[RunResult], extra: &[Window]) -> Result<Vec<Difference>, String> {
+    let mut windows = Window::ALL.to_vec();
+    for w in extra {
+        if !windows.contains(w) {
+            windows.push(*w);
+        }
+    }
     let Some(base) = results.first() else {
         return Ok(Vec::new());
     };
@@ -64,15 +71,18 @@ pub fn compare(results: &[RunResult]) -> Result<Vec<Difference>, String> {
     if base.months == 0 {
         return Err("no month was simulated".into());
     }
-    let mut out = Vec::with_capacity(METRICS.len() * results.len() * 2);
+    let mut out = Vec::with_capacity(METRICS.len() * results.len() * windows.len());
     for m in METRICS {
-        let bases = Window::ALL.map(|w| {
-            let b = per_rep(&base.reps, m.id, w);
-            let mean = summarize(&b).mean;
-            (b, mean)
-        });
+        let bases: Vec<(Vec<f64>, f64)> = windows
+            .iter()
+            .map(|&w| {
+                let b = per_rep(&base.reps, m.id, w);
+                let mean = summarize(&b).mean;
+                (b, mean)
+            })
+            .collect();
         for (k, r) in results.iter().enumerate() {
-            for (window, (b, base_mean)) in Window::ALL.into_iter().zip(&bases) {
+            for (&window, (b, base_mean)) in windows.iter().zip(&bases) {
                 let o = per_rep(&r.reps, m.id, window);
                 out.push(Difference {
                     metric: m.name,
@@ -113,10 +123,14 @@ fn block_means(xs: &[f64], reps_per_point: usize) -> Vec<f64> {
         .collect()
 }
 
-/// The [`Spread`] of every row of [`compare`]`(results)`, in the same order (metric, then
-/// scenario, then window). Fails unless every run has a whole number of blocks of
-/// `reps_per_point` replications.
-pub fn spreads(results: &[RunResult], reps_per_point: usize) -> Result<Vec<Spread>, String> {
+/// The [`Spread`] of every row of `diffs` (from [`compare`]`(results, ..)`), in the same
+/// order. Fails unless every run has a whole number of blocks of `reps_per_point`
+/// replications.
+pub fn spreads(
+    results: &[RunResult],
+    diffs: &[Difference],
+    reps_per_point: usize,
+) -> Result<Vec<Spread>, String> {
     let Some(base) = results.first() else {
         return Ok(Vec::new());
     };
@@ -126,32 +140,30 @@ pub fn spreads(results: &[RunResult], reps_per_point: usize) -> Result<Vec<Sprea
             base.reps.len()
         ));
     }
-    let mut out = Vec::with_capacity(METRICS.len() * results.len() * Window::ALL.len());
-    for m in METRICS {
-        let bases = Window::ALL.map(|w| per_rep(&base.reps, m.id, w));
-        for r in results {
-            for (window, b) in Window::ALL.into_iter().zip(&bases) {
-                let o = per_rep(&r.reps, m.id, window);
-                let d: Vec<f64> = b.iter().zip(&o).map(|(b, o)| o - b).collect();
-                let mut at_points = block_means(&d, reps_per_point);
-                let n = at_points.len();
-                let share = |f: &dyn Fn(f64) -> bool| {
-                    at_points.iter().filter(|x| f(**x)).count() as f64 / n as f64
-                };
-                let (share_above, share_below) = (share(&|x| x > 0.0), share(&|x| x < 0.0));
-                at_points.retain(|x| !x.is_nan());
-                at_points.sort_by(f64::total_cmp);
-                out.push(Spread {
-                    points: n,
-                    share_above,
-                    share_below,
-                    lo: quantile_sorted(&at_points, 0.025),
-                    hi: quantile_sorted(&at_points, 0.975),
-                });
-            }
-        }
-    }
-    Ok(out)
+    diffs
+        .iter()
+        .map(|d| {
+            let m = M::from_name(d.metric).ok_or_else(|| format!("no metric {}", d.metric))?;
+            let b = per_rep(&base.reps, m, d.window);
+            let o = per_rep(&results[d.scenario].reps, m, d.window);
+            let diff: Vec<f64> = b.iter().zip(&o).map(|(b, o)| o - b).collect();
+            let mut at_points = block_means(&diff, reps_per_point);
+            let n = at_points.len();
+            let share = |f: &dyn Fn(f64) -> bool| {
+                at_points.iter().filter(|x| f(**x)).count() as f64 / n as f64
+            };
+            let (share_above, share_below) = (share(&|x| x > 0.0), share(&|x| x < 0.0));
+            at_points.retain(|x| !x.is_nan());
+            at_points.sort_by(f64::total_cmp);
+            Ok(Spread {
+                points: n,
+                share_above,
+                share_below,
+                lo: quantile_sorted(&at_points, 0.025),
+                hi: quantile_sorted(&at_points, 0.975),
+            })
+        })
+        .collect()
 }
 
 /// Joins each arm's runs at its `points` points (consecutive in `runs`) into one run whose
@@ -235,7 +247,7 @@ mod tests {
     #[test]
     fn base_row_is_exactly_zero_and_order_is_metric_scenario_window() {
         let rs = [result(&[1.0, 2.0, 4.0]), result(&[3.0, 4.0, 7.0])];
-        let d = compare(&rs).unwrap();
+        let d = compare(&rs, &[]).unwrap();
         let w = Window::ALL.len();
         assert_eq!(d.len(), N_METRICS * 2 * w);
         assert_eq!((d[0].scenario, d[0].window), (0, Window::FinalMonth));
@@ -256,8 +268,8 @@ mod tests {
         // Two points of two replications each. Base 0 everywhere; the other scenario
         // +1, +3 at point 0 (mean +2) and -1, -2 at point 1 (mean -1.5).
         let rs = [result(&[0.0; 4]), result(&[1.0, 3.0, -1.0, -2.0])];
-        let s = spreads(&rs, 2).unwrap();
-        let d = compare(&rs).unwrap();
+        let d = compare(&rs, &[]).unwrap();
+        let s = spreads(&rs, &d, 2).unwrap();
         assert_eq!(s.len(), d.len());
         let w = Window::ALL.len();
         let other = s[w];
@@ -268,7 +280,7 @@ mod tests {
         assert!((other.hi - (2.0 - 0.0875)).abs() < 1e-12, "{other:?}");
         // The base against itself: never above or below.
         assert_eq!((s[0].share_above, s[0].share_below), (0.0, 0.0));
-        assert!(spreads(&rs, 3).is_err());
+        assert!(spreads(&rs, &d, 3).is_err());
     }
 
     #[test]
@@ -289,6 +301,17 @@ mod tests {
 
     #[test]
     fn mismatched_runs_are_refused() {
-        assert!(compare(&[result(&[1.0, 2.0]), result(&[1.0])]).is_err());
+        assert!(compare(&[result(&[1.0, 2.0]), result(&[1.0])], &[]).is_err());
+    }
+
+    #[test]
+    fn extra_windows_follow_the_standard_ones_once() {
+        let rs = [result(&[1.0, 2.0]), result(&[3.0, 4.0])];
+        let d = compare(&rs, &[Window::Year(2), Window::LastYear]).unwrap();
+        let w = Window::ALL.len() + 1;
+        assert_eq!(d.len(), N_METRICS * 2 * w);
+        assert_eq!(d[w - 1].window, Window::Year(2));
+        assert_eq!(d[2 * w - 1].window, Window::Year(2));
+        assert_eq!(d[2 * w - 1].diff.mean, 2.0);
     }
 }

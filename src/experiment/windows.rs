@@ -7,6 +7,8 @@
 //! ([`Year::Sum`], e.g. `firm_exits`) is totalled and a level averaged, as a year of the
 //! metric aggregates.
 
+use std::borrow::Cow;
+
 use crate::experiment::stats::{Summary, summarize};
 use crate::experiment::{Replication, Row};
 use crate::model::metrics::{M, METRICS, N_METRICS, Year};
@@ -27,6 +29,9 @@ pub enum Window {
     WholeRun,
     /// Months `from..=to` (1-based; `to` is cut to the run): flows totalled, levels averaged.
     Months(usize, usize),
+    /// Year `N` of the run (1-based, months `12N-11..=12N`): the monthly mean, like
+    /// [`Window::LastYear`] and [`Window::FirstYear`] (`year:1` is `first_year`).
+    Year(usize),
 }
 
 impl Window {
@@ -42,21 +47,61 @@ impl Window {
         Window::WholeRun,
     ];
 
-    /// The name used in CSV and scenario files (`final_month`, `last_year`, ...).
-    pub fn name(self) -> &'static str {
+    /// The name used in CSV and scenario files (`final_month`, `last_year`, ...,
+    /// `months:FROM-TO`, `year:N`); [`Window::parse`] reads it back.
+    pub fn name(self) -> Cow<'static, str> {
         match self {
-            Window::FinalMonth => "final_month",
-            Window::LastYear => "last_year",
-            Window::FirstYear => "first_year",
-            Window::Settled => "settled",
-            Window::WholeRun => "whole_run",
-            Window::Months(..) => "months",
+            Window::FinalMonth => "final_month".into(),
+            Window::LastYear => "last_year".into(),
+            Window::FirstYear => "first_year".into(),
+            Window::Settled => "settled".into(),
+            Window::WholeRun => "whole_run".into(),
+            Window::Months(a, b) => format!("months:{a}-{b}").into(),
+            Window::Year(n) => format!("year:{n}").into(),
         }
     }
 
     /// The window named `name` (one of [`Window::NAMED`]).
     pub fn from_name(name: &str) -> Option<Window> {
         Window::NAMED.into_iter().find(|w| w.name() == name)
+    }
+
+    /// What `--window` accepts, for error messages.
+    pub const ALLOWED: &'static str = "final_month, last_year, first_year, settled, whole_run, months:FROM-TO (1 <= FROM <= TO) or year:N (N >= 1)";
+
+    /// A window as given on the command line: a name of [`Window::NAMED`],
+    /// `months:FROM-TO` (1 <= FROM <= TO) or `year:N` (N >= 1). `None` for anything else.
+    pub fn parse(text: &str) -> Option<Window> {
+        let text = text.trim();
+        if let Some(w) = Window::from_name(text) {
+            return Some(w);
+        }
+        if let Some(range) = text.strip_prefix("months:") {
+            let (a, b) = range.split_once('-')?;
+            let (a, b) = (
+                a.trim().parse::<usize>().ok()?,
+                b.trim().parse::<usize>().ok()?,
+            );
+            return (a >= 1 && a <= b).then_some(Window::Months(a, b));
+        }
+        let n = text.strip_prefix("year:")?.trim().parse::<usize>().ok()?;
+        (n >= 1).then_some(Window::Year(n))
+    }
+
+    /// Why the window cannot be taken over a run of `years` years (`year:N` beyond its last
+    /// year, months beyond its last month), or `None` when it can.
+    pub fn beyond(self, years: u32) -> Option<String> {
+        let years = years as usize;
+        match self {
+            Window::Year(n) if n > years => Some(format!(
+                "year:{n} is beyond the run's {years} year(s); allowed: year:1 to year:{years}"
+            )),
+            Window::Months(a, _) if a > years * 12 => Some(format!(
+                "months:{a}-… starts beyond the run's {} months",
+                years * 12
+            )),
+            _ => None,
+        }
     }
 
     /// The window in words, after a value: "in the last year".
@@ -68,6 +113,7 @@ impl Window {
             Window::Settled => "from year 2 on".into(),
             Window::WholeRun => "over the whole run".into(),
             Window::Months(a, b) => format!("in months {a}-{b}"),
+            Window::Year(n) => format!("in year {n}"),
         }
     }
 
@@ -85,6 +131,7 @@ impl Window {
             Window::Settled => months.min(12)..months,
             Window::WholeRun => 0..months,
             Window::Months(from, to) => (from - 1).min(months)..to.min(months),
+            Window::Year(n) => (12 * (n - 1)).min(months)..(12 * n).min(months),
         }
     }
 }
@@ -176,7 +223,38 @@ mod tests {
         assert_eq!(value(&s, level, Window::LastYear), 3.5);
         assert!(value(&s, level, Window::Settled).is_nan());
         for w in Window::NAMED {
-            assert_eq!(Window::from_name(w.name()), Some(w));
+            assert_eq!(Window::from_name(&w.name()), Some(w));
         }
+    }
+
+    #[test]
+    fn year_n_is_the_mean_over_that_year_and_parses_back() {
+        let r = rows(30);
+        // Year 2: months 13-24, mean 18.5, a flow averaged too (a year's monthly mean).
+        assert_eq!(value(&r, M::FeeCollectionRate, Window::Year(2)), 18.5);
+        assert_eq!(value(&r, M::FirmExits, Window::Year(2)), 18.5);
+        assert_eq!(
+            value(&r, M::Trust, Window::Year(1)),
+            value(&r, M::Trust, Window::FirstYear)
+        );
+        // A year cut short by the run's end: the months there are.
+        assert_eq!(value(&r, M::Trust, Window::Year(3)), 27.5);
+        for text in ["year:7", "months:13-24", "whole_run", "last_year"] {
+            let w = Window::parse(text).unwrap();
+            assert_eq!(w.name(), text);
+        }
+        for bad in [
+            "year:0",
+            "year:",
+            "year:x",
+            "months:5-2",
+            "months:0-3",
+            "lastyear",
+        ] {
+            assert_eq!(Window::parse(bad), None, "{bad}");
+        }
+        assert!(Window::Year(21).beyond(20).is_some());
+        assert!(Window::Year(20).beyond(20).is_none());
+        assert!(Window::LastYear.beyond(1).is_none());
     }
 }

@@ -40,8 +40,9 @@ pub enum Command {
     /// Compare scenarios with a base: same seed and replications (common random numbers),
     /// paired differences with 95 % CIs in comparison.csv, each run in its own subdirectory.
     Compare(CompareArgs),
-    /// Sweep keys of a scenario over a grid (--vary KEY=LO:HI:STEPS) or a Latin hypercube
-    /// (--lhs N --vary KEY=LO:HI); end states per point and replication in sweep.csv.
+    /// Sweep keys of a scenario over a grid (--vary KEY=LO:HI:STEPS or KEY=A,B,C, any type),
+    /// a Latin hypercube (--lhs N --vary KEY=LO:HI) or the points of a CSV file (--design);
+    /// each metric over --window per point and replication in sweep.csv.
     Sweep(SweepArgs),
     /// Calibrate a scenario's keys (--space SPACE.toml) against external targets
     /// (--targets targets.toml) by history matching: a Latin hypercube of --n points with

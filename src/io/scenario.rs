@@ -10,7 +10,7 @@ mod changes;
 mod expect;
 
 use crate::experiment::validate::{Expectation, Lever, LeverFile};
-use crate::model::params::domain::SetError;
+use crate::model::params::domain::{self, SetError};
 use crate::model::params::{Params, ScheduledEvent};
 use expect::{parse_expect, parse_lever};
 
@@ -507,21 +507,6 @@ fn apply(params: &mut Params, key: &str, v: &toml::Value, known: &[String]) -> R
     }
 }
 
-/// Parses a `--set` value: a TOML value; a number TOML cannot hold (an integer beyond 64
-/// bits) as a float, so the range check names it; else a bare word taken as a string.
-fn parse_value(raw: &str) -> toml::Value {
-    let doc = format!("v = {raw}");
-    match doc.parse::<toml::Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or(toml::Value::String(raw.into())),
-        Err(_) => match raw.parse::<f64>() {
-            Ok(x) if raw.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') => {
-                toml::Value::Float(x)
-            }
-            _ => toml::Value::String(raw.to_string()),
-        },
-    }
-}
-
 /// Longest `extends` chain, in files: deeper chains are refused (and cannot exhaust the
 /// stack).
 pub const MAX_EXTENDS: usize = 64;
@@ -586,8 +571,13 @@ pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), 
             ));
         };
         let key = key.trim();
-        apply(&mut s.params, key, &parse_value(value.trim()), &known)
-            .map_err(|m| err(origin, Some(key), m))?;
+        apply(
+            &mut s.params,
+            key,
+            &domain::parse_text(value.trim()),
+            &known,
+        )
+        .map_err(|m| err(origin, Some(key), m))?;
         s.overrides.push(format!("{origin} {raw}"));
     }
     if let Err((keys, message)) = s.params.check_consistency() {

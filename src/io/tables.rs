@@ -7,7 +7,7 @@ use crate::experiment::compare::{Difference, Spread};
 use crate::experiment::sweep::{self, Plan, SweepResult};
 use crate::io::output::cell;
 use crate::io::views::Better;
-use crate::model::metrics::{M, METRICS};
+use crate::model::metrics::M;
 
 /// Columns of `comparison.csv`, in order (the plots read them back by these names).
 pub const COMPARISON_COLUMNS: [&str; 12] = [
@@ -95,13 +95,15 @@ pub fn write_comparison(
     w.flush()
 }
 
-/// Writes `sweep.csv`: one row per point x replication with the varied values and the
-/// end state (last-year mean) of every metric.
+/// Writes `sweep.csv`: one row per point x replication with the varied values and each
+/// kept metric ([`sweep::Outputs::metrics`]) over the plan's window (by default the
+/// last-year mean).
 pub fn write_sweep(w: impl Write, plan: &Plan, r: &SweepResult) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
+    let metrics = &plan.outputs.metrics;
     let mut header = vec!["point".to_string(), "rep".to_string()];
     header.extend(plan.keys.iter().cloned());
-    header.extend(METRICS.iter().map(|m| m.name.to_string()));
+    header.extend(metrics.iter().map(|m| m.name().to_string()));
     w.write_record(&header)?;
     let mut rec = Vec::with_capacity(header.len());
     for (p, point) in plan.points.iter().enumerate() {
@@ -110,7 +112,30 @@ pub fn write_sweep(w: impl Write, plan: &Plan, r: &SweepResult) -> io::Result<()
             rec.push(p.to_string());
             rec.push(rep.to_string());
             rec.extend(point.values.iter().map(sweep::value_text));
-            rec.extend(row.iter().map(|x| cell(*x)));
+            rec.extend(metrics.iter().map(|m| cell(row[m.index()])));
+            w.write_record(&rec)?;
+        }
+    }
+    w.flush()
+}
+
+/// Writes `sweep_timeseries.csv` (with `--timeseries`): one row per point x replication x
+/// month, `point, rep, month`, then each kept metric as in a run's `timeseries.csv`.
+pub fn write_sweep_timeseries(w: impl Write, plan: &Plan, r: &SweepResult) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    let metrics = &plan.outputs.metrics;
+    let mut header = vec!["point".to_string(), "rep".to_string(), "month".to_string()];
+    header.extend(metrics.iter().map(|m| m.name().to_string()));
+    w.write_record(&header)?;
+    let reps = r.reps as usize;
+    let mut rec = Vec::with_capacity(header.len());
+    for (i, series) in r.series.iter().enumerate() {
+        for (month, row) in series.iter().enumerate() {
+            rec.clear();
+            rec.push((i / reps).to_string());
+            rec.push((i % reps).to_string());
+            rec.push((month + 1).to_string());
+            rec.extend(metrics.iter().map(|m| row[m.index()].to_string()));
             w.write_record(&rec)?;
         }
     }
@@ -118,16 +143,17 @@ pub fn write_sweep(w: impl Write, plan: &Plan, r: &SweepResult) -> io::Result<()
 }
 
 /// Writes `sweep_points.csv`: one row per point with the varied values, the number of
-/// replications and, per metric, the mean end state and its t-based 95 % interval
-/// (`<metric>_mean`, `<metric>_ci95_low`, `<metric>_ci95_high`).
+/// replications and, per kept metric, the mean over replications and its t-based 95 %
+/// interval (`<metric>_mean`, `<metric>_ci95_low`, `<metric>_ci95_high`).
 pub fn write_sweep_points(w: impl Write, plan: &Plan, r: &SweepResult) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
+    let metrics = &plan.outputs.metrics;
     let mut header = vec!["point".to_string()];
     header.extend(plan.keys.iter().cloned());
     header.push("n".into());
-    for m in METRICS {
+    for m in metrics {
         for suffix in ["mean", "ci95_low", "ci95_high"] {
-            header.push(format!("{}_{suffix}", m.name));
+            header.push(format!("{}_{suffix}", m.name()));
         }
     }
     w.write_record(&header)?;
@@ -135,7 +161,9 @@ pub fn write_sweep_points(w: impl Write, plan: &Plan, r: &SweepResult) -> io::Re
         let mut rec = vec![p.to_string()];
         rec.extend(point.values.iter().map(sweep::value_text));
         rec.push(r.reps.to_string());
-        for s in r.summary(p) {
+        let summary = r.summary(p);
+        for m in metrics {
+            let s = &summary[m.index()];
             rec.extend([cell(s.mean), cell(s.ci_low), cell(s.ci_high)]);
         }
         w.write_record(&rec)?;

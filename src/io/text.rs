@@ -159,7 +159,16 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
 pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
     const MAX_ROWS: usize = 40;
     let mut s = String::new();
-    let cols: Vec<M> = views::TERMINAL_MAIN.iter().copied().take(4).collect();
+    let kept = &plan.outputs.metrics;
+    let mut cols: Vec<M> = views::TERMINAL_MAIN
+        .iter()
+        .copied()
+        .filter(|m| kept.contains(m))
+        .take(4)
+        .collect();
+    if cols.is_empty() {
+        cols = kept.iter().copied().take(4).collect();
+    }
     let _ = write!(s, "{:>6}", "point");
     for k in &plan.keys {
         let short = k.rsplit('.').next().unwrap_or(k);
@@ -191,6 +200,11 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
             plan.points.len() - MAX_ROWS
         );
     }
-    s.push_str("(last-year means over replications; every metric with its 95 % CI is in sweep_points.csv)\n");
+    let _ = writeln!(
+        s,
+        "(means over replications of each metric {} ({}); every kept metric with its 95 % CI is in sweep_points.csv)",
+        plan.outputs.window.phrase(),
+        plan.outputs.window.name()
+    );
     s
 }

@@ -15,7 +15,7 @@ use shequ::model::metrics::M;
 
 use crate::util::{
     BASELINE, PROFESSIONAL, ROOT, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok,
-    text,
+    text, with,
 };
 /// Small runs: 4 communities, 2 years, 3 replications.
 const SMALL: [&str; 6] = [
@@ -26,10 +26,6 @@ const SMALL: [&str; 6] = [
     "--set",
     "world.communities=4",
 ];
-
-fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
-    head.iter().chain(tail).copied().collect()
-}
 
 // ---------------------------------------------------------------------------------------
 // Statistics

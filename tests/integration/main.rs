@@ -15,4 +15,5 @@ mod posterior;
 mod properties;
 mod safety;
 mod sensitivity;
+mod sweep_designs;
 mod tutorial;

@@ -22,6 +22,11 @@ pub fn shequ(args: &[&str]) -> Command {
     c
 }
 
+/// The arguments `head` followed by `tail`.
+pub fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+    head.iter().chain(tail).copied().collect()
+}
+
 /// Runs the binary and returns what it did.
 pub fn run(args: &[&str]) -> Output {
     shequ(args).output().expect("cannot start shequ")

@@ -11,7 +11,8 @@ use crate::experiment::RunResult;
 use crate::experiment::compare;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
-    check_all_fit, claim, emit, note, progress_bar, publish, resolve, threads, throughput,
+    check_all_fit, claim, emit, note, parse_window, progress_bar, publish, resolve, threads,
+    throughput,
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
@@ -40,6 +41,11 @@ pub struct CompareArgs {
     /// difference across points (docs/ODD.md §9.4).
     #[arg(long, value_name = "ACCEPTED.csv")]
     pub posterior: Option<PathBuf>,
+    /// Add a window to comparison.csv beside final_month, last_year and whole_run:
+    /// year:N (the mean over year N of the run, 1-based), first_year, settled or
+    /// months:FROM-TO. Repeatable.
+    #[arg(long = "window", value_name = "WINDOW")]
+    pub windows: Vec<String>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -141,6 +147,16 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         }
         scenario::apply_overrides(s, &sets)?;
     }
+    let windows = a
+        .windows
+        .iter()
+        .map(|w| parse_window(w))
+        .collect::<Result<Vec<_>>>()?;
+    for w in &windows {
+        if let Some(why) = w.beyond(run.years) {
+            return Err(Error::Input(format!("--window {why}")));
+        }
+    }
     let posterior = a.posterior.as_deref().map(posterior::read).transpose()?;
     // The parameters of each arm: its own, or one set per accepted point.
     let mut arm_params: Vec<Vec<Params>> = Vec::with_capacity(scenarios.len());
@@ -221,10 +237,10 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     bar.finish_and_clear();
     let runs = runs.map_err(|e| Error::threads(threads, e))?;
     let (results, secs) = compare::pool_points(runs, points);
-    let diffs = compare::compare(&results).map_err(Error::Run)?;
+    let diffs = compare::compare(&results, &windows).map_err(Error::Run)?;
     let spreads = posterior
         .as_ref()
-        .map(|_| compare::spreads(&results, run.replications as usize))
+        .map(|_| compare::spreads(&results, &diffs, run.replications as usize))
         .transpose()
         .map_err(Error::Run)?;
     let posterior_json = posterior.as_ref().zip(a.posterior.as_ref()).map(|(post, path)| {
@@ -272,6 +288,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             "seed": run.seed,
             "replications": run.replications,
             "years": run.years,
+            "extra_windows": windows.iter().map(|w| w.name()).collect::<Vec<_>>(),
             "pairing": "every scenario runs replications 0..replications with the same seed; streams derive from (seed, replication, community, mechanism), so replication r of each scenario sees the same draws wherever the worlds agree. comparison.csv: differences scenario - base taken replication by replication, t-based 95 % CI",
             "command_line": args,
             "threads": threads,

@@ -20,10 +20,12 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::experiment::footprint::{self, Footprint};
+use crate::experiment::windows::Window;
 use crate::io::cli::CommonArgs;
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, claim::Claim};
 use crate::io::scenario::{self, Scenario};
+use crate::model::metrics::{M, METRICS};
 use crate::model::params::Params;
 
 /// Loads the scenario and applies command-line overrides.
@@ -42,6 +44,51 @@ pub fn resolve(path: &Path, c: &CommonArgs) -> Result<Scenario> {
     sets.extend(c.sets.iter().map(|x| ("--set", x.clone())));
     scenario::apply_overrides(&mut s, &sets)?;
     Ok(s)
+}
+
+/// Parses a `--window`: a window name, `months:FROM-TO` or `year:N` ([`Window::parse`]).
+pub fn parse_window(w: &str) -> Result<Window> {
+    Window::parse(w).ok_or_else(|| {
+        Error::Input(format!(
+            "--window {}: allowed: {}",
+            crate::model::params::domain::quoted(w),
+            Window::ALLOWED
+        ))
+    })
+}
+
+/// Parses a `--metrics m1,m2` list against the metric registry, in the order given. An
+/// unknown name is refused with the nearest names; so are a repeat and an empty list.
+pub fn parse_metrics(list: &str) -> Result<Vec<M>> {
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let Some(id) = M::from_name(name) else {
+            let mut near: Vec<(f64, &str)> = METRICS
+                .iter()
+                .map(|m| (strsim::jaro_winkler(name, m.name), m.name))
+                .filter(|(s, _)| *s >= 0.8)
+                .collect();
+            near.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> =
+                    near.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
+                format!("; nearest: {}", names.join(", "))
+            };
+            return Err(Error::Input(format!(
+                "--metrics: `{name}` is not a metric{hint} (`shequ explain --metrics` lists them)"
+            )));
+        };
+        if out.contains(&id) {
+            return Err(Error::Input(format!("--metrics: `{name}` is listed twice")));
+        }
+        out.push(id);
+    }
+    if out.is_empty() {
+        return Err(Error::Input("--metrics needs at least one metric".into()));
+    }
+    Ok(out)
 }
 
 /// A progress bar on stderr counting `len` units of work, or a hidden one when `quiet` or

@@ -1,18 +1,24 @@
 //! The plots of a `shequ sweep` directory, from `sweep_points.csv` (per point: the varied
 //! values and, per metric, the mean end state with its 95 % CI):
 //!
-//! - one varied key: per main metric, the mean against the key with its 95 % band;
+//! - one varied key: per main metric, the mean against the key with its 95 % band (a
+//!   numeric key: a line over its ordered values), or one dot and whisker per value (a key
+//!   of true/false or words: categories in the order swept);
 //! - two varied keys on a full grid: per main metric, a heat map (colour = mean) with a
 //!   colour bar;
 //! - a Latin hypercube, more than two keys or irregular points: per main metric, scatter
 //!   panels of the point means (with their CIs) against each varied key.
 //!
-//! Axis labels name the key and its unit (from [`Params::specs`]).
+//! A key of true/false or words is drawn as categories (positions 0, 1, ... labelled with
+//! the values) in every layout. Axis labels name the key and its unit (from
+//! [`Params::specs`]). The metrics drawn are the main ones ([`views::SWEEP`]) the file
+//! has, else the first of its metrics (`--metrics`); captions name the window read
+//! (`--window`, from the manifest).
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -58,7 +64,8 @@ impl Spec {
 /// One point of a sweep.
 #[derive(Debug, Clone)]
 pub struct SweepPoint {
-    /// The varied values, in the order of the keys (booleans as 0/1).
+    /// The varied values, in the order of the keys (a categorical key's: the value's
+    /// position in [`SweepDir::categories`]).
     pub values: Vec<f64>,
     /// The same as written in the file.
     pub texts: Vec<String>,
@@ -79,9 +86,15 @@ pub struct SweepDir {
     pub description: String,
     /// The varied keys, in file order.
     pub keys: Vec<String>,
+    /// Per key: its values in the order first swept when it is categorical (true/false or
+    /// words), `None` when every value is a number.
+    pub categories: Vec<Option<Vec<String>>>,
     /// The metrics of sweep_points.csv, in file order.
     pub metrics: Vec<String>,
     pub points: Vec<SweepPoint>,
+    /// The window the metrics are read over (`window` of the manifest; `last_year` if
+    /// absent).
+    pub window: String,
 }
 
 /// How a sweep is drawn.
@@ -97,11 +110,7 @@ pub enum SweepLayout {
 }
 
 fn parse_value(s: &str) -> Option<f64> {
-    match s {
-        "true" => Some(1.0),
-        "false" => Some(0.0),
-        _ => s.parse().ok().filter(|x: &f64| x.is_finite()),
-    }
+    s.parse().ok().filter(|x: &f64| x.is_finite())
 }
 
 impl SweepDir {
@@ -131,23 +140,11 @@ impl SweepDir {
             }
         }
         let mut points = Vec::new();
-        for (line, rec) in r.records().enumerate() {
+        for rec in r.records() {
             let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
             let texts: Vec<String> = (1..n_col).map(|i| cell(&rec, i).to_string()).collect();
-            let values: Vec<f64> = texts
-                .iter()
-                .map(|t| {
-                    parse_value(t).ok_or_else(|| {
-                        anyhow!(
-                            "{}: row {}: `{t}` is not a number",
-                            path.display(),
-                            line + 2
-                        )
-                    })
-                })
-                .collect::<Result<_>>()?;
             points.push(SweepPoint {
-                values,
+                values: Vec::new(),
                 texts,
                 n: cell(&rec, n_col).parse().unwrap_or(0),
                 stats: metric_cols
@@ -160,19 +157,51 @@ impl SweepDir {
                     .collect(),
             });
         }
+        // A key is categorical when any of its values is not a number.
+        let categories: Vec<Option<Vec<String>>> = (0..keys.len())
+            .map(|k| {
+                if points.iter().all(|p| parse_value(&p.texts[k]).is_some()) {
+                    return None;
+                }
+                let mut seen: Vec<String> = Vec::new();
+                for p in &points {
+                    if !seen.contains(&p.texts[k]) {
+                        seen.push(p.texts[k].clone());
+                    }
+                }
+                Some(seen)
+            })
+            .collect();
+        for p in &mut points {
+            p.values = categories
+                .iter()
+                .zip(&p.texts)
+                .map(|(c, t)| match c {
+                    Some(c) => c.iter().position(|x| x == t).unwrap_or(0) as f64,
+                    None => parse_value(t).unwrap_or(f64::NAN),
+                })
+                .collect();
+        }
         if points.is_empty() {
             bail!("{}: no points", path.display());
         }
         let manifest = read_manifest(dir)?;
         let (scenario, description) = scenario_named(&manifest, dir, "sweep");
+        let window = manifest
+            .get("window")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("last_year")
+            .to_string();
         Ok(Self {
             dir: dir.to_path_buf(),
             scenario,
             description,
             manifest,
             keys,
+            categories,
             metrics,
             points,
+            window,
         })
     }
 
@@ -209,6 +238,29 @@ impl SweepDir {
             }
             _ => SweepLayout::Scatter,
         }
+    }
+
+    /// The metrics the plots and report show: the main ones ([`views::SWEEP`]) the file has,
+    /// else (a sweep that kept none of them with `--metrics`) its first few.
+    pub fn shown_metrics(&self) -> Vec<M> {
+        let has = |m: &M| self.metrics.iter().any(|name| name == m.name());
+        let shown: Vec<M> = views::SWEEP.iter().copied().filter(has).collect();
+        if !shown.is_empty() {
+            return shown;
+        }
+        self.metrics
+            .iter()
+            .filter_map(|name| M::from_name(name))
+            .take(views::SWEEP.len())
+            .collect()
+    }
+
+    /// The window in words, for captions: "in the last year", "in year 5".
+    pub fn window_phrase(&self) -> String {
+        crate::experiment::windows::Window::parse(&self.window).map_or_else(
+            || format!("over the window {}", self.window),
+            |w| w.phrase(),
+        )
     }
 
     /// Replications per point (the largest, if they differ).
@@ -255,6 +307,15 @@ fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     (first..=last).map(|i| i as f64 * step).collect()
 }
 
+/// The name of the category at position `v` of an axis (nothing between positions).
+fn category_label(categories: &[String], v: f64) -> String {
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    categories.get(i as usize).cloned().unwrap_or_default()
+}
+
 fn scaled(e: Estimate, f: f64) -> Estimate {
     Estimate {
         mean: e.mean * f,
@@ -278,6 +339,10 @@ fn mean_of_reps(reps: usize) -> String {
 struct LineChart<'a> {
     spec: &'a Spec,
     x_label: String,
+    /// A categorical key's values, in order (x is the position): dots and whiskers, no line.
+    categories: Option<&'a [String]>,
+    /// The window in words ("in the last year").
+    window: String,
     reps: usize,
     /// (x, estimate), ascending in x.
     points: Vec<(f64, Estimate)>,
@@ -288,8 +353,16 @@ impl Chart for LineChart<'_> {
         let area = title(root, &format!("{} against the varied key", self.spec.title))?;
         let c = colour(0);
         let mut keys = vec![(
-            Key::DotLine(c),
-            format!("{} at each point (last year)", mean_of_reps(self.reps)),
+            if self.categories.is_some() {
+                Key::Dot(c)
+            } else {
+                Key::DotLine(c)
+            },
+            format!(
+                "{} at each point ({})",
+                mean_of_reps(self.reps),
+                self.window
+            ),
         )];
         let any_band = self
             .points
@@ -297,7 +370,11 @@ impl Chart for LineChart<'_> {
             .any(|(_, e)| e.ci_low.is_finite() && e.ci_high.is_finite());
         if any_band {
             keys.push((
-                Key::Band(c),
+                if self.categories.is_some() {
+                    Key::Whisker(pale(c, 0.5))
+                } else {
+                    Key::Band(c)
+                },
                 "95 % confidence interval of the mean".to_string(),
             ));
         }
@@ -309,7 +386,9 @@ impl Chart for LineChart<'_> {
             self.points.first().map_or(0.0, |p| p.0),
             self.points.last().map_or(1.0, |p| p.0),
         );
-        let xpad = if xb > xa {
+        let xpad = if self.categories.is_some() {
+            0.5
+        } else if xb > xa {
             (xb - xa) * 0.04
         } else {
             xa.abs().max(1.0) * 0.5
@@ -318,9 +397,13 @@ impl Chart for LineChart<'_> {
         let (xs, ys) = (x1 - x0, y1 - y0);
         let mut chart =
             chart_builder(&area, [20, 50, 10, 16], (80, 120)).build_cartesian_2d(x0..x1, y0..y1)?;
-        let xfmt = |v: &f64| tick(*v, xs, 10);
+        let xfmt = |v: &f64| match self.categories {
+            Some(c) => category_label(c, *v),
+            None => tick(*v, xs, 10),
+        };
         let yfmt = |v: &f64| tick(*v, ys, 8);
-        styled_mesh(&mut chart, 10, 8)
+        let x_labels = self.categories.map_or(10, |c| c.len() + 1);
+        styled_mesh(&mut chart, x_labels, 8)
             .x_desc(&self.x_label)
             .y_desc(&self.spec.label)
             .x_label_formatter(&xfmt)
@@ -332,7 +415,7 @@ impl Chart for LineChart<'_> {
             .filter(|(_, e)| e.ci_low.is_finite() && e.ci_high.is_finite())
             .map(|(x, e)| (*x, e.ci_low.max(y0), e.ci_high.min(y1)))
             .collect();
-        if band.len() >= 2 {
+        if band.len() >= 2 && self.categories.is_none() {
             let mut pts: Vec<(f64, f64)> = band.iter().map(|p| (p.0, p.2)).collect();
             pts.extend(band.iter().rev().map(|p| (p.0, p.1)));
             chart.draw_series(std::iter::once(Polygon::new(pts, c.mix(0.22).filled())))?;
@@ -350,7 +433,9 @@ impl Chart for LineChart<'_> {
             .filter(|(_, e)| e.mean.is_finite())
             .map(|(x, e)| (*x, e.mean))
             .collect();
-        chart.draw_series(LineSeries::new(line.clone(), c.stroke_width(4)))?;
+        if self.categories.is_none() {
+            chart.draw_series(LineSeries::new(line.clone(), c.stroke_width(4)))?;
+        }
         let r = if line.len() > 40 { 4 } else { 7 };
         chart.draw_series(line.iter().map(|p| Circle::new(*p, r, c.filled())))?;
         Ok(())
@@ -367,6 +452,9 @@ struct HeatMap<'a> {
     y_label: String,
     xs: &'a [f64],
     ys: &'a [f64],
+    /// The names of categorical x and y values (by position), if the key is categorical.
+    x_names: Option<&'a [String]>,
+    y_names: Option<&'a [String]>,
     /// `cells[i][j]`: the mean at xs[i], ys[j] (NaN where undefined).
     cells: Vec<Vec<f64>>,
     reps: usize,
@@ -457,7 +545,10 @@ impl Chart for HeatMap<'_> {
                 vec![(p.0, yr.end), (p.0, yr.end + 6)],
                 INK.stroke_width(2),
             ))?;
-            root.draw_text(&format!("{x:.xd$}"), &xstyle, (p.0, yr.end + 10))?;
+            let text = self
+                .x_names
+                .map_or_else(|| format!("{x:.xd$}"), |c| category_label(c, *x));
+            root.draw_text(&text, &xstyle, (p.0, yr.end + 10))?;
         }
         for (j, y) in self.ys.iter().enumerate().step_by(ystep) {
             let p = plot.map_coordinate(&(0.0, j as f64 + 0.5));
@@ -465,7 +556,10 @@ impl Chart for HeatMap<'_> {
                 vec![(xr.start - 6, p.1), (xr.start, p.1)],
                 INK.stroke_width(2),
             ))?;
-            root.draw_text(&format!("{y:.yd$}"), &ystyle, (xr.start - 10, p.1))?;
+            let text = self
+                .y_names
+                .map_or_else(|| format!("{y:.yd$}"), |c| category_label(c, *y));
+            root.draw_text(&text, &ystyle, (xr.start - 10, p.1))?;
         }
         // The colour bar, level with the plotting area.
         let (bx, _) = bar_area.get_base_pixel();
@@ -498,6 +592,9 @@ impl Chart for HeatMap<'_> {
 struct Scatter<'a> {
     spec: &'a Spec,
     keys: Vec<String>,
+    /// Per key: its categories when it is categorical.
+    categories: &'a [Option<Vec<String>>],
+    window: String,
     /// Per point: the varied values and the estimate.
     points: Vec<(Vec<f64>, Estimate)>,
     reps: usize,
@@ -513,7 +610,7 @@ impl Chart for Scatter<'_> {
         let keys = vec![
             (
                 Key::Dot(c),
-                format!("one point: {} (last year)", mean_of_reps(self.reps)),
+                format!("one point: {} ({})", mean_of_reps(self.reps), self.window),
             ),
             (Key::Whisker(pale(c, 0.5)), "95 % CI".to_string()),
         ];
@@ -541,7 +638,10 @@ impl Chart for Scatter<'_> {
                 a = a.min(v[ki]);
                 b = b.max(v[ki]);
             }
-            let pad = if b > a {
+            let names = self.categories.get(ki).and_then(Option::as_deref);
+            let pad = if names.is_some() {
+                0.5
+            } else if b > a {
                 (b - a) * 0.05
             } else {
                 a.abs().max(1.0) * 0.5
@@ -555,7 +655,10 @@ impl Chart for Scatter<'_> {
                 (76, if first_col { 110 } else { 70 }),
             )
             .build_cartesian_2d(x0..x1, y0..y1)?;
-            let xfmt = |v: &f64| tick(*v, xs, 5);
+            let xfmt = |v: &f64| match names {
+                Some(c) => category_label(c, *v),
+                None => tick(*v, xs, 5),
+            };
             let yfmt = |v: &f64| tick(*v, ys, 6);
             let unit = Params::specs()
                 .into_iter()
@@ -563,7 +666,7 @@ impl Chart for Scatter<'_> {
                 .map(|s| s.unit)
                 .filter(|u| !u.is_empty() && *u != "-")
                 .unwrap_or("value");
-            let mut mesh = styled_mesh(&mut chart, 5, 6);
+            let mut mesh = styled_mesh(&mut chart, names.map_or(5, |c| c.len() + 1), 6);
             mesh.x_desc(unit)
                 .x_label_formatter(&xfmt)
                 .y_label_formatter(&yfmt);
@@ -615,15 +718,11 @@ impl Chart for Scatter<'_> {
 pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
     let layout = sw.layout();
     let reps = sw.reps();
+    let window = sw.window_phrase();
     let mut figures = Vec::new();
-    for &m in views::SWEEP {
+    for m in sw.shown_metrics() {
         let spec = &Spec::of(m);
-        if !sw.metrics.iter().any(|m| m == spec.metric) {
-            continue;
-        }
         let est = |p: usize| scaled(sw.estimate(p, spec.metric).expect("metric"), spec.factor);
-        let band_note = "the shaded band (whiskers for a single point) is its t-based 95 % \
-                         confidence interval";
         let figure = match &layout {
             SweepLayout::Line => {
                 let mut points: Vec<(f64, Estimate)> = (0..sw.points.len())
@@ -631,21 +730,30 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                     .collect();
                 points.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let stem = format!("sweep_{}", spec.metric);
+                let categories = sw.categories[0].as_deref();
                 let chart = LineChart {
                     spec,
                     x_label: key_label(&sw.keys[0]),
+                    categories,
+                    window: window.clone(),
                     reps,
                     points,
                 };
                 save(&chart, plots_dir, &stem)?;
+                let how = if categories.is_some() {
+                    "each dot is the mean over replications, its whisker the t-based 95 % \
+                     confidence interval"
+                } else {
+                    "the line joins the means over replications; the shaded band (whiskers \
+                     for a single point) is its t-based 95 % confidence interval"
+                };
                 Figure {
                     stem,
                     title: format!("{} against {}", spec.title, sw.keys[0]),
                     caption: format!(
-                        "{} at the end of the run (mean over the last simulated year) for each \
-                         value of {} (sweep_points.csv): the line joins the means over \
-                         replications; {band_note}. Every point runs the same replications \
-                         with the same seed, so neighbouring points differ only by the key.",
+                        "{} {window} for each value of {} (sweep_points.csv): {how}. Every \
+                         point runs the same replications with the same seed, so points \
+                         differ only by the key.",
                         spec.label, sw.keys[0]
                     ),
                 }
@@ -664,6 +772,8 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                     y_label: key_label(&sw.keys[1]),
                     xs,
                     ys,
+                    x_names: sw.categories[0].as_deref(),
+                    y_names: sw.categories[1].as_deref(),
                     cells,
                     reps,
                 };
@@ -672,10 +782,9 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                     stem,
                     title: format!("{} over {} × {}", spec.title, sw.keys[0], sw.keys[1]),
                     caption: format!(
-                        "{} at the end of the run (mean over replications of the last-year \
-                         mean) at each point of the grid (sweep_points.csv): colour and number \
-                         are the mean; the 95 % confidence intervals are in sweep_points.csv and \
-                         the table below.",
+                        "{} {window} (mean over replications) at each point of the grid \
+                         (sweep_points.csv): colour and number are the mean; the 95 % \
+                         confidence intervals are in sweep_points.csv and the table below.",
                         spec.label
                     ),
                 }
@@ -688,6 +797,8 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 let chart = Scatter {
                     spec,
                     keys: sw.keys.clone(),
+                    categories: &sw.categories,
+                    window: window.clone(),
                     points,
                     reps,
                 };
@@ -696,7 +807,7 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                     stem,
                     title: format!("{} against each varied key", spec.title),
                     caption: format!(
-                        "{} at the end of the run for each sweep point (sweep_points.csv), \
+                        "{} {window} for each sweep point (sweep_points.csv), \
                          one panel per varied key: each dot is a point's mean over \
                          replications, its whisker the t-based 95 % confidence interval. The \
                          other keys vary too, so a panel shows the key's effect averaged over \
@@ -710,7 +821,7 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
     }
     if figures.is_empty() {
         bail!(
-            "{}: sweep_points.csv has none of the main metrics",
+            "{}: sweep_points.csv has no metric to draw",
             sw.dir.display()
         );
     }

@@ -176,7 +176,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         });
     }
     blocks.push(Block::Folded {
-        summary: "Every metric: final month, last year and whole run (comparison.csv)".to_string(),
+        summary: "Every metric and window: final month, last year, whole run and any --window (comparison.csv)".to_string(),
         blocks: vec![Block::Table {
             header: [
                 "metric",

@@ -7,7 +7,6 @@ use crate::io::plot::sweep::{SweepDir, SweepLayout};
 use crate::io::report::{
     Block, Report, Section, fmt_num, manifest_text, plots_section, provenance_rows,
 };
-use crate::io::views;
 use crate::model::metrics::Metric;
 use crate::model::params::Params;
 
@@ -111,25 +110,22 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
                 rows: key_rows,
                 numeric: vec![2, 3, 4],
             },
-            Block::Html(
+            Block::Html(format!(
                 "<p>Every point runs the same replications with the same seed (common random \
-                 numbers), so points differ only by the varied keys. The end state of a \
-                 replication is each metric's mean over its last simulated year; \
+                 numbers), so points differ only by the varied keys. A replication's value \
+                 of each metric is taken {} (window <code>{}</code>); \
                  <code>sweep.csv</code> has one row per point and replication, \
                  <code>sweep_points.csv</code> the mean and 95 % confidence interval per \
                  point. <code>scenario.toml</code> is the scenario before the keys are \
-                 varied.</p>"
-                    .to_string(),
-            ),
+                 varied.</p>",
+                crate::io::report::escape(&sw.window_phrase()),
+                crate::io::report::escape(&sw.window)
+            )),
         ],
     });
 
     // Results by point.
-    let shown: Vec<&Metric> = views::SWEEP
-        .iter()
-        .map(|m| m.meta())
-        .filter(|s| sw.metrics.iter().any(|m| m == s.name))
-        .collect();
+    let shown: Vec<&Metric> = sw.shown_metrics().iter().map(|m| m.meta()).collect();
     let mut header: Vec<String> = sw.keys.clone();
     header.extend(shown.iter().map(|s| {
         if s.display_factor() == 1.0 {
@@ -171,12 +167,12 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
         rows,
         numeric: (0..nk + shown.len()).collect(),
     };
-    let intro = Block::Paragraph(
+    let intro = Block::Paragraph(format!(
         "Per point: the varied values and, for the main metrics, the mean over replications \
-         of the last-year mean ± the half-width of its t-based 95 % confidence interval \
-         (sweep_points.csv has every metric)."
-            .to_string(),
-    );
+         of each metric {} ± the half-width of its t-based 95 % confidence interval \
+         (sweep_points.csv has every kept metric).",
+        sw.window_phrase()
+    ));
     sections.push(Section {
         heading: "Results by point".to_string(),
         blocks: if sw.points.len() <= 25 {

@@ -145,7 +145,7 @@ pub(super) fn parse_expect(
     let toml::Value::Table(cases) = v else {
         return Err(src.error(Some("expect"), "expected [expect.<case>] tables".into()));
     };
-    let windows = || list(Window::NAMED.map(Window::name));
+    let windows = || Window::NAMED.map(Window::name).join(", ");
     let mut out = Vec::new();
     for (case, entry) in cases {
         let at = |k: &str| format!("expect.{case}.{k}");

@@ -31,6 +31,23 @@ impl fmt::Display for Domain {
     }
 }
 
+/// Parses a value written on the command line or in a design file (`--set`, `--vary`,
+/// `--design`): a TOML value; a number TOML cannot hold (an integer beyond 64 bits) as a
+/// float, so the range check names it; else a bare word taken as a string. Which type the
+/// key wants is checked when the value is set ([`crate::model::params::Params::set`]).
+pub fn parse_text(raw: &str) -> toml::Value {
+    let doc = format!("v = {raw}");
+    match doc.parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or(toml::Value::String(raw.into())),
+        Err(_) => match raw.parse::<f64>() {
+            Ok(x) if raw.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') => {
+                toml::Value::Float(x)
+            }
+            _ => toml::Value::String(raw.to_string()),
+        },
+    }
+}
+
 /// A number as people read it in a message: plain when it is short, else in scientific
 /// notation with six significant digits (never a 300-digit expansion of `1e300`).
 pub fn short(x: f64) -> String {

@@ -3,47 +3,14 @@
 
 use super::*;
 
-/// Parses `--window`.
+/// Parses `--window` (default `last_year`).
 fn parse_window(w: Option<&str>) -> Result<Window> {
-    let Some(w) = w else {
-        return Ok(Window::LastYear);
-    };
-    if let Some(w) = Window::from_name(w) {
-        return Ok(w);
-    }
-    if let Some(range) = w.strip_prefix("months:") {
-        if let Some((a, b)) = range.split_once('-') {
-            if let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>()) {
-                if a >= 1 && a <= b {
-                    return Ok(Window::Months(a, b));
-                }
-            }
-        }
-    }
-    Err(Error::Input(format!(
-        "--window {w}: allowed: final_month, last_year, first_year, settled, whole_run, or months:FROM-TO (1 <= FROM <= TO)"
-    )))
+    w.map_or(Ok(Window::LastYear), crate::io::commands::parse_window)
 }
 
-/// Parses `--metrics`.
+/// Parses `--metrics` (default [`DEFAULT_METRICS`]).
 fn parse_metrics(m: Option<&str>) -> Result<Vec<M>> {
-    let list = m.unwrap_or(DEFAULT_METRICS);
-    let mut out = Vec::new();
-    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let id = M::from_name(name).ok_or_else(|| {
-            Error::Input(format!(
-                "--metrics: `{name}` is not a metric (`shequ explain --metrics` lists them)"
-            ))
-        })?;
-        if out.contains(&id) {
-            return Err(Error::Input(format!("--metrics: `{name}` is listed twice")));
-        }
-        out.push(id);
-    }
-    if out.is_empty() {
-        return Err(Error::Input("--metrics needs at least one metric".into()));
-    }
-    Ok(out)
+    crate::io::commands::parse_metrics(m.unwrap_or(DEFAULT_METRICS))
 }
 
 /// Checks every factor names a numeric scenario key whose range the key allows; returns
