@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod i18n;
 pub mod output;
 pub mod plot;
 pub mod report;
