@@ -285,15 +285,7 @@ pub fn window(w: Window) -> Text {
 }
 
 /// The width of `s` on a terminal: CJK characters take two columns.
-pub fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if is_wide(c) { 2 } else { 1 })
-        .sum()
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(u32::from(c), 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
-}
+pub use crate::experiment::validate::width;
 
 /// `s` padded on the left to `w` terminal columns.
 pub fn right(s: &str, w: usize) -> String {
