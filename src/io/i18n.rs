@@ -107,13 +107,13 @@ macro_rules! texts {
 texts! {
     // Axes and legends.
     YEAR_OF_RUN = "year of the simulation", "模拟年份";
-    TIME_MONTHLY = "time (years since start; one point per month)", "时间（年，每月一个点）";
-    ONE_REPLICATION = "one replication (no confidence band)", "单次重复（无置信带）";
+    TIME_MONTHLY = "time (years since start; one point per month)", "时间 (年, 每月一个点)";
+    ONE_REPLICATION = "one replication (no confidence band)", "单次重复 (无置信带)";
     MEAN_OF_REPS = "mean of {n} replications", "{n} 次重复的均值";
     CI_OF_MEAN = "95 % confidence interval of the mean", "均值的 95% 置信区间";
-    BASE_SUFFIX = "(base)", "（基准）";
+    BASE_SUFFIX = "(base)", " (基准)";
     TARGET = "essay's target", "文章目标";
-    BOX_LEGEND = "box: 25th-75th percentile, line: median", "箱体：第25-75百分位，横线：中位数";
+    BOX_LEGEND = "box: 25th-75th percentile, line: median", "箱体: 第25-75百分位, 横线: 中位数";
     WHISKER_LEGEND = "5th-95th percentile", "第5-95百分位";
     SINGLE_EVENTS = "single events", "单次事件";
     NO_DATA = "no data", "无数据";
@@ -124,26 +124,26 @@ texts! {
     SHARE_NOT_YET = "share of observations not yet at 90 %", "尚未达到 90% 的观测比例";
     WITHIN_HORIZON = "within the simulated hours", "模拟时段内";
     LAST_YEAR_MEAN_CI = "mean of the last year, with 95 % confidence interval", "最后一年均值及 95% 置信区间";
-    LAST_YEAR_AXIS = "mean over the last simulated year (share or index, 0-1)", "最后一个模拟年的均值（比例或指数，0-1）";
-    DIFF_AXIS_SHARES = "difference of the last-year mean (share or index, 0-1 scale)", "最后一年均值之差（比例或指数，0-1）";
+    LAST_YEAR_AXIS = "mean over the last simulated year (share or index, 0-1)", "最后一个模拟年的均值 (比例或指数, 0-1)";
+    DIFF_AXIS_SHARES = "difference of the last-year mean (share or index, 0-1 scale)", "最后一年均值之差 (比例或指数, 0-1)";
     DIFFERENCE = "difference", "差值";
     DIFFERENCE_CI = "difference [95 % CI]", "差值 [95% 置信区间]";
-    OPEN_DOT = "open dot: the 95 % CI includes 0", "空心点：95% 置信区间包含 0";
-    IDENTICAL = "0 (identical)", "0（相同）";
+    OPEN_DOT = "open dot: the 95 % CI includes 0", "空心点: 95% 置信区间包含 0";
+    IDENTICAL = "0 (identical)", "0 (相同)";
     YEAR = "year", "年";
     YEAR_N = "year {n}", "第 {n} 年";
-    YEAR_MEANS_ARROWS = "mean of each year (arrows: direction of time)", "每年均值（箭头：时间方向）";
+    YEAR_MEANS_ARROWS = "mean of each year (arrows: direction of time)", "每年均值 (箭头: 时间方向)";
     EACH_REPLICATION = "each replication", "每次重复";
     REPLICATIONS = "replications", "各次重复";
     // Chart titles.
-    TITLE_END_STATE_RUN = "Where the run ends: last-year means", "运行终点：最后一年均值";
-    TITLE_END_STATE_CMP = "Where the scenarios end: last-year means", "各情景终点：最后一年均值";
-    TITLE_DIFFS = "Paired differences from the base (last year, 95 % CI)", "与基准的配对差值（最后一年，95% 置信区间）";
-    TITLE_DIFFS_OTHER = "Paired differences from the base: firms, workers, cost", "与基准的配对差值：企业、社工、成本";
-    TITLE_SPIRAL = "The property-fee spiral: collection vs. service quality", "物业费恶性循环：收缴率与服务质量";
-    TITLE_T90 = "Hours to warn 90 % of households, by compound kind", "通知到 90% 住户所需小时数（按小区类型）";
-    TITLE_HELPED = "Vulnerable households helped in time, by compound kind", "困难户及时获救比例（按小区类型）";
-    TITLE_HELP_T90 = "Share of events still short of helping 90 % of the vulnerable, by hour", "尚未救助到 90% 困难户的事件比例（按小时）";
+    TITLE_END_STATE_RUN = "Where the run ends: last-year means", "运行终点: 最后一年均值";
+    TITLE_END_STATE_CMP = "Where the scenarios end: last-year means", "各情景终点: 最后一年均值";
+    TITLE_DIFFS = "Paired differences from the base (last year, 95 % CI)", "与基准的配对差值 (最后一年, 95% 置信区间)";
+    TITLE_DIFFS_OTHER = "Paired differences from the base: firms, workers, cost", "与基准的配对差值: 企业、社工、成本";
+    TITLE_SPIRAL = "The property-fee spiral: collection vs. service quality", "物业费恶性循环: 收缴率与服务质量";
+    TITLE_T90 = "Hours to warn 90 % of households, by compound kind", "通知到 90% 住户所需小时数 (按小区类型)";
+    TITLE_HELPED = "Vulnerable households helped in time, by compound kind", "困难户及时获救比例 (按小区类型)";
+    TITLE_HELP_T90 = "Share of events still short of helping 90 % of the vulnerable, by hour", "尚未救助到 90% 困难户的事件比例 (按小时)";
     // Report.
     REPORT = "report", "报告";
     COMPARISON = "comparison", "对比";
@@ -174,6 +174,9 @@ texts! {
     CI95 = "95 % CI", "95% 置信区间";
     WINDOW = "window", "时间窗";
     SD = "sd", "标准差";
+    N = "n", "n";
+    TOTAL_OVER_RUN = "total over the run", "全程合计";
+    MILLION_RMB = "million RMB", "百万元";
     MEANING = "meaning", "含义";
     TARGET_COL = "essay's target", "文章目标";
     EVERY_METRIC = "Every metric: last year and final month (summary.csv)", "全部指标：最后一年与最后一个月（summary.csv）";
@@ -196,6 +199,30 @@ texts! {
     FOOTER = "Made by shequ (社区), an agent-based simulator of urban community governance. Plots are also in the <code>plots/</code> folder as PNG and SVG.",
         "由 shequ（社区）生成：城市社区治理的主体建模模拟器。图表另存于 <code>plots/</code> 文件夹（PNG 与 SVG）。";
     ONE_REP_CI = "– (one replication)", "–（单次重复）";
+    // The comparison report.
+    THE_SCENARIOS = "The scenarios", "各情景";
+    DESCRIPTION = "description", "说明";
+    SCENARIO_FILES = "scenario files", "情景文件";
+    COMPARED_WITH = "compared with it", "对比情景";
+    REPS_EACH = "replications (each scenario)", "重复次数（每个情景）";
+    SEED_ALL = "seed (all scenarios)", "随机种子（所有情景）";
+    CRN_NOTE = "<p>Every scenario runs with the base's seed, replications and years, so replication <i>r</i> of each sees the same random draws wherever their worlds agree (common random numbers). Each scenario's own outputs are in its subfolder; <code>shequ run SUBFOLDER/scenario.toml</code> reproduces it and <code>shequ plot SUBFOLDER</code> draws its own report.</p>",
+        "<p>每个情景都使用基准的随机种子、重复次数和年限，因此各情景的第 <i>r</i> 次重复在世界相同之处抽到相同的随机数（共同随机数）。每个情景的输出在其子文件夹中；<code>shequ run 子文件夹/scenario.toml</code> 可复现，<code>shequ plot 子文件夹</code> 生成其报告。</p>";
+    PAIRED_HEADING = "Paired differences at the end of the run", "运行结束时的配对差值";
+    PAIRED_NOTE = "Last-year means of the base ({name}) and of each scenario, and the paired difference scenario − base: the mean over replications of (scenario − base) in the same replication, with its t-based 95 % confidence interval (comparison.csv). \"Excludes 0\": the interval lies wholly above or below zero, a difference the replications show clearly.",
+        "基准（{name}）与各情景的最后一年均值，以及配对差值（情景 − 基准）：同一重复内（情景 − 基准）在各次重复上的均值，及其基于 t 分布的 95% 置信区间（comparison.csv）。“不含 0”：区间整体高于或低于零，即各次重复清楚显示的差异。";
+    BASE_MEAN = "base mean", "基准均值";
+    SCENARIO_MEAN = "scenario mean", "情景均值";
+    CI_OF_DIFF = "95 % CI of the difference", "差值的 95% 置信区间";
+    EXCLUDES_ZERO = "CI excludes 0", "置信区间不含 0";
+    YES = "yes", "是";
+    NO = "no", "否";
+    EVERY_METRIC_CMP = "Every metric: final month, last year and whole run (comparison.csv)", "全部指标：最后一个月、最后一年与全程（comparison.csv）";
+    MANIFESTS_NOTE = "Everything needed to rerun this result: the comparison's settings and, per scenario, the fully resolved scenario, seed, replications, version and command line.",
+        "复现本结果所需的一切：对比的设置，以及每个情景完整解析的情景、随机种子、重复次数、版本与命令行。";
+    CMP_LEAD = "{others} compared with the base scenario {name}, replication by replication.", "{others} 与基准情景 {name} 逐次重复对比。";
+    VS = "vs", "对比";
+    MONEY_HEADING = "What the money buys", "投入的效果";
     // Terminal.
     GLANCE_NOTE = "(means over replications and over each year, flows per year; every month is in timeseries.csv)",
         "（各次重复及每年的均值，流量按年计；逐月数据见 timeseries.csv）";
@@ -313,7 +340,7 @@ mod tests {
     fn every_text_has_both_languages_and_the_same_placeholders() {
         for t in ALL {
             assert!(!t.en.is_empty() && !t.zh.is_empty(), "{t:?}");
-            for p in ["{n}", "{m}", "{y}", "{name}"] {
+            for p in ["{n}", "{m}", "{y}", "{name}", "{others}"] {
                 assert_eq!(t.en.contains(p), t.zh.contains(p), "{p} in {t:?}");
             }
             assert!(

@@ -101,8 +101,8 @@ pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) ->
         );
         let _ = writeln!(
             s,
-            "{:<22} {} {} {} {}  {}",
-            i18n::METRIC.get(),
+            "{} {} {} {} {}  {}",
+            pad_to(i18n::METRIC.get(), 22),
             pad_to(i18n::UNIT.get(), wu),
             i18n::right(i18n::BASE.get(), 12),
             i18n::right(i18n::SCENARIO.get(), 12),

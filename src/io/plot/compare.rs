@@ -10,6 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::io::i18n;
 use crate::io::plot::Figure;
 use crate::io::plot::data::{Columns, Estimate, RunDir, cell, num, read_manifest, required_file};
 use crate::io::plot::end_state::{EndStateRow, end_state};
@@ -207,7 +208,7 @@ impl Chart for DiffChart<'_> {
             .collect();
         keys.push((
             Key::OpenDot(MUTED),
-            "open dot: the 95 % CI includes 0".to_string(),
+            i18n::OPEN_DOT.get().to_string(),
         ));
         let area = legend(&area, &keys, 40)?;
         // The numbers go in a column right of the panels, level with their dots.
@@ -221,15 +222,19 @@ impl Chart for DiffChart<'_> {
             }
         }
         let header = anchored(bold(NOTE_PX), HPos::Left, VPos::Center);
-        let header_w = root.estimate_text_size("difference [95 % CI]", &header)?.0 as i32;
+        let header_w = root
+            .estimate_text_size(i18n::DIFFERENCE_CI.get(), &header)?
+            .0 as i32;
         let value_w = value_w.max(header_w).clamp(60, 380) + 44;
         let (w, _) = area.dim_in_pixel();
         area.draw_text(
-            "difference [95 % CI]",
+            i18n::DIFFERENCE_CI.get(),
             &header.color(&MUTED),
             (w as i32 - value_w + 24, 12),
         )?;
-        let area = area.split_vertically(24).1;
+        // Room below the header for the first row's numbers, stacked 20 px apart.
+        let header_h = 24 + 10 * (k.min(4) as u32 - 1);
+        let area = area.split_vertically(header_h).1;
         // Room for the longest row label of any panel (at least 260 px), the same in each.
         let label_style = anchored(font(LABEL_PX), HPos::Right, VPos::Center);
         let mut label_w = 0;
@@ -286,7 +291,7 @@ fn panel_decimals(panel: &DiffPanel) -> usize {
 /// `+0.041 [+0.030, +0.052]`; `0 (identical)` when every replication pair agrees exactly.
 fn value_text(e: &Estimate, decimals: usize) -> String {
     if e.mean == 0.0 && e.ci_low == 0.0 && e.ci_high == 0.0 {
-        "0 (identical)".to_string()
+        i18n::IDENTICAL.get().to_string()
     } else if e.ci_low.is_finite() && e.ci_high.is_finite() {
         format!(
             "{} [{}, {}]",
@@ -374,9 +379,13 @@ fn draw_diff_panel<DB: Backend>(
                 root.draw(&Circle::new(q, 8, WHITE.filled()))?;
                 root.draw(&Circle::new(q, 8, c.stroke_width(3)))?;
             }
+            // The numbers of one row stacked 20 px apart around its centre, in the order of
+            // the dots, so that they never run into each other.
             let text = value_text(e, decimals);
             let x = px_range.end + 24;
-            root.draw_text(&text, &value_style.color(&c), (x, q.1))?;
+            let centre = plot.map_coordinate(&(x0, yc)).1;
+            let ty = centre + ((2 * i) as i32 - (k as i32 - 1)) * 10;
+            root.draw_text(&text, &value_style.color(&c), (x, ty))?;
         }
     }
     Ok(())
@@ -487,12 +496,12 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             })
             .collect();
         estimates.iter().any(Option::is_some).then(|| EndStateRow {
-            label: m.meta().title.to_string(),
+            label: i18n::title(m).to_string(),
             estimates,
         })
     };
     let shares = DiffPanel {
-        x_label: "difference of the last-year mean (share or index, 0-1 scale)".to_string(),
+        x_label: i18n::DIFF_AXIS_SHARES.get().to_string(),
         rows: views::DIFF_SHARES
             .iter()
             .filter_map(|&m| diff_row(m))
@@ -502,7 +511,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         figures.push(differences(
             plots_dir,
             "differences",
-            "Paired differences from the base (last year, 95 % CI)",
+            i18n::TITLE_DIFFS.get(),
             names[0],
             others,
             &[shares],
@@ -512,7 +521,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         .iter()
         .filter_map(|&m| {
             Some(DiffPanel {
-                x_label: format!("difference ({})", m.meta().display_unit()),
+                x_label: format!("{} ({})", i18n::DIFFERENCE.get(), i18n::unit(m)),
                 rows: vec![diff_row(m)?],
             })
         })
@@ -521,7 +530,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         let mut f = differences(
             plots_dir,
             "differences_other",
-            "Paired differences from the base: firms, workers, cost",
+            i18n::TITLE_DIFFS_OTHER.get(),
             names[0],
             others,
             &panels,
@@ -549,7 +558,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 })
                 .collect();
             estimates.iter().any(Option::is_some).then(|| EndStateRow {
-                label: m.meta().title.to_string(),
+                label: i18n::title(m).to_string(),
                 estimates,
             })
         })
@@ -558,7 +567,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         figures.push(end_state(
             plots_dir,
             "end_state",
-            "Where the scenarios end: last-year means",
+            i18n::TITLE_END_STATE_CMP.get(),
             &names,
             &rows,
         )?);

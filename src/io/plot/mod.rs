@@ -181,7 +181,7 @@ pub fn plot_run(run: &RunDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         .filter_map(|&m| {
             let s = run.summary_of(m.name(), "last_year")?;
             Some(EndStateRow {
-                label: m.meta().title.to_string(),
+                label: crate::io::i18n::title(m).to_string(),
                 estimates: vec![Some(Estimate {
                     mean: s.mean,
                     ci_low: s.ci_low,
@@ -194,7 +194,7 @@ pub fn plot_run(run: &RunDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         figures.push(end_state(
             plots_dir,
             "end_state",
-            "Where the run ends: last-year means",
+            crate::io::i18n::TITLE_END_STATE_RUN.get(),
             &[name],
             &rows,
         )?);

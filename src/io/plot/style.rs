@@ -29,10 +29,10 @@ pub(super) const UNIT_INTERVAL: (Option<f64>, Option<f64>) = (Some(0.0), Some(1.
 pub(super) const NON_NEGATIVE: (Option<f64>, Option<f64>) = (Some(0.0), None);
 
 /// The axis label of a metric: its title (without a parenthetical) and its display unit,
-/// e.g. `Worker turnover (per worker per year)`, `社工流失率（每人每年）` in Chinese.
+/// e.g. `Worker turnover (per worker per year)`, `社工流失率 (每人每年)` in Chinese.
 pub fn axis_label(m: M) -> String {
     let (title, unit) = (i18n::short_title(m), i18n::unit(m));
-    i18n::pick(format!("{title} ({unit})"), format!("{title}（{unit}）"))
+    format!("{title} ({unit})")
 }
 
 pub(super) type DrawResult = std::result::Result<(), Box<dyn Error + Send + Sync>>;
