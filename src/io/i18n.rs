@@ -141,9 +141,9 @@ texts! {
     TITLE_DIFFS = "Paired differences from the base (last year, 95 % CI)", "与基准的配对差值 (最后一年, 95% 置信区间)";
     TITLE_DIFFS_OTHER = "Paired differences from the base: firms, workers, cost", "与基准的配对差值: 企业、社工、成本";
     TITLE_SPIRAL = "The property-fee spiral: collection vs. service quality", "物业费恶性循环: 收缴率与服务质量";
-    TITLE_T90 = "Hours to warn 90 % of households, by compound kind", "通知到 90% 住户所需小时数 (按小区类型)";
+    TITLE_T90 = "Events not yet warning 90 % of households, by hour", "尚未通知到 90% 住户的事件比例 (按小时)";
     TITLE_HELPED = "Vulnerable households helped in time, by compound kind", "困难户及时获救比例 (按小区类型)";
-    TITLE_HELP_T90 = "Share of events still short of helping 90 % of the vulnerable, by hour", "尚未救助到 90% 困难户的事件比例 (按小时)";
+    TITLE_HELP_T90 = "Events not yet helping 90 % of the vulnerable, by hour", "尚未救助到 90% 困难户的事件比例 (按小时)";
     // Report.
     REPORT = "report", "报告";
     COMPARISON = "comparison", "对比";

@@ -374,13 +374,22 @@ pub(super) fn ci_text(lo: f64, hi: f64) -> String {
     }
 }
 
-/// The title of a report: `shequ (社区) WHAT: NAME`, with the `--set` overrides that ran
-/// (from the manifest), so that a changed run is never titled as the unchanged scenario.
+/// The title of a report: `shequ (社区) WHAT: NAME`, with the `--set` and `--arm` overrides
+/// that ran (from the manifest's `overrides`, e.g. `--set property.guided_price=2.0`), so that
+/// a changed run is never titled as the unchanged scenario. `--reps`, `--years` and `--seed`
+/// change no world and stay in the facts.
 pub(super) fn titled(what: i18n::Text, name: &str, manifest: &serde_json::Value) -> String {
-    let overrides = manifest_list(manifest, "overrides", ", ");
+    let changed: Vec<&str> = manifest
+        .get("overrides")
+        .and_then(|o| o.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.as_str())
+        .filter_map(|o| o.strip_prefix("--set ").or(o.starts_with("--arm").then_some(o)))
+        .collect();
     let mut t = format!("shequ (社区) {}: {name}", what.get());
-    if !overrides.is_empty() {
-        let _ = write!(t, " ({} {overrides})", i18n::WITH.get());
+    if !changed.is_empty() {
+        let _ = write!(t, " ({} {})", i18n::WITH.get(), changed.join(", "));
     }
     t
 }
