@@ -330,10 +330,7 @@ mod tests {
         assert_eq!(inner, (Lang::Zh, "本次运行", "物业企业退管"));
         assert_eq!(lang(), Lang::En);
         assert_eq!(title(M::FirmExits), "Property firms withdrawing");
-        assert_eq!(
-            scoped(Lang::Zh, || unit(M::PublicCost)),
-            "百万元/年"
-        );
+        assert_eq!(scoped(Lang::Zh, || unit(M::PublicCost)), "百万元/年");
     }
 
     #[test]
@@ -344,7 +341,10 @@ mod tests {
                 assert_eq!(t.en.contains(p), t.zh.contains(p), "{p} in {t:?}");
             }
             assert!(
-                t.zh.chars().any(|c| u32::from(c) > 0x2E80) || t.zh == t.en || t.zh.starts_with('0') || t.zh.starts_with('–'),
+                t.zh.chars().any(|c| u32::from(c) > 0x2E80)
+                    || t.zh == t.en
+                    || t.zh.starts_with('0')
+                    || t.zh.starts_with('–'),
                 "not Chinese: {t:?}"
             );
         }

@@ -48,7 +48,11 @@ pub fn glance(r: &RunResult, demo: bool) -> String {
     let head = |m: &M| i18n::pick(m.name(), i18n::short_title(*m));
     let widths: Vec<usize> = cols
         .iter()
-        .map(|m| i18n::width(head(m)).max(i18n::width(i18n::unit(*m))).max(10))
+        .map(|m| {
+            i18n::width(head(m))
+                .max(i18n::width(i18n::unit(*m)))
+                .max(10)
+        })
         .collect();
     let mut s = String::new();
     s.push_str(&i18n::right(i18n::YEAR.get(), 5));

@@ -574,11 +574,31 @@ pub struct Target {
 /// 90 %; 三.(三).4: at least 35 % certified, about 30 % local; 三.(二).3: volunteers at least
 /// 10 % of residents).
 pub const TARGETS: &[Target] = &[
-    Target { metric: M::CertifiedShare, at_least: 0.35, section: "三.(三).4" },
-    Target { metric: M::LocalShare, at_least: 0.30, section: "三.(三).4" },
-    Target { metric: M::ManagedShare, at_least: 0.90, section: "三.(三).3" },
-    Target { metric: M::CommitteeShare, at_least: 0.90, section: "三.(三).3" },
-    Target { metric: M::VolunteerSharePersons, at_least: 0.10, section: "三.(二).3" },
+    Target {
+        metric: M::CertifiedShare,
+        at_least: 0.35,
+        section: "三.(三).4",
+    },
+    Target {
+        metric: M::LocalShare,
+        at_least: 0.30,
+        section: "三.(三).4",
+    },
+    Target {
+        metric: M::ManagedShare,
+        at_least: 0.90,
+        section: "三.(三).3",
+    },
+    Target {
+        metric: M::CommitteeShare,
+        at_least: 0.90,
+        section: "三.(三).3",
+    },
+    Target {
+        metric: M::VolunteerSharePersons,
+        at_least: 0.10,
+        section: "三.(二).3",
+    },
 ];
 
 impl M {
@@ -840,6 +860,22 @@ mod tests {
             "{month13}"
         );
         assert!(rows[24][M::PublicCostDiscounted.index()] < 2500.0);
+    }
+
+    #[test]
+    fn targets_are_shares_named_once() {
+        for (i, t) in TARGETS.iter().enumerate() {
+            assert!(t.metric.meta().is_unit_interval(), "{:?}", t.metric);
+            assert!(t.at_least > 0.0 && t.at_least < 1.0);
+            assert!(
+                t.section.starts_with('三'),
+                "an essay section: {}",
+                t.section
+            );
+            assert!(TARGETS[..i].iter().all(|o| o.metric != t.metric));
+        }
+        assert_eq!(M::CertifiedShare.target().map(|t| t.at_least), Some(0.35));
+        assert_eq!(M::FeeCollectionRate.target(), None);
     }
 
     #[test]

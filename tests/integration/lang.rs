@@ -51,7 +51,13 @@ fn zh_report_and_plots_are_chinese_with_the_embedded_font() {
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<html lang=\"zh\">"));
     assert!(html.contains("@font-face{font-family:'shequ-cjk';src:url(data:font/woff2;base64,"));
-    for zh in ["本次运行", "运行结束时的主要指标", "物业费收缴率", "应急动员", "图表"] {
+    for zh in [
+        "本次运行",
+        "运行结束时的主要指标",
+        "物业费收缴率",
+        "应急动员",
+        "图表",
+    ] {
         assert!(html.contains(zh), "report lacks {zh}");
     }
 
@@ -60,7 +66,10 @@ fn zh_report_and_plots_are_chinese_with_the_embedded_font() {
     let png = fs::read(plots.join("fee_collection_rate.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000);
     let svg = fs::read_to_string(plots.join("fee_collection_rate.svg")).unwrap();
-    let title = svg.split("<text").nth(1).and_then(|t| t.split("</text>").next());
+    let title = svg
+        .split("<text")
+        .nth(1)
+        .and_then(|t| t.split("</text>").next());
     assert!(
         title.is_some_and(|t| t.trim_end().ends_with("物业费收缴率")),
         "Chinese title in the SVG: {title:?}"
@@ -69,15 +78,17 @@ fn zh_report_and_plots_are_chinese_with_the_embedded_font() {
     assert!(svg.contains("@font-face{font-family:'shequ-cjk'"));
     // The censored help times: Chinese survival curves with the share never helped.
     let svg = fs::read_to_string(plots.join("mobilisation_help_t90.svg")).unwrap();
-    assert!(svg.contains("老旧小区") && svg.contains("从未"), "kinds and never");
+    assert!(
+        svg.contains("老旧小区") && svg.contains("从未"),
+        "kinds and never"
+    );
 
     // English is the default: lang="en", the Latin font, no Chinese title.
     let en = tempfile::tempdir().unwrap();
     small_run(en.path(), &["--quiet"]);
     let html = fs::read_to_string(en.path().join("out/report.html")).unwrap();
     assert!(html.contains("<html lang=\"en\">") && html.contains("The run"));
-    let svg =
-        fs::read_to_string(en.path().join("out/plots/fee_collection_rate.svg")).unwrap();
+    let svg = fs::read_to_string(en.path().join("out/plots/fee_collection_rate.svg")).unwrap();
     assert!(svg.contains("Fee collection rate") && !svg.contains("shequ-cjk"));
 
     // `shequ plot DIR --lang zh` redraws an English result in Chinese.

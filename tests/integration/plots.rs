@@ -78,7 +78,10 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 /// The mobilisation plots, drawn when events.csv has rows.
 const MOBILISATION: &[(&str, &str)] = &[
-    ("mobilisation_t90", "Events not yet warning 90 % of households"),
+    (
+        "mobilisation_t90",
+        "Events not yet warning 90 % of households",
+    ),
     (
         "mobilisation_helped",
         "Vulnerable households helped in time",

@@ -206,10 +206,7 @@ impl Chart for DiffChart<'_> {
             .enumerate()
             .map(|(i, n)| (Key::DotLine(colour(i + 1)), format!("{n} − {}", self.base)))
             .collect();
-        keys.push((
-            Key::OpenDot(MUTED),
-            i18n::OPEN_DOT.get().to_string(),
-        ));
+        keys.push((Key::OpenDot(MUTED), i18n::OPEN_DOT.get().to_string()));
         let area = legend(&area, &keys, 40)?;
         // The numbers go in a column right of the panels, level with their dots.
         let value_style = anchored(font(NOTE_PX), HPos::Left, VPos::Center);

@@ -96,7 +96,8 @@ pub fn read_events(path: &Path) -> Result<Vec<EventRow>> {
 
 /// A compound kind as the plots and the report name it (in the current language).
 pub fn kind_label(kind: &str) -> String {
-    CompoundKind::from_key(kind).map_or_else(|| kind.replace('_', " "), |k| i18n::kind(k).to_string())
+    CompoundKind::from_key(kind)
+        .map_or_else(|| kind.replace('_', " "), |k| i18n::kind(k).to_string())
 }
 
 /// One scenario's events.
@@ -254,10 +255,7 @@ impl Chart for DistChart<'_> {
         let single = ns == 1;
         let mut keys: Vec<(Key, String)> = Vec::new();
         if single {
-            keys.push((
-                Key::Box(colour(0)),
-                i18n::BOX_LEGEND.get().to_string(),
-            ));
+            keys.push((Key::Box(colour(0)), i18n::BOX_LEGEND.get().to_string()));
         } else {
             for (i, n) in self.names.iter().enumerate() {
                 keys.push((Key::Box(colour(i)), n.clone()));
@@ -309,7 +307,11 @@ impl Chart for DistChart<'_> {
             if same_n {
                 if let Some(n) = ns_here.first() {
                     let cx = plot.map_coordinate(&(k as f64 + 0.5, y0)).0;
-                    let each = if single { "" } else { i18n::pick(" each", " (各)") };
+                    let each = if single {
+                        ""
+                    } else {
+                        i18n::pick(" each", " (各)")
+                    };
                     root.draw_text(&format!("n = {n}{each}"), &note, (cx, base_y))?;
                 }
             }
@@ -327,7 +329,11 @@ impl Chart for DistChart<'_> {
                     continue;
                 };
                 if !same_n {
-                    let counts = if ns > 2 { b.n.to_string() } else { format!("n = {}", b.n) };
+                    let counts = if ns > 2 {
+                        b.n.to_string()
+                    } else {
+                        format!("n = {}", b.n)
+                    };
                     root.draw_text(&counts, &note.color(&c), (px, base_y + stagger))?;
                 }
                 if b.never > 0 {
@@ -551,7 +557,10 @@ impl Chart for SurvivalChart<'_> {
             for (s, curve) in self.curves[k].iter().enumerate() {
                 let Some(curve) = curve else { continue };
                 let c = colour(s);
-                chart.draw_series(LineSeries::new(curve.steps(self.horizon), c.stroke_width(3)))?;
+                chart.draw_series(LineSeries::new(
+                    curve.steps(self.horizon),
+                    c.stroke_width(3),
+                ))?;
                 // The share that never got there, written at the horizon.
                 let text = format!(
                     "{}: {:.0} %",
@@ -561,7 +570,10 @@ impl Chart for SurvivalChart<'_> {
                 panel.draw_text(
                     &text,
                     &note.color(&c),
-                    (xr.end - panel.get_base_pixel().0 - 6, yr.start - panel.get_base_pixel().1 + 6 + row * 22),
+                    (
+                        xr.end - panel.get_base_pixel().0 - 6,
+                        yr.start - panel.get_base_pixel().1 + 6 + row * 22,
+                    ),
                 )?;
                 row += 1;
             }
@@ -617,7 +629,11 @@ pub fn survival_by_kind(
                 Some(format!(
                     "{}{}: {:.0} %",
                     kind_label(k),
-                    if sets.len() > 1 { format!(" ({})", s.name) } else { String::new() },
+                    if sets.len() > 1 {
+                        format!(" ({})", s.name)
+                    } else {
+                        String::new()
+                    },
                     c.never_share() * 100.0
                 ))
             })
@@ -693,7 +709,14 @@ mod tests {
         // From 100 % down one step per distinct time, to the never share at the horizon.
         assert_eq!(
             s.steps(3.0),
-            vec![(0.0, 1.0), (1.0, 1.0), (1.0, 0.8), (2.0, 0.8), (2.0, 0.4), (3.0, 0.4)]
+            vec![
+                (0.0, 1.0),
+                (1.0, 1.0),
+                (1.0, 0.8),
+                (2.0, 0.8),
+                (2.0, 0.4),
+                (3.0, 0.4)
+            ]
         );
         assert_eq!(Survival::of(std::iter::empty()), None);
     }

@@ -227,11 +227,7 @@ impl Chart for PhaseChart<'_> {
         }
         let mut placed: Vec<(String, (i32, i32), [i32; 4])> = Vec::new();
         for (k, px, prefer_right, c) in &ends {
-            let text = crate::io::i18n::fill(
-                crate::io::i18n::YEAR_N,
-                "n",
-                &(k + 1).to_string(),
-            );
+            let text = crate::io::i18n::fill(crate::io::i18n::YEAR_N, "n", &(k + 1).to_string());
             if placed
                 .iter()
                 .any(|(t, p, _)| *t == text && (p.0 - px.0).abs() + (p.1 - px.1).abs() < 70)

@@ -472,7 +472,10 @@ pub(super) fn save(chart: &impl Chart, plots_dir: &Path, stem: &str) -> Result<(
 /// `svg` with the CJK subset embedded as `@font-face` right after the opening `<svg …>` tag,
 /// so its Chinese text shows without a CJK font installed.
 fn embed_font(svg: &str) -> String {
-    let Some(at) = svg.find("<svg").and_then(|i| svg[i..].find('>').map(|j| i + j + 1)) else {
+    let Some(at) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1))
+    else {
         return svg.to_string();
     };
     format!(

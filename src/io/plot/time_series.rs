@@ -11,9 +11,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::experiment::stats::Summary;
+use crate::io::i18n::{self, fill};
 use crate::io::plot::Figure;
 use crate::io::plot::data::{Aggregate, aggregate, band};
-use crate::io::i18n::{self, fill};
 use crate::io::plot::style::{
     Backend, Chart, DrawResult, INK, Key, MUTED, axis_label, axis_range, chart_builder, colour,
     legend, save, styled_mesh, target_label, tick, title, year_tick,
@@ -197,12 +197,7 @@ impl Chart for TimeSeriesChart {
             if single || i != 0 {
                 chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(4)))?;
             } else {
-                chart.draw_series(DashedLineSeries::new(
-                    pts.clone(),
-                    14,
-                    8,
-                    c.stroke_width(4),
-                ))?;
+                chart.draw_series(DashedLineSeries::new(pts.clone(), 14, 8, c.stroke_width(4)))?;
             }
             if yearly {
                 chart.draw_series(pts.iter().map(|p| Circle::new(*p, 6, c.filled())))?;
@@ -270,7 +265,10 @@ pub fn time_series(
         format!("{} replications (scenario by scenario)", reps.join(" / "))
     };
     let base = if scenarios.len() > 1 {
-        format!(" The dashed line is the base, {}, drawn on top.", scenarios[0].name)
+        format!(
+            " The dashed line is the base, {}, drawn on top.",
+            scenarios[0].name
+        )
     } else {
         String::new()
     };

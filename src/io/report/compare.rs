@@ -1,10 +1,10 @@
 //! The report of one `shequ compare` directory: the scenarios, the paired differences with
 //! their CIs, every plot and the manifests.
 
+use crate::io::i18n::{self, fill};
 use crate::io::plot::Figure;
 use crate::io::plot::compare::CompareDir;
 use crate::io::plot::events::EventSet;
-use crate::io::i18n::{self, fill};
 use crate::io::report::{
     Block, Report, Section, fmt_num, manifest_list, manifest_text, mobilisation_section,
     plots_section, provenance_rows, shown_in_window, titled, window_text, words,
@@ -44,10 +44,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
     let mut facts = vec![
         vec![i18n::BASE.get().to_string(), base.to_string()],
         vec![i18n::COMPARED_WITH.get().to_string(), others.join(", ")],
-        vec![
-            i18n::REPS_EACH.get().to_string(),
-            first.reps().to_string(),
-        ],
+        vec![i18n::REPS_EACH.get().to_string(), first.reps().to_string()],
         vec![
             i18n::SIMULATED_TIME.get().to_string(),
             fill(i18n::MONTHS_YEARS, "m", &first.months().to_string())
@@ -196,10 +193,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         }
     }
     if !manifests.is_empty() {
-        manifests.insert(
-            0,
-            Block::Paragraph(i18n::MANIFESTS_NOTE.get().to_string()),
-        );
+        manifests.insert(0, Block::Paragraph(i18n::MANIFESTS_NOTE.get().to_string()));
         sections.push(Section {
             heading: i18n::MANIFESTS.get().to_string(),
             blocks: manifests,

@@ -20,8 +20,8 @@ use base64::Engine as _;
 
 use crate::io::i18n;
 use crate::io::output::commit_dir;
-use crate::io::plot::cjk_font_face;
 use crate::io::plot::calibrate::{CalibrationDir, plot_calibration};
+use crate::io::plot::cjk_font_face;
 use crate::io::plot::compare::{CompareDir, plot_compare};
 use crate::io::plot::data::RunDir;
 use crate::io::plot::events::{EventRow, EventSet, kind_label};
@@ -385,7 +385,10 @@ pub(super) fn titled(what: i18n::Text, name: &str, manifest: &serde_json::Value)
         .into_iter()
         .flatten()
         .filter_map(|o| o.as_str())
-        .filter_map(|o| o.strip_prefix("--set ").or(o.starts_with("--arm").then_some(o)))
+        .filter_map(|o| {
+            o.strip_prefix("--set ")
+                .or(o.starts_with("--arm").then_some(o))
+        })
         .collect();
     let mut t = format!("shequ (社区) {}: {name}", what.get());
     if !changed.is_empty() {
@@ -405,7 +408,10 @@ pub(super) fn window_text(name: &str) -> String {
     crate::experiment::windows::Window::NAMED
         .iter()
         .find(|w| w.name() == name)
-        .map_or_else(|| name.replace('_', " "), |w| i18n::window(*w).get().to_string())
+        .map_or_else(
+            || name.replace('_', " "),
+            |w| i18n::window(*w).get().to_string(),
+        )
 }
 
 /// The factor and unit in which a metric's value over the window named `window` (as in

@@ -1,9 +1,9 @@
 //! The report of one `shequ run` directory.
 
+use crate::io::i18n::{self, fill};
 use crate::io::plot::Figure;
 use crate::io::plot::data::RunDir;
 use crate::io::plot::events::EventSet;
-use crate::io::i18n::{self, fill};
 use crate::io::report::{
     Block, Report, Section, ci_text, fmt_num, meaning, mobilisation_section, plots_section,
     target_text, titled, words,
@@ -61,7 +61,10 @@ pub fn run_report(run: &RunDir, figures: &[Figure]) -> Report {
         if let Some(changes) = m.get("changes").and_then(|c| c.as_array()) {
             let lines: Vec<&str> = changes.iter().filter_map(|c| c.as_str()).collect();
             if !lines.is_empty() {
-                facts.push(vec![i18n::POLICY_CHANGES.get().to_string(), lines.join("; ")]);
+                facts.push(vec![
+                    i18n::POLICY_CHANGES.get().to_string(),
+                    lines.join("; "),
+                ]);
             }
         }
         if let Some(cl) = m.get("command_line").and_then(|c| c.as_array()) {
