@@ -36,6 +36,10 @@ pub struct Cli {
     /// explain): en or zh (Chinese, drawn with the embedded WenQuanYi Micro Hei subset).
     #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+    /// Zoom the axes of shares and indices over time to the data instead of starting them
+    /// at 0 (run, compare, plot).
+    #[arg(long, global = true)]
+    pub zoom: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,6 +146,7 @@ pub fn main_with(args: Vec<String>) -> i32 {
         }
     };
     i18n::set(cli.lang);
+    crate::io::plot::style::set_zoom(cli.zoom);
     match dispatch(cli.command, &args) {
         Ok(()) => 0,
         Err(e) => error::report(&e),

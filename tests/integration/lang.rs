@@ -95,6 +95,16 @@ fn zh_report_and_plots_are_chinese_with_the_embedded_font() {
     run_ok(&["plot", path_str(&en.path().join("out")), "--lang", "zh"]);
     let html = fs::read_to_string(en.path().join("out/report.html")).unwrap();
     assert!(html.contains("<html lang=\"zh\">") && html.contains("本次运行"));
+
+    // Shares start at 0 (a tick 0.0) unless --zoom asks for the data's range.
+    let zero_tick = |dir: &Path| {
+        fs::read_to_string(dir.join("plots/fee_collection_rate.svg"))
+            .unwrap()
+            .contains("\n0.0\n</text>")
+    };
+    assert!(zero_tick(&en.path().join("out")));
+    run_ok(&["plot", path_str(&en.path().join("out")), "--zoom"]);
+    assert!(!zero_tick(&en.path().join("out")));
 }
 
 #[test]

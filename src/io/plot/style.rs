@@ -123,14 +123,28 @@ pub(super) enum Key {
     Target(RGBColor),
 }
 
-/// The legend text of an essay's target, e.g. `essay's target: ≥ 35 % (三.(三).4)`.
+/// The legend text of an essay's target: `essay's target: ≥ 35 %`; in Chinese with the
+/// essay's section, `文章目标: ≥ 35 % (三.(三).4)` (the Latin plot font has no CJK glyphs).
 pub(super) fn target_label(t: &Target) -> String {
-    format!(
-        "{}: ≥ {:.0} % ({})",
-        i18n::TARGET.get(),
-        t.at_least * 100.0,
-        t.section
-    )
+    let at_least = format!("{}: ≥ {:.0} %", i18n::TARGET.get(), t.at_least * 100.0);
+    match i18n::lang() {
+        Lang::En => at_least,
+        Lang::Zh => format!("{at_least} ({})", t.section),
+    }
+}
+
+thread_local! {
+    static ZOOM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether share and index axes zoom to the data (`--zoom`) instead of starting at 0.
+pub fn zoomed() -> bool {
+    ZOOM.with(std::cell::Cell::get)
+}
+
+/// Sets `--zoom` for the charts this thread draws.
+pub fn set_zoom(zoom: bool) {
+    ZOOM.with(|z| z.set(zoom));
 }
 
 /// A vertical viridis colour bar `width` pixels wide from `top` (1) to `bottom` (0), framed.

@@ -16,7 +16,7 @@ use crate::io::plot::Figure;
 use crate::io::plot::data::{Aggregate, aggregate, band};
 use crate::io::plot::style::{
     Backend, Chart, DrawResult, INK, Key, MUTED, axis_label, axis_range, chart_builder, colour,
-    legend, save, styled_mesh, target_label, tick, title, year_tick,
+    legend, save, styled_mesh, target_label, tick, title, year_tick, zoomed,
 };
 use crate::model::metrics::M;
 
@@ -108,8 +108,9 @@ impl Chart for TimeSeriesChart {
             lo = lo.min(t.at_least);
             hi = hi.max(t.at_least);
         }
-        if meta.is_unit_interval() {
-            // Shares and indices from 0, so that noise does not look dramatic.
+        if meta.is_unit_interval() && !zoomed() {
+            // Shares and indices from 0, so that noise does not look dramatic (`--zoom`:
+            // to the data).
             lo = 0.0;
         }
         let (y0, y1) = axis_range(lo, hi, meta.display_bounds());
@@ -274,8 +275,9 @@ pub fn time_series(
     };
     let target = metric.target().map_or(String::new(), |t| {
         format!(
-            " The dotted line is the essay's target ({}).",
-            target_label(t)
+            " The dotted line is the essay's target ({}, section {}).",
+            target_label(t),
+            t.section
         )
     });
     Ok(Figure {
