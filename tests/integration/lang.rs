@@ -7,9 +7,9 @@ use std::path::Path;
 
 use shequ::model::metrics::M;
 
-use crate::util::{path_str, run_ok, text};
+use crate::util::{SMALL, path_str, run_ok, text};
 
-/// A short run of a scenario with one scheduled typhoon (events to plot), 2 replications.
+/// A short run ([`SMALL`]) of a scenario with one scheduled typhoon (events to plot).
 fn small_run(dir: &Path, extra: &[&str]) -> String {
     let scenario = dir.join("typhoon.toml");
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
@@ -23,18 +23,8 @@ fn small_run(dir: &Path, extra: &[&str]) -> String {
     )
     .unwrap();
     let out = dir.join("out");
-    let mut args = vec![
-        "run",
-        path_str(&scenario),
-        "--reps",
-        "2",
-        "--years",
-        "2",
-        "--set",
-        "world.communities=3",
-        "--out",
-        path_str(&out),
-    ];
+    let mut args = vec!["run", path_str(&scenario), "--out", path_str(&out)];
+    args.extend_from_slice(&SMALL);
     args.extend_from_slice(extra);
     text(&run_ok(&args).stdout)
 }
@@ -121,7 +111,7 @@ fn a_set_run_is_titled_with_its_overrides() {
         .and_then(|h| h.split("</h1>").next())
         .unwrap();
     assert!(
-        title.contains("property.guided_price=2.0") && title.contains("world.communities=3"),
+        title.contains("property.guided_price=2.0") && title.contains("world.communities=4"),
         "{title}"
     );
 }
@@ -133,19 +123,15 @@ fn a_set_run_is_titled_with_its_overrides() {
 fn units_agree_between_terminal_plots_and_report() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("cmp");
-    let o = run_ok(&[
+    let mut args = vec![
         "compare",
         "scenarios/baseline.toml",
         "scenarios/pay_floor.toml",
-        "--reps",
-        "2",
-        "--years",
-        "2",
-        "--set",
-        "world.communities=3",
         "--out",
         path_str(&out),
-    ]);
+    ];
+    args.extend_from_slice(&SMALL);
+    let o = run_ok(&args);
     let terminal = text(&o.stdout);
     let line = |name: &str| -> String {
         terminal

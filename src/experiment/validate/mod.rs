@@ -504,6 +504,16 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
+/// The columns of the table, in English.
+pub const HEADER: [&str; 6] = [
+    "case",
+    "expected",
+    "source",
+    "simulated",
+    "tolerance",
+    "result",
+];
+
 /// The words of [`table_in`]: the header, the verdicts' names and the closing count line
 /// (of all cases, passes, failures and findings).
 pub struct TableWords {
@@ -517,14 +527,7 @@ pub fn table(results: &[Case]) -> String {
     table_in(
         results,
         &TableWords {
-            header: [
-                "case",
-                "expected",
-                "source",
-                "simulated",
-                "tolerance",
-                "result",
-            ],
+            header: HEADER,
             verdict: Verdict::name,
             count: |n, pass, fail, finding| {
                 format!(

@@ -410,23 +410,10 @@ pub fn distribution_by_kind(
         bail!("distribution_by_kind: no scenario to draw");
     }
     let kinds = kinds_of(sets);
-    let boxes: Vec<Vec<Option<BoxStats>>> = kinds
-        .iter()
-        .map(|k| {
-            sets.iter()
-                .map(|s| {
-                    let mut v: Vec<f64> = s
-                        .rows
-                        .iter()
-                        .filter(|r| &r.kind == k && (spec.applies)(r))
-                        .map(spec.value)
-                        .collect();
-                    let n = v.len();
-                    (n > 0).then(|| BoxStats::of(&mut v, n))
-                })
-                .collect()
-        })
-        .collect();
+    let boxes = by_kind(&kinds, sets, spec, |mut v| {
+        let n = v.len();
+        (n > 0).then(|| BoxStats::of(&mut v, n))
+    });
     let chart = DistChart {
         spec,
         kinds: kinds.iter().map(|k| kind_label(k)).collect(),
@@ -463,7 +450,7 @@ struct Survival {
 }
 
 impl Survival {
-    fn of(values: impl IntoIterator<Item = f64>) -> Option<Survival> {
+    fn of(values: Vec<f64>) -> Option<Survival> {
         let mut times: Vec<f64> = Vec::new();
         let mut n = 0;
         for v in values {
@@ -598,21 +585,7 @@ pub fn survival_by_kind(
         bail!("survival_by_kind: no scenario to draw");
     }
     let kinds = kinds_of(sets);
-    let curves: Vec<Vec<Option<Survival>>> = kinds
-        .iter()
-        .map(|k| {
-            sets.iter()
-                .map(|s| {
-                    Survival::of(
-                        s.rows
-                            .iter()
-                            .filter(|r| &r.kind == k && (spec.applies)(r))
-                            .map(spec.value),
-                    )
-                })
-                .collect()
-        })
-        .collect();
+    let curves = by_kind(&kinds, sets, spec, Survival::of);
     let longest = curves
         .iter()
         .flatten()
@@ -661,6 +634,29 @@ pub fn survival_by_kind(
     })
 }
 
+/// `f` of the values of `spec` in the rows that apply, per kind (`[kind][scenario]`).
+fn by_kind<T>(
+    kinds: &[String],
+    sets: &[EventSet<'_>],
+    spec: &DistPlot,
+    f: impl Fn(Vec<f64>) -> Option<T>,
+) -> Vec<Vec<Option<T>>> {
+    kinds
+        .iter()
+        .map(|k| {
+            sets.iter()
+                .map(|s| {
+                    f(s.rows
+                        .iter()
+                        .filter(|r| &r.kind == k && (spec.applies)(r))
+                        .map(spec.value)
+                        .collect())
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// The compound kinds in the sets: the model's order, then any other in order of appearance.
 fn kinds_of(sets: &[EventSet<'_>]) -> Vec<String> {
     let mut kinds: Vec<String> = CompoundKind::ALL
@@ -703,7 +699,7 @@ mod tests {
 
     #[test]
     fn survival_curves_keep_the_events_that_never_get_there() {
-        let s = Survival::of([2.0, f64::NAN, 1.0, 2.0, f64::NAN]).unwrap();
+        let s = Survival::of(vec![2.0, f64::NAN, 1.0, 2.0, f64::NAN]).unwrap();
         assert_eq!((s.n, s.never), (5, 2));
         assert_eq!(s.never_share(), 0.4);
         // From 100 % down one step per distinct time, to the never share at the horizon.
@@ -718,7 +714,7 @@ mod tests {
                 (3.0, 0.4)
             ]
         );
-        assert_eq!(Survival::of(std::iter::empty()), None);
+        assert_eq!(Survival::of(Vec::new()), None);
     }
 
     #[test]
