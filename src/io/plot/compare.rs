@@ -188,7 +188,8 @@ fn signed(v: f64, decimals: usize) -> String {
     let s = format!("{v:+.decimals$}");
     if !s.trim_start_matches(['-', '+', '0', '.']).is_empty() {
         s
-    } else if v != 0.0 && v.is_finite() {
+    } else if v.abs() > 1e-9 && v.is_finite() {
+        // (Below 1e-9: a rounding residue of a mean of exact zeros, shown as 0.)
         let d = ((-v.abs().log10()).ceil() as usize + 1).min(12);
         format!("{v:+.d$}")
     } else {
@@ -593,5 +594,6 @@ mod tests {
         assert_eq!(signed(-1.25, 1), "-1.2");
         assert_eq!(signed(-0.0001, 3), "-0.00010");
         assert_eq!(signed(0.0, 3), "0.000");
+        assert_eq!(signed(2.2e-16, 1), "0.0");
     }
 }
