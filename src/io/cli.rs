@@ -16,6 +16,7 @@ use crate::io::commands::{
     bench, calibrate, compare, explain, plot, run, sensitivity, sweep, validate,
 };
 use crate::io::error::{self, EXIT_INPUT, Error, Result};
+use crate::io::i18n::{self, Lang};
 
 /// The default demo's scenario.
 pub const DEFAULT_SCENARIO: &str = "scenarios/baseline.toml";
@@ -31,6 +32,14 @@ pub const DEFAULT_SCENARIO: &str = "scenarios/baseline.toml";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Language of plots, report and terminal tables (run, compare, sweep, plot, validate,
+    /// explain): en or zh (Chinese, drawn with the embedded WenQuanYi Micro Hei subset).
+    #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Zoom the axes of shares and indices over time to the data instead of starting them
+    /// at 0 (run, compare, plot).
+    #[arg(long, global = true)]
+    pub zoom: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,6 +146,8 @@ pub fn main_with(args: Vec<String>) -> i32 {
             return if e.use_stderr() { EXIT_INPUT } else { 0 };
         }
     };
+    i18n::set(cli.lang);
+    crate::io::plot::style::set_zoom(cli.zoom);
     match dispatch(cli.command, &args) {
         Ok(()) => 0,
         Err(e) => error::report(&e),

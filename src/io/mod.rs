@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod design;
 pub mod error;
+pub mod i18n;
 pub mod output;
 pub mod plot;
 pub mod posterior;

@@ -7,6 +7,7 @@ use crate::experiment::RunResult;
 use crate::experiment::compare::{Difference, Spread, Window};
 use crate::experiment::sweep::{self, Plan, SweepResult};
 use crate::experiment::windows;
+use crate::io::i18n::{self, Lang};
 use crate::io::views::{self, Better};
 use crate::model::metrics::{M, Year};
 
@@ -43,16 +44,25 @@ pub fn glance(r: &RunResult, demo: bool) -> String {
     if marks.last() != Some(&years) {
         marks.push(years);
     }
-    let widths: Vec<usize> = cols.iter().map(|m| m.name().len().max(10)).collect();
+    // Column heads: the metric's name and its display unit (in Chinese: its term and unit).
+    let head = |m: &M| i18n::pick(m.name(), i18n::short_title(*m));
+    let widths: Vec<usize> = cols
+        .iter()
+        .map(|m| {
+            i18n::width(head(m))
+                .max(i18n::width(i18n::unit(*m)))
+                .max(10)
+        })
+        .collect();
     let mut s = String::new();
-    let _ = write!(s, "{:>5}", "year");
+    s.push_str(&i18n::right(i18n::YEAR.get(), 5));
     for (m, w) in cols.iter().zip(&widths) {
-        let _ = write!(s, " {:>w$}", m.name());
+        let _ = write!(s, " {}", i18n::right(head(m), *w));
     }
     s.push('\n');
     let _ = write!(s, "{:>5}", "");
     for (m, w) in cols.iter().zip(&widths) {
-        let _ = write!(s, " {:>w$}", m.meta().display_unit());
+        let _ = write!(s, " {}", i18n::right(i18n::unit(*m), *w));
     }
     s.push('\n');
     for y in marks {
@@ -71,26 +81,37 @@ pub fn glance(r: &RunResult, demo: bool) -> String {
         s.push('\n');
     }
     if demo {
-        s.push_str(
-            "(means over replications and over each year, flows per year; every month is in timeseries.csv)\n",
-        );
+        s.push_str(i18n::GLANCE_NOTE.get());
+        s.push('\n');
     }
     s
 }
 
-/// The terminal table of a comparison: last-year differences of the main metrics.
+/// The terminal table of a comparison: last-year differences of the main metrics, each in
+/// its display unit (flows per year, money in million RMB per year), as the plots show them.
 pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) -> String {
     let mut s = String::new();
+    let wu = views::TERMINAL_MAIN
+        .iter()
+        .map(|m| i18n::width(i18n::unit(*m)))
+        .max()
+        .unwrap_or(4);
     for (k, label) in labels.iter().enumerate().skip(1) {
         let _ = writeln!(
             s,
-            "\n{label} - {} (last-year means; paired over {reps} replication(s); * = 95 % CI excludes 0)",
-            labels[0]
+            "\n{label} - {} {}",
+            labels[0],
+            i18n::fill(i18n::DIFF_TABLE_HEAD, "n", &reps.to_string())
         );
         let _ = writeln!(
             s,
-            "{:<22} {:>12} {:>12} {:>12}  95 % CI",
-            "metric", "base", "scenario", "difference"
+            "{} {} {} {} {}  {}",
+            pad_to(i18n::METRIC.get(), 22),
+            pad_to(i18n::UNIT.get(), wu),
+            i18n::right(i18n::BASE.get(), 12),
+            i18n::right(i18n::SCENARIO.get(), 12),
+            i18n::right(i18n::DIFFERENCE.get(), 12),
+            i18n::CI95.get()
         );
         for m in views::TERMINAL_MAIN {
             let Some(d) = diffs
@@ -99,13 +120,19 @@ pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) ->
             else {
                 continue;
             };
-            let ci = format!("[{}, {}]", signed(d.diff.ci_low), signed(d.diff.ci_high));
+            let f = m.meta().display_factor();
+            let ci = format!(
+                "[{}, {}]",
+                signed(d.diff.ci_low * f),
+                signed(d.diff.ci_high * f)
+            );
             let line = format!(
-                "{:<22} {:>12} {:>12} {:>12}  {ci:<27}{}",
+                "{:<22} {} {:>12} {:>12} {:>12}  {ci:<27}{}",
                 m.name(),
-                plain(d.base_mean),
-                plain(d.scenario_mean),
-                signed(d.diff.mean),
+                pad_to(i18n::unit(*m), wu),
+                plain(d.base_mean * f),
+                plain(d.scenario_mean * f),
+                signed(d.diff.mean * f),
                 if d.excludes_zero() { " *" } else { "" }
             );
             let _ = writeln!(s, "{}", line.trim_end());
@@ -116,9 +143,14 @@ pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) ->
 
 /// The terminal table of `compare --posterior`: per scenario and main metric (last year),
 /// the share of accepted points where it beats the base, the spread of the difference
-/// across points and the verdict.
+/// across points (in the metric's display unit) and the verdict.
 pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread]) -> String {
     let mut s = String::new();
+    let wu = views::TERMINAL_MAIN
+        .iter()
+        .map(|m| i18n::width(i18n::unit(*m)))
+        .max()
+        .unwrap_or(4);
     for (k, label) in labels.iter().enumerate().skip(1) {
         let points = spreads.first().map_or(0, |x| x.points);
         let _ = writeln!(
@@ -129,8 +161,12 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
         );
         let _ = writeln!(
             s,
-            "{:<22} {:>8} {:>8}  {:<27} verdict",
-            "metric", "better", "p_better", "95 % of points"
+            "{} {} {:>8} {:>8}  {:<27} verdict",
+            pad_to(i18n::METRIC.get(), 22),
+            pad_to(i18n::UNIT.get(), wu),
+            "better",
+            "p_better",
+            "95 % of points"
         );
         for m in views::TERMINAL_MAIN {
             let Some((_, sp)) = diffs.iter().zip(spreads).find(|(d, _)| {
@@ -140,11 +176,13 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
             };
             let Some(b) = Better::of(*m) else { continue };
             let (pb, pw) = b.shares(sp.share_above, sp.share_below);
-            let range = format!("[{}, {}]", signed(sp.lo), signed(sp.hi));
+            let f = m.meta().display_factor();
+            let range = format!("[{}, {}]", signed(sp.lo * f), signed(sp.hi * f));
             let _ = writeln!(
                 s,
-                "{:<22} {:>8} {:>8.2}  {range:<27} {}",
+                "{:<22} {} {:>8} {:>8.2}  {range:<27} {}",
                 m.name(),
+                pad_to(i18n::unit(*m), wu),
                 b.name(),
                 pb,
                 Better::verdict(pb, pw)
@@ -152,6 +190,11 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
         }
     }
     s
+}
+
+/// `s` padded on the right to `w` terminal columns.
+fn pad_to(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(i18n::width(s))))
 }
 
 /// The terminal table of a sweep: per point, the varied values and the mean end state of
@@ -178,6 +221,15 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
         let _ = write!(s, " {:>20}", m.name());
     }
     s.push('\n');
+    // The display unit of each metric under its name (flows per year), as in the plots.
+    let _ = write!(s, "{:>6}", "");
+    for _ in &plan.keys {
+        let _ = write!(s, " {:>20}", "");
+    }
+    for m in &cols {
+        let _ = write!(s, " {}", i18n::right(i18n::unit(*m), 20));
+    }
+    s.push('\n');
     for (p, point) in plan.points.iter().enumerate().take(MAX_ROWS) {
         let _ = write!(s, "{p:>6}");
         for v in &point.values {
@@ -189,7 +241,11 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
         }
         let sum = r.summary(p);
         for m in &cols {
-            let _ = write!(s, " {:>20}", plain(sum[m.index()].mean));
+            let _ = write!(
+                s,
+                " {:>20}",
+                plain(sum[m.index()].mean * m.meta().display_factor())
+            );
         }
         s.push('\n');
     }
@@ -207,4 +263,29 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
         plan.outputs.window.name()
     );
     s
+}
+
+/// The table of `shequ validate` in the current language (case names, expectations and
+/// sources stay as the scenario files and the essay give them).
+pub fn validate_table(results: &[crate::experiment::validate::Case]) -> String {
+    use crate::experiment::validate::{TableWords, Verdict, table, table_in};
+    if i18n::lang() == Lang::En {
+        return table(results);
+    }
+    table_in(
+        results,
+        &TableWords {
+            header: ["案例", "预期", "来源", "模拟结果", "容差", "结论"],
+            verdict: |v| match v {
+                Verdict::Pass => "通过",
+                Verdict::Fail => "未通过",
+                Verdict::Finding => "发现",
+            },
+            count: |n, pass, fail, finding| {
+                format!(
+                    "共 {n} 个案例：{pass} 个通过，{fail} 个未通过，{finding} 个发现（模型的答案与文章预期不同；不算失败）"
+                )
+            },
+        },
+    )
 }

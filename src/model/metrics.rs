@@ -561,6 +561,53 @@ metrics! {
         |t| ratio(t[Renovated], t[(OldCompound, KindSum::Compounds)]);
 }
 
+/// A target the essay sets for a metric: at least `at_least` (a share), in essay section
+/// `section`. Plots draw it as a line; the report lists it beside the metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    pub metric: M,
+    pub at_least: f64,
+    pub section: &'static str,
+}
+
+/// The essay's targets, once (三.(三).3: owners' committees and property coverage at least
+/// 90 %; 三.(三).4: at least 35 % certified, about 30 % local; 三.(二).3: volunteers at least
+/// 10 % of residents).
+pub const TARGETS: &[Target] = &[
+    Target {
+        metric: M::CertifiedShare,
+        at_least: 0.35,
+        section: "三.(三).4",
+    },
+    Target {
+        metric: M::LocalShare,
+        at_least: 0.30,
+        section: "三.(三).4",
+    },
+    Target {
+        metric: M::ManagedShare,
+        at_least: 0.90,
+        section: "三.(三).3",
+    },
+    Target {
+        metric: M::CommitteeShare,
+        at_least: 0.90,
+        section: "三.(三).3",
+    },
+    Target {
+        metric: M::VolunteerSharePersons,
+        at_least: 0.10,
+        section: "三.(二).3",
+    },
+];
+
+impl M {
+    /// The essay's target for this metric, if it sets one.
+    pub fn target(self) -> Option<&'static Target> {
+        TARGETS.iter().find(|t| t.metric == self)
+    }
+}
+
 /// Fills `worker_turnover_annual` of each row from the separations and headcounts of the
 /// last 12 months (annualised over the months available in the first year).
 pub fn rolling_turnover(rows: &mut [[f64; N_METRICS]]) {
@@ -813,6 +860,22 @@ mod tests {
             "{month13}"
         );
         assert!(rows[24][M::PublicCostDiscounted.index()] < 2500.0);
+    }
+
+    #[test]
+    fn targets_are_shares_named_once() {
+        for (i, t) in TARGETS.iter().enumerate() {
+            assert!(t.metric.meta().is_unit_interval(), "{:?}", t.metric);
+            assert!(t.at_least > 0.0 && t.at_least < 1.0);
+            assert!(
+                t.section.starts_with('三'),
+                "an essay section: {}",
+                t.section
+            );
+            assert!(TARGETS[..i].iter().all(|o| o.metric != t.metric));
+        }
+        assert_eq!(M::CertifiedShare.target().map(|t| t.at_least), Some(0.35));
+        assert_eq!(M::FeeCollectionRate.target(), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod calibrate;
 mod changes;
 mod cli;
 mod compare_sweep;
+mod lang;
 mod ownership;
 mod plots;
 mod posterior;

@@ -11,17 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use crate::util::{BASELINE, PROFESSIONAL, ROOT, path_str, run, run_ok, shequ, text};
-
-/// A small, quick run (well under a second).
-const SMALL: [&str; 6] = [
-    "--reps",
-    "2",
-    "--years",
-    "2",
-    "--set",
-    "world.communities=4",
-];
+use crate::util::{BASELINE, PROFESSIONAL, ROOT, SMALL, path_str, run, run_ok, shequ, text};
 
 /// A run that would take long: a refusal that comes fast came before simulating.
 const LARGE: [&str; 4] = ["--reps", "64", "--years", "40"];

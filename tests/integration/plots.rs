@@ -78,14 +78,17 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 /// The mobilisation plots, drawn when events.csv has rows.
 const MOBILISATION: &[(&str, &str)] = &[
-    ("mobilisation_t90", "Hours to warn 90 % of households"),
+    (
+        "mobilisation_t90",
+        "Events not yet warning 90 % of households",
+    ),
     (
         "mobilisation_helped",
         "Vulnerable households helped in time",
     ),
     (
         "mobilisation_help_t90",
-        "Hours to help 90 % of vulnerable households",
+        "Events not yet helping 90 % of the vulnerable",
     ),
 ];
 

@@ -10,6 +10,15 @@ use std::process::{Command, Output};
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// The status quo.
 pub const BASELINE: &str = "scenarios/baseline.toml";
+/// A small, quick run (well under a second): 2 replications, 2 years, 4 communities.
+pub const SMALL: [&str; 6] = [
+    "--reps",
+    "2",
+    "--years",
+    "2",
+    "--set",
+    "world.communities=4",
+];
 /// The counter-scenario that breaks the fee spiral.
 pub const PROFESSIONAL: &str = "scenarios/professional_firms.toml";
 

@@ -486,8 +486,8 @@ fn paired_text(base: f64, other: f64, d: &Summary, prec: usize) -> String {
     )
 }
 
-/// Display width of a cell: CJK characters take two columns.
-fn width(s: &str) -> usize {
+/// Display width of a cell on a terminal: CJK characters take two columns.
+pub fn width(s: &str) -> usize {
     s.chars()
         .map(|c| {
             let u = c as u32;
@@ -504,16 +504,43 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
+/// The columns of the table, in English.
+pub const HEADER: [&str; 6] = [
+    "case",
+    "expected",
+    "source",
+    "simulated",
+    "tolerance",
+    "result",
+];
+
+/// The words of [`table_in`]: the header, the verdicts' names and the closing count line
+/// (of all cases, passes, failures and findings).
+pub struct TableWords {
+    pub header: [&'static str; 6],
+    pub verdict: fn(Verdict) -> &'static str,
+    pub count: fn(usize, usize, usize, usize) -> String,
+}
+
 /// The cases as an aligned text table, one case per line, with a count at the end.
 pub fn table(results: &[Case]) -> String {
-    let header = [
-        "case",
-        "expected",
-        "source",
-        "simulated",
-        "tolerance",
-        "result",
-    ];
+    table_in(
+        results,
+        &TableWords {
+            header: HEADER,
+            verdict: Verdict::name,
+            count: |n, pass, fail, finding| {
+                format!(
+                    "{n} cases: {pass} pass, {fail} fail, {finding} finding (the model answers otherwise than the essay expects; not failures)"
+                )
+            },
+        },
+    )
+}
+
+/// [`table`] in other words (another language).
+pub fn table_in(results: &[Case], words: &TableWords) -> String {
+    let header = words.header;
     let rows: Vec<[String; 6]> = results
         .iter()
         .map(|r| {
@@ -523,7 +550,7 @@ pub fn table(results: &[Case]) -> String {
                 r.source.clone(),
                 r.simulated_text(),
                 r.tolerance.to_string(),
-                r.verdict.name().to_string(),
+                (words.verdict)(r.verdict).to_string(),
             ]
         })
         .collect();
@@ -558,11 +585,13 @@ pub fn table(results: &[Case]) -> String {
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let _ = writeln!(
         s,
-        "{} cases: {} pass, {} fail, {} finding (the model answers otherwise than the essay expects; not failures)",
-        results.len(),
-        count(Verdict::Pass),
-        count(Verdict::Fail),
-        count(Verdict::Finding)
+        "{}",
+        (words.count)(
+            results.len(),
+            count(Verdict::Pass),
+            count(Verdict::Fail),
+            count(Verdict::Finding)
+        )
     );
     s
 }

@@ -92,25 +92,37 @@ pub fn explain(key: Option<&str>, markdown: bool) -> Result {
 
 /// `shequ explain --metrics`: one line per output column: name, unit, Chinese term, meaning.
 pub fn metrics() -> Result {
+    use crate::io::i18n::{self, Lang, width};
     let mut out = String::new();
+    // The unit is the one every table and plot shows (flows per year, money in millions);
+    // with --lang zh the Chinese term comes first and the unit is Chinese.
+    let lang = i18n::lang();
+    let unit = |m: &crate::model::metrics::Metric| i18n::display_unit(m, lang);
     let w = METRICS.iter().map(|m| m.name.len()).max().unwrap_or(0);
-    let wu = METRICS.iter().map(|m| m.unit.en.len()).max().unwrap_or(0);
-    let wz = METRICS.iter().map(|m| columns(m.zh)).max().unwrap_or(0);
+    let wu = METRICS.iter().map(|m| width(unit(m))).max().unwrap_or(0);
+    let wz = METRICS.iter().map(|m| width(m.zh)).max().unwrap_or(0);
     for m in METRICS {
-        let pad = " ".repeat(wz - columns(m.zh));
-        let _ = writeln!(
-            out,
-            "{:<w$}  {:<wu$}  {}{pad}  {}",
-            m.name, m.unit.en, m.zh, m.meaning
-        );
+        let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w - width(s)));
+        let line = match lang {
+            Lang::En => format!(
+                "{:<w$}  {}  {}  {}",
+                m.name,
+                pad(unit(m), wu),
+                pad(m.zh, wz),
+                m.meaning
+            ),
+            Lang::Zh => format!(
+                "{}  {:<w$}  {}  {}",
+                pad(m.zh, wz),
+                m.name,
+                pad(unit(m), wu),
+                m.meaning
+            ),
+        };
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     emit(&out);
     Ok(())
-}
-
-/// Terminal columns of `s`: two for a CJK character, one otherwise.
-fn columns(s: &str) -> usize {
-    s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum()
 }
 
 /// Every key as a Markdown table, grouped by section: the text of docs/parameters.md.

@@ -78,7 +78,7 @@ pub fn validate(a: &ValidateArgs) -> Result {
     let results = in_pool(threads, go)
         .map_err(|e| Error::threads(threads, e))?
         .map_err(Error::Input)?;
-    emit(&validate::table(&results));
+    emit(&crate::io::text::validate_table(&results));
     if let Some(c) = claimed {
         let manifest = serde_json::json!({
             "shequ_version": env!("CARGO_PKG_VERSION"),

@@ -10,6 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::io::i18n;
 use crate::io::plot::Figure;
 use crate::io::plot::data::{Columns, Estimate, RunDir, cell, num, read_manifest, required_file};
 use crate::io::plot::end_state::{EndStateRow, end_state};
@@ -217,7 +218,8 @@ fn signed(v: f64, decimals: usize) -> String {
     let s = format!("{v:+.decimals$}");
     if !s.trim_start_matches(['-', '+', '0', '.']).is_empty() {
         s
-    } else if v != 0.0 && v.is_finite() {
+    } else if v.abs() > 1e-9 && v.is_finite() {
+        // (Below 1e-9: a rounding residue of a mean of exact zeros, shown as 0.)
         let d = ((-v.abs().log10()).ceil() as usize + 1).min(12);
         format!("{v:+.d$}")
     } else {
@@ -235,10 +237,7 @@ impl Chart for DiffChart<'_> {
             .enumerate()
             .map(|(i, n)| (Key::DotLine(colour(i + 1)), format!("{n} − {}", self.base)))
             .collect();
-        keys.push((
-            Key::OpenDot(MUTED),
-            "open dot: the 95 % CI includes 0".to_string(),
-        ));
+        keys.push((Key::OpenDot(MUTED), i18n::OPEN_DOT.get().to_string()));
         let area = legend(&area, &keys, 40)?;
         // The numbers go in a column right of the panels, level with their dots.
         let value_style = anchored(font(NOTE_PX), HPos::Left, VPos::Center);
@@ -251,15 +250,19 @@ impl Chart for DiffChart<'_> {
             }
         }
         let header = anchored(bold(NOTE_PX), HPos::Left, VPos::Center);
-        let header_w = root.estimate_text_size("difference [95 % CI]", &header)?.0 as i32;
+        let header_w = root
+            .estimate_text_size(i18n::DIFFERENCE_CI.get(), &header)?
+            .0 as i32;
         let value_w = value_w.max(header_w).clamp(60, 380) + 44;
         let (w, _) = area.dim_in_pixel();
         area.draw_text(
-            "difference [95 % CI]",
+            i18n::DIFFERENCE_CI.get(),
             &header.color(&MUTED),
             (w as i32 - value_w + 24, 12),
         )?;
-        let area = area.split_vertically(24).1;
+        // Room below the header for the first row's numbers, stacked 20 px apart.
+        let header_h = 24 + 10 * (k.min(4) as u32 - 1);
+        let area = area.split_vertically(header_h).1;
         // Room for the longest row label of any panel (at least 260 px), the same in each.
         let label_style = anchored(font(LABEL_PX), HPos::Right, VPos::Center);
         let mut label_w = 0;
@@ -316,7 +319,7 @@ fn panel_decimals(panel: &DiffPanel) -> usize {
 /// `+0.041 [+0.030, +0.052]`; `0 (identical)` when every replication pair agrees exactly.
 fn value_text(e: &Estimate, decimals: usize) -> String {
     if e.mean == 0.0 && e.ci_low == 0.0 && e.ci_high == 0.0 {
-        "0 (identical)".to_string()
+        i18n::IDENTICAL.get().to_string()
     } else if e.ci_low.is_finite() && e.ci_high.is_finite() {
         format!(
             "{} [{}, {}]",
@@ -404,9 +407,13 @@ fn draw_diff_panel<DB: Backend>(
                 root.draw(&Circle::new(q, 8, WHITE.filled()))?;
                 root.draw(&Circle::new(q, 8, c.stroke_width(3)))?;
             }
+            // The numbers of one row stacked 20 px apart around its centre, in the order of
+            // the dots, so that they never run into each other.
             let text = value_text(e, decimals);
             let x = px_range.end + 24;
-            root.draw_text(&text, &value_style.color(&c), (x, q.1))?;
+            let centre = plot.map_coordinate(&(x0, yc)).1;
+            let ty = centre + ((2 * i) as i32 - (k as i32 - 1)) * 10;
+            root.draw_text(&text, &value_style.color(&c), (x, ty))?;
         }
     }
     Ok(())
@@ -517,12 +524,12 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             })
             .collect();
         estimates.iter().any(Option::is_some).then(|| EndStateRow {
-            label: m.meta().title.to_string(),
+            label: i18n::title(m).to_string(),
             estimates,
         })
     };
     let shares = DiffPanel {
-        x_label: "difference of the last-year mean (share or index, 0-1 scale)".to_string(),
+        x_label: i18n::DIFF_AXIS_SHARES.get().to_string(),
         rows: views::DIFF_SHARES
             .iter()
             .filter_map(|&m| diff_row(m))
@@ -532,7 +539,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         figures.push(differences(
             plots_dir,
             "differences",
-            "Paired differences from the base (last year, 95 % CI)",
+            i18n::TITLE_DIFFS.get(),
             names[0],
             others,
             &[shares],
@@ -542,7 +549,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         .iter()
         .filter_map(|&m| {
             Some(DiffPanel {
-                x_label: format!("difference ({})", m.meta().display_unit()),
+                x_label: format!("{} ({})", i18n::DIFFERENCE.get(), i18n::unit(m)),
                 rows: vec![diff_row(m)?],
             })
         })
@@ -551,7 +558,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         let mut f = differences(
             plots_dir,
             "differences_other",
-            "Paired differences from the base: firms, workers, cost",
+            i18n::TITLE_DIFFS_OTHER.get(),
             names[0],
             others,
             &panels,
@@ -579,7 +586,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 })
                 .collect();
             estimates.iter().any(Option::is_some).then(|| EndStateRow {
-                label: m.meta().title.to_string(),
+                label: i18n::title(m).to_string(),
                 estimates,
             })
         })
@@ -588,7 +595,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         figures.push(end_state(
             plots_dir,
             "end_state",
-            "Where the scenarios end: last-year means",
+            i18n::TITLE_END_STATE_CMP.get(),
             &names,
             &rows,
         )?);
@@ -617,5 +624,6 @@ mod tests {
         assert_eq!(signed(-1.25, 1), "-1.2");
         assert_eq!(signed(-0.0001, 3), "-0.00010");
         assert_eq!(signed(0.0, 3), "0.000");
+        assert_eq!(signed(2.2e-16, 1), "0.0");
     }
 }

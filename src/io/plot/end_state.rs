@@ -38,7 +38,7 @@ impl Chart for EndStateChart<'_> {
         if k == 1 {
             keys.push((
                 Key::DotLine(colour(0)),
-                "mean of the last year, with 95 % confidence interval".to_string(),
+                crate::io::i18n::LAST_YEAR_MEAN_CI.get().to_string(),
             ));
         } else {
             for (i, n) in self.names.iter().enumerate() {
@@ -143,7 +143,7 @@ pub fn end_state(
     }
     let chart = EndStateChart {
         title,
-        x_label: "mean over the last simulated year (share or index, 0-1)",
+        x_label: crate::io::i18n::LAST_YEAR_AXIS.get(),
         names,
         rows,
     };

@@ -1,7 +1,9 @@
 //! Plots of an output directory, drawn with plotters into `DIR/plots/`, each as PNG and SVG.
 //!
-//! The text is drawn with DejaVu Sans, embedded in the binary (`assets/fonts/`) and
-//! registered once by [`ensure_fonts`], so plots render on a machine with no fonts installed.
+//! The text is drawn with DejaVu Sans (`--lang en`) or a WenQuanYi Micro Hei subset
+//! (`--lang zh`, [`crate::io::i18n`]), both embedded in the binary (`assets/fonts/`) and
+//! registered once by [`ensure_fonts`], so plots render on a machine with no fonts installed;
+//! Chinese SVGs embed the subset as `@font-face`.
 //! Every chart is 1200 x 800 px with 28 px titles and 20-22 px labels: readable projected in a
 //! classroom. Titles, axis units, bounds and scales come from the metric registry
 //! ([`crate::model::metrics`]); which metrics a chart shows comes from [`crate::io::views`].
@@ -78,11 +80,26 @@ pub mod time_series;
 
 /// Pixel size of every chart.
 pub const SIZE: (u32, u32) = (1200, 800);
-/// The family name the embedded fonts are registered under.
+/// The family name the embedded Latin fonts are registered under (`--lang en`).
 pub(crate) const FONT: &str = "sans-serif";
+/// The family name of the embedded CJK subset (`--lang zh`), also its `@font-face` name.
+pub(crate) const FONT_CJK: &str = "shequ-cjk";
 
 static FONT_REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 static FONT_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+/// WenQuanYi Micro Hei subset to every character shequ prints (`assets/fonts/README.md`).
+pub(crate) static FONT_CJK_TTF: &[u8] = include_bytes!("../../../assets/fonts/shequ-cjk.ttf");
+/// The same subset as WOFF2, for `@font-face` in the report and the SVGs.
+pub static FONT_CJK_WOFF2: &[u8] = include_bytes!("../../../assets/fonts/shequ-cjk.woff2");
+
+/// The CSS `@font-face` rule that embeds [`FONT_CJK_WOFF2`] as the family [`FONT_CJK`].
+pub fn cjk_font_face() -> String {
+    use base64::Engine as _;
+    format!(
+        "@font-face{{font-family:'{FONT_CJK}';src:url(data:font/woff2;base64,{}) format('woff2')}}",
+        base64::engine::general_purpose::STANDARD.encode(FONT_CJK_WOFF2)
+    )
+}
 
 /// Registers the embedded fonts with plotters (once per process). Every chart function calls
 /// it; without it plotters fails with `FontUnavailable`.
@@ -91,6 +108,8 @@ pub fn ensure_fonts() -> Result<()> {
     let ok = *DONE.get_or_init(|| {
         register_font(FONT, FontStyle::Normal, FONT_REGULAR).is_ok()
             && register_font(FONT, FontStyle::Bold, FONT_BOLD).is_ok()
+            && register_font(FONT_CJK, FontStyle::Normal, FONT_CJK_TTF).is_ok()
+            && register_font(FONT_CJK, FontStyle::Bold, FONT_CJK_TTF).is_ok()
     });
     if ok {
         Ok(())
@@ -162,7 +181,7 @@ pub fn plot_run(run: &RunDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         .filter_map(|&m| {
             let s = run.summary_of(m.name(), "last_year")?;
             Some(EndStateRow {
-                label: m.meta().title.to_string(),
+                label: crate::io::i18n::title(m).to_string(),
                 estimates: vec![Some(Estimate {
                     mean: s.mean,
                     ci_low: s.ci_low,
@@ -175,7 +194,7 @@ pub fn plot_run(run: &RunDir, plots_dir: &Path) -> Result<Vec<Figure>> {
         figures.push(end_state(
             plots_dir,
             "end_state",
-            "Where the run ends: last-year means",
+            crate::io::i18n::TITLE_END_STATE_RUN.get(),
             &[name],
             &rows,
         )?);
@@ -194,11 +213,40 @@ pub fn plot_run(run: &RunDir, plots_dir: &Path) -> Result<Vec<Figure>> {
 
 #[cfg(test)]
 mod tests {
-    use super::ensure_fonts;
+    use super::{FONT_CJK_TTF, FONT_CJK_WOFF2, ensure_fonts};
 
     #[test]
     fn embedded_fonts_register() {
         ensure_fonts().unwrap();
         ensure_fonts().unwrap();
+        assert_eq!(&FONT_CJK_WOFF2[..4], b"wOF2");
+    }
+
+    /// Every character of every label shequ prints in Chinese (the i18n table, the metric
+    /// registry's terms and units, the compound kinds, the windows) and printable ASCII must
+    /// have a glyph in the embedded subset: regenerate it with `scripts/font-subset.sh`.
+    #[test]
+    fn glyph_coverage_of_the_cjk_subset() {
+        let face = ttf_parser::Face::parse(FONT_CJK_TTF, 0).expect("the subset parses");
+        let ascii: String = (0x20u8..0x7F).map(char::from).collect();
+        let mut missing: Vec<(char, &str)> = Vec::new();
+        for label in crate::io::i18n::printed_zh()
+            .into_iter()
+            .chain([ascii.as_str()])
+        {
+            for c in label.chars() {
+                if !c.is_whitespace() && face.glyph_index(c).is_none() {
+                    missing.push((c, label));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "characters missing from assets/fonts/shequ-cjk.ttf (run scripts/font-subset.sh): {missing:?}"
+        );
+        // The test can fail: a CJK character that no source file holds is not in the subset
+        // (U+9F98, written as a number so that the subset script does not pick it up).
+        let rare = char::from_u32(0x9F98).expect("a character");
+        assert!(face.glyph_index(rare).is_none());
     }
 }

@@ -58,17 +58,23 @@ impl Chart for PhaseChart<'_> {
         if single {
             keys.push((
                 Key::DotLine(viridis(0.5)),
-                "mean of each year (arrows: direction of time)".to_string(),
+                crate::io::i18n::YEAR_MEANS_ARROWS.get().to_string(),
             ));
             if many_reps {
-                keys.push((Key::ThinLine(MUTED), "each replication".to_string()));
+                keys.push((
+                    Key::ThinLine(MUTED),
+                    crate::io::i18n::EACH_REPLICATION.get().to_string(),
+                ));
             }
         } else {
             for (i, p) in self.paths.iter().enumerate() {
                 keys.push((Key::DotLine(colour(i)), p.name.clone()));
             }
             if many_reps {
-                keys.push((Key::ThinLine(MUTED), "replications".to_string()));
+                keys.push((
+                    Key::ThinLine(MUTED),
+                    crate::io::i18n::REPLICATIONS.get().to_string(),
+                ));
             }
         }
         let area = legend(&area, &keys, 40)?;
@@ -221,7 +227,7 @@ impl Chart for PhaseChart<'_> {
         }
         let mut placed: Vec<(String, (i32, i32), [i32; 4])> = Vec::new();
         for (k, px, prefer_right, c) in &ends {
-            let text = format!("year {}", k + 1);
+            let text = crate::io::i18n::fill(crate::io::i18n::YEAR_N, "n", &(k + 1).to_string());
             if placed
                 .iter()
                 .any(|(t, p, _)| *t == text && (p.0 - px.0).abs() + (p.1 - px.1).abs() < 70)
@@ -363,7 +369,7 @@ pub fn spiral(plots_dir: &Path, traces: &[PhaseTrace<'_>]) -> Result<Figure> {
     let [x, y] = views::SPIRAL;
     let (x_label, y_label) = (axis_label(x), axis_label(y));
     let spec = PhaseSpec {
-        title: "The property-fee spiral: collection vs. service quality",
+        title: crate::io::i18n::TITLE_SPIRAL.get(),
         x_label: &x_label,
         y_label: &y_label,
         x_bounds: x.meta().display_bounds(),

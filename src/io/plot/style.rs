@@ -13,8 +13,9 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::io::plot::{FONT, SIZE, ensure_fonts};
-use crate::model::metrics::M;
+use crate::io::i18n::{self, Lang};
+use crate::io::plot::{FONT, FONT_CJK, SIZE, cjk_font_face, ensure_fonts};
+use crate::model::metrics::{M, Target};
 
 pub(super) const TITLE_PX: u32 = 28;
 pub(super) const LABEL_PX: u32 = 22;
@@ -28,11 +29,10 @@ pub(super) const UNIT_INTERVAL: (Option<f64>, Option<f64>) = (Some(0.0), Some(1.
 pub(super) const NON_NEGATIVE: (Option<f64>, Option<f64>) = (Some(0.0), None);
 
 /// The axis label of a metric: its title (without a parenthetical) and its display unit,
-/// e.g. `Worker turnover (per worker per year)`.
+/// e.g. `Worker turnover (per worker per year)`, `社工流失率 (每人每年)` in Chinese.
 pub fn axis_label(m: M) -> String {
-    let meta = m.meta();
-    let title = meta.title.split(" (").next().unwrap_or(meta.title);
-    format!("{title} ({})", meta.display_unit())
+    let (title, unit) = (i18n::short_title(m), i18n::unit(m));
+    format!("{title} ({unit})")
 }
 
 pub(super) type DrawResult = std::result::Result<(), Box<dyn Error + Send + Sync>>;
@@ -83,12 +83,20 @@ pub(super) fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// The font family of the current language: the CJK subset for Chinese.
+fn family() -> &'static str {
+    match i18n::lang() {
+        Lang::En => FONT,
+        Lang::Zh => FONT_CJK,
+    }
+}
+
 pub(super) fn font(px: u32) -> TextStyle<'static> {
-    TextStyle::from((FONT, px).into_font()).color(&INK)
+    TextStyle::from((family(), px).into_font()).color(&INK)
 }
 
 pub(super) fn bold(px: u32) -> TextStyle<'static> {
-    TextStyle::from((FONT, px, FontStyle::Bold).into_font()).color(&INK)
+    TextStyle::from((family(), px, FontStyle::Bold).into_font()).color(&INK)
 }
 
 pub(super) fn anchored(s: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
@@ -109,6 +117,34 @@ pub(super) enum Key {
     OpenDot(RGBColor),
     /// A vertical whisker with caps.
     Whisker(RGBColor),
+    /// A dashed line: the base of a comparison.
+    Dashed(RGBColor),
+    /// A thin dotted line: an essay's target.
+    Target(RGBColor),
+}
+
+/// The legend text of an essay's target: `essay's target: ≥ 35 %`; in Chinese with the
+/// essay's section, `文章目标: ≥ 35 % (三.(三).4)` (the Latin plot font has no CJK glyphs).
+pub(super) fn target_label(t: &Target) -> String {
+    let at_least = format!("{}: ≥ {:.0} %", i18n::TARGET.get(), t.at_least * 100.0);
+    match i18n::lang() {
+        Lang::En => at_least,
+        Lang::Zh => format!("{at_least} ({})", t.section),
+    }
+}
+
+thread_local! {
+    static ZOOM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether share and index axes zoom to the data (`--zoom`) instead of starting at 0.
+pub fn zoomed() -> bool {
+    ZOOM.with(std::cell::Cell::get)
+}
+
+/// Sets `--zoom` for the charts this thread draws.
+pub fn set_zoom(zoom: bool) {
+    ZOOM.with(|z| z.set(zoom));
 }
 
 /// A vertical viridis colour bar `width` pixels wide from `top` (1) to `bottom` (0), framed.
@@ -200,6 +236,22 @@ pub(super) fn legend<DB: Backend>(
                 }
                 Key::ThinLine(c) => {
                     across(c.mix(0.45).stroke_width(2))?;
+                }
+                Key::Dashed(c) => {
+                    for (a, b) in [(0, 14), (22, 36)] {
+                        area.draw(&PathElement::new(
+                            vec![(x + a, y), (x + b, y)],
+                            c.stroke_width(4),
+                        ))?;
+                    }
+                }
+                Key::Target(c) => {
+                    for a in [0, 12, 24, 36] {
+                        area.draw(&PathElement::new(
+                            vec![(x + a, y), (x + a + 6, y)],
+                            c.stroke_width(2),
+                        ))?;
+                    }
                 }
                 Key::Band(c) => {
                     area.draw(&Rectangle::new(
@@ -425,7 +477,27 @@ pub(super) fn save(chart: &impl Chart, plots_dir: &Path, stem: &str) -> Result<(
             .map_err(|e| anyhow!("cannot draw {}: {e}", svg_path.display()))?;
         root.present().map_err(|e| anyhow!("{e}"))?;
     }
+    if i18n::lang() == Lang::Zh {
+        svg = embed_font(&svg);
+    }
     fs::write(&svg_path, svg).with_context(|| format!("cannot write {}", svg_path.display()))
+}
+
+/// `svg` with the CJK subset embedded as `@font-face` right after the opening `<svg …>` tag,
+/// so its Chinese text shows without a CJK font installed.
+fn embed_font(svg: &str) -> String {
+    let Some(at) = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1))
+    else {
+        return svg.to_string();
+    };
+    format!(
+        "{}\n<defs><style>{}</style></defs>{}",
+        &svg[..at],
+        cjk_font_face(),
+        &svg[at..]
+    )
 }
 
 #[cfg(test)]

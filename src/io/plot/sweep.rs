@@ -53,7 +53,7 @@ impl Spec {
         let meta = m.meta();
         Spec {
             metric: meta.name,
-            title: meta.title,
+            title: crate::io::i18n::title(m),
             label: axis_label(m),
             factor: meta.display_factor(),
             bounds: meta.display_bounds(),

@@ -1,5 +1,8 @@
 //! One metric over time, for one or several scenarios: the mean across replications with its
-//! t-based 95 % band.
+//! t-based 95 % band. With several scenarios the first is the base of a comparison: drawn
+//! last, dashed, so it stays visible where another scenario follows it. A share or an index is
+//! drawn on an axis from 0; a metric with an essay's target ([`M::target`]) gets the target as
+//! a dotted line.
 
 use std::path::Path;
 
@@ -8,11 +11,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::experiment::stats::Summary;
+use crate::io::i18n::{self, fill};
 use crate::io::plot::Figure;
 use crate::io::plot::data::{Aggregate, aggregate, band};
 use crate::io::plot::style::{
-    Backend, Chart, DrawResult, Key, MUTED, axis_label, axis_range, chart_builder, colour, legend,
-    save, styled_mesh, tick, title, year_tick,
+    Backend, Chart, DrawResult, INK, Key, MUTED, axis_label, axis_range, chart_builder, colour,
+    legend, save, styled_mesh, target_label, tick, title, year_tick, zoomed,
 };
 use crate::model::metrics::M;
 
@@ -53,25 +57,36 @@ pub fn shown_scale(m: M) -> f64 {
 impl Chart for TimeSeriesChart {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let meta = self.metric.meta();
-        let area = title(root, meta.title)?;
+        let area = title(root, i18n::title(self.metric))?;
         let single = self.lines.len() == 1;
         let mut keys = Vec::new();
         let any_band = self.lines.iter().any(|l| l.reps > 1);
         for (i, l) in self.lines.iter().enumerate() {
             let label = if single && l.reps == 1 {
-                "one replication (no confidence band)".to_string()
+                i18n::ONE_REPLICATION.get().to_string()
             } else if single {
-                format!("mean of {} replications", l.reps)
+                fill(i18n::MEAN_OF_REPS, "n", &l.reps.to_string())
+            } else if i == 0 {
+                format!("{} {}", l.name, i18n::BASE_SUFFIX.get())
             } else {
                 l.name.clone()
             };
-            keys.push((Key::Line(colour(i)), label));
+            let key = if !single && i == 0 {
+                Key::Dashed(colour(i))
+            } else {
+                Key::Line(colour(i))
+            };
+            keys.push((key, label));
         }
         if any_band {
             keys.push((
                 Key::Band(if single { colour(0) } else { MUTED }),
-                "95 % confidence interval of the mean".to_string(),
+                i18n::CI_OF_MEAN.get().to_string(),
             ));
+        }
+        let target = self.metric.target();
+        if let Some(t) = target {
+            keys.push((Key::Target(INK), target_label(t)));
         }
         let area = legend(&area, &keys, 40)?;
 
@@ -88,6 +103,15 @@ impl Chart for TimeSeriesChart {
                 }
             }
             x_max = x_max.max(l.x.last().copied().unwrap_or(1.0));
+        }
+        if let Some(t) = target {
+            lo = lo.min(t.at_least);
+            hi = hi.max(t.at_least);
+        }
+        if meta.is_unit_interval() && !zoomed() {
+            // Shares and indices from 0, so that noise does not look dramatic (`--zoom`:
+            // to the data).
+            lo = 0.0;
         }
         let (y0, y1) = axis_range(lo, hi, meta.display_bounds());
         let span = y1 - y0;
@@ -109,9 +133,9 @@ impl Chart for TimeSeriesChart {
         };
         styled_mesh(&mut chart, 12, 8)
             .x_desc(if yearly {
-                "year of the simulation"
+                i18n::YEAR_OF_RUN.get()
             } else {
-                "time (years since start; one point per month)"
+                i18n::TIME_MONTHLY.get()
             })
             .y_desc(axis_label(self.metric))
             .x_label_formatter(&xfmt)
@@ -152,7 +176,18 @@ impl Chart for TimeSeriesChart {
             }
             flush(&mut run)?;
         }
-        for (i, l) in self.lines.iter().enumerate() {
+        if let Some(t) = target {
+            chart.draw_series(DashedLineSeries::new(
+                [(xa, t.at_least), (xb, t.at_least)],
+                4,
+                8,
+                INK.stroke_width(2),
+            ))?;
+        }
+        // The others first, the base (line 0) last and dashed on top of them.
+        let order = (1..self.lines.len()).chain([0]);
+        for i in order {
+            let l = &self.lines[i];
             let c = colour(i);
             let pts: Vec<(f64, f64)> =
                 l.x.iter()
@@ -160,7 +195,11 @@ impl Chart for TimeSeriesChart {
                     .filter(|(_, s)| s.mean.is_finite())
                     .map(|(x, s)| (*x, s.mean))
                     .collect();
-            chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(4)))?;
+            if single || i != 0 {
+                chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(4)))?;
+            } else {
+                chart.draw_series(DashedLineSeries::new(pts.clone(), 14, 8, c.stroke_width(4)))?;
+            }
             if yearly {
                 chart.draw_series(pts.iter().map(|p| Circle::new(*p, 6, c.filled())))?;
             }
@@ -202,6 +241,18 @@ pub fn time_series(
     save(&TimeSeriesChart { metric, lines }, plots_dir, stem)?;
     let meta = metric.meta();
     let reps: Vec<String> = scenarios.iter().map(|s| s.reps.len().to_string()).collect();
+    if i18n::lang() == i18n::Lang::Zh {
+        return Ok(Figure {
+            stem: stem.to_string(),
+            title: format!("{}（{}）", meta.zh, meta.name),
+            caption: format!(
+                "{}（timeseries.csv）：线为各次重复（{}）的均值，阴影为该均值基于 t 分布的 95% 置信区间（单次重复时无）。单位：{}。",
+                meta.zh,
+                reps.join(" / "),
+                i18n::unit(metric)
+            ),
+        });
+    }
     let how = match how {
         Aggregate::Monthly => "Monthly values",
         Aggregate::YearlySum => "Yearly totals",
@@ -214,12 +265,27 @@ pub fn time_series(
     } else {
         format!("{} replications (scenario by scenario)", reps.join(" / "))
     };
+    let base = if scenarios.len() > 1 {
+        format!(
+            " The dashed line is the base, {}, drawn on top.",
+            scenarios[0].name
+        )
+    } else {
+        String::new()
+    };
+    let target = metric.target().map_or(String::new(), |t| {
+        format!(
+            " The dotted line is the essay's target ({}, section {}).",
+            target_label(t),
+            t.section
+        )
+    });
     Ok(Figure {
         stem: stem.to_string(),
         title: format!("{} ({})", meta.title, meta.zh),
         caption: format!(
             "{how} of {} (timeseries.csv): the line is the mean over {who}; the shaded band is the t-based \
-             95 % confidence interval of that mean (no band with a single replication).",
+             95 % confidence interval of that mean (no band with a single replication).{base}{target}",
             meta.name
         ),
     })

@@ -1,27 +1,16 @@
 //! The report of one `shequ compare` directory: the scenarios, the paired differences with
 //! their CIs, every plot and the manifests.
 
+use crate::io::i18n::{self, fill};
 use crate::io::plot::Figure;
 use crate::io::plot::compare::CompareDir;
 use crate::io::plot::events::EventSet;
 use crate::io::report::{
-    Block, Report, Section, fmt_num, manifest_text, mobilisation_section, plots_section,
-    provenance_rows,
+    Block, Report, Section, fmt_num, manifest_list, manifest_text, mobilisation_section,
+    plots_section, provenance_rows, shown_in_window, titled, window_text, words,
 };
 use crate::io::views::{self, Better};
 use crate::model::metrics::M;
-
-/// The items of the manifest array `key` as text, joined by `sep` (empty when absent).
-fn manifest_list(m: &serde_json::Value, key: &str, sep: &str) -> String {
-    let Some(items) = m.get(key).and_then(|a| a.as_array()) else {
-        return String::new();
-    };
-    let texts: Vec<String> = items
-        .iter()
-        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-        .collect();
-    texts.join(sep)
-}
 
 /// The report of one `shequ compare` directory.
 pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
@@ -41,7 +30,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
             let overrides = manifest_list(&run.manifest, "overrides", "; ");
             vec![
                 if i == 0 {
-                    format!("{label} (base)")
+                    format!("{label} {}", i18n::BASE_SUFFIX.get())
                 } else {
                     label.clone()
                 },
@@ -53,21 +42,15 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         .collect();
     let first = &cmp.runs[0].timeseries;
     let mut facts = vec![
-        vec!["base".to_string(), base.to_string()],
-        vec!["compared with it".to_string(), others.join(", ")],
+        vec![i18n::BASE.get().to_string(), base.to_string()],
+        vec![i18n::COMPARED_WITH.get().to_string(), others.join(", ")],
+        vec![i18n::REPS_EACH.get().to_string(), first.reps().to_string()],
         vec![
-            "replications (each scenario)".to_string(),
-            first.reps().to_string(),
+            i18n::SIMULATED_TIME.get().to_string(),
+            fill(i18n::MONTHS_YEARS, "m", &first.months().to_string())
+                .replace("{y}", &(first.months() as f64 / 12.0).to_string()),
         ],
-        vec![
-            "simulated time".to_string(),
-            format!(
-                "{} months ({} years)",
-                first.months(),
-                first.months() as f64 / 12.0
-            ),
-        ],
-        vec!["seed (all scenarios)".to_string(), manifest_text(m, "seed")],
+        vec![i18n::SEED_ALL.get().to_string(), manifest_text(m, "seed")],
     ];
     if let Some(post) = m.get("posterior") {
         facts.push(vec![
@@ -82,12 +65,15 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
     }
     facts.extend(provenance_rows(m));
     sections.push(Section {
-        heading: "The scenarios".to_string(),
+        heading: i18n::THE_SCENARIOS.get().to_string(),
         blocks: vec![
             Block::Table {
-                header: ["scenario", "description", "scenario files", "overrides"]
-                    .map(String::from)
-                    .to_vec(),
+                header: words(&[
+                    i18n::SCENARIO,
+                    i18n::DESCRIPTION,
+                    i18n::SCENARIO_FILES,
+                    i18n::OVERRIDES,
+                ]),
                 rows: scenario_rows,
                 numeric: vec![],
             },
@@ -96,14 +82,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
                 rows: facts,
                 numeric: vec![],
             },
-            Block::Html(
-                "<p>Every scenario runs with the base's seed, replications and years, so \
-                 replication <i>r</i> of each sees the same random draws wherever their worlds \
-                 agree (common random numbers). Each scenario's own outputs are in its \
-                 subfolder; <code>shequ run SUBFOLDER/scenario.toml</code> reproduces it and \
-                 <code>shequ plot SUBFOLDER</code> draws its own report.</p>"
-                    .to_string(),
-            ),
+            Block::Html(i18n::CRN_NOTE.get().to_string()),
         ],
     });
 
@@ -117,18 +96,17 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
                 continue;
             };
             rows.push(vec![
-                format!("{} ({})", meta.title, meta.zh),
-                meta.display_unit().to_string(),
+                i18n::pick(
+                    format!("{} ({})", meta.title, meta.zh),
+                    format!("{}（{}）", meta.zh, meta.name),
+                ),
+                i18n::unit(metric).to_string(),
                 (*o).to_string(),
                 fmt_num(d.base_mean * k),
                 fmt_num(d.scenario_mean * k),
                 diff_text(d.diff_mean * k, d.diff_sd),
                 diff_ci(d.ci_low * k, d.ci_high * k, d.diff_sd),
-                if d.excludes_zero {
-                    "yes".to_string()
-                } else {
-                    "no".to_string()
-                },
+                yes_no(d.excludes_zero),
             ]);
         }
     }
@@ -137,66 +115,61 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         .iter()
         .filter(|d| d.scenario != d.base)
         .map(|d| {
+            // In the registry's display unit, as in the table above and the plots.
+            let (k, unit) = M::from_name(&d.metric)
+                .map_or((1.0, String::new()), |id| shown_in_window(id, &d.window));
             vec![
                 d.metric.clone(),
-                d.window.replace('_', " "),
+                window_text(&d.window),
+                unit,
                 d.scenario.clone(),
-                fmt_num(d.base_mean),
-                fmt_num(d.scenario_mean),
-                diff_text(d.diff_mean, d.diff_sd),
-                diff_ci(d.ci_low, d.ci_high, d.diff_sd),
-                if d.excludes_zero { "yes" } else { "no" }.to_string(),
+                fmt_num(d.base_mean * k),
+                fmt_num(d.scenario_mean * k),
+                diff_text(d.diff_mean * k, d.diff_sd * k),
+                diff_ci(d.ci_low * k, d.ci_high * k, d.diff_sd * k),
+                yes_no(d.excludes_zero),
                 d.n.to_string(),
             ]
         })
         .collect();
-    let mut blocks = vec![Block::Paragraph(format!(
-        "Last-year means of the base ({base}) and of each scenario, and the paired difference \
-         scenario − base: the mean over replications of (scenario − base) in the same \
-         replication, with its t-based 95 % confidence interval (comparison.csv). \"Excludes \
-         0\": the interval lies wholly above or below zero, a difference the replications \
-         show clearly."
-    ))];
+    let mut blocks = vec![Block::Paragraph(fill(i18n::PAIRED_NOTE, "name", base))];
     if !rows.is_empty() {
         blocks.push(Block::Table {
-            header: [
-                "metric",
-                "unit",
-                "scenario",
-                "base mean",
-                "scenario mean",
-                "difference",
-                "95 % CI of the difference",
-                "CI excludes 0",
-            ]
-            .map(String::from)
-            .to_vec(),
+            header: words(&[
+                i18n::METRIC,
+                i18n::UNIT,
+                i18n::SCENARIO,
+                i18n::BASE_MEAN,
+                i18n::SCENARIO_MEAN,
+                i18n::DIFFERENCE,
+                i18n::CI_OF_DIFF,
+                i18n::EXCLUDES_ZERO,
+            ]),
             rows,
             numeric: vec![3, 4, 5, 6],
         });
     }
     blocks.push(Block::Folded {
-        summary: "Every metric and window: final month, last year, whole run and any --window (comparison.csv)".to_string(),
+        summary: i18n::EVERY_METRIC_CMP.get().to_string(),
         blocks: vec![Block::Table {
-            header: [
-                "metric",
-                "window",
-                "scenario",
-                "base mean",
-                "scenario mean",
-                "difference",
-                "95 % CI",
-                "excludes 0",
-                "n",
-            ]
-            .map(String::from)
-            .to_vec(),
+            header: words(&[
+                i18n::METRIC,
+                i18n::WINDOW,
+                i18n::UNIT,
+                i18n::SCENARIO,
+                i18n::BASE_MEAN,
+                i18n::SCENARIO_MEAN,
+                i18n::DIFFERENCE,
+                i18n::CI95,
+                i18n::EXCLUDES_ZERO,
+                i18n::N,
+            ]),
             rows: all,
-            numeric: vec![3, 4, 5, 6, 8],
+            numeric: vec![4, 5, 6, 7, 9],
         }],
     });
     sections.push(Section {
-        heading: "Paired differences at the end of the run".to_string(),
+        heading: i18n::PAIRED_HEADING.get().to_string(),
         blocks,
     });
 
@@ -232,27 +205,17 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         }
     }
     if !manifests.is_empty() {
-        manifests.insert(
-            0,
-            Block::Paragraph(
-                "Everything needed to rerun this result: the comparison's settings and, per \
-                 scenario, the fully resolved scenario, seed, replications, version and command \
-                 line."
-                    .to_string(),
-            ),
-        );
+        manifests.insert(0, Block::Paragraph(i18n::MANIFESTS_NOTE.get().to_string()));
         sections.push(Section {
-            heading: "Manifests".to_string(),
+            heading: i18n::MANIFESTS.get().to_string(),
             blocks: manifests,
         });
     }
 
+    let versus = format!("{base} {} {}", i18n::VS.get(), others.join(", "));
     Report {
-        title: format!("shequ (社区) comparison: {base} vs {}", others.join(", ")),
-        lead: format!(
-            "{} compared with the base scenario {base}, replication by replication.",
-            others.join(", ")
-        ),
+        title: titled(i18n::COMPARISON, &versus, m),
+        lead: fill(i18n::CMP_LEAD, "name", base).replace("{others}", &others.join(", ")),
         sections,
     }
 }
@@ -331,6 +294,10 @@ fn robust_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
     })
 }
 
+fn yes_no(yes: bool) -> String {
+    if yes { i18n::YES } else { i18n::NO }.get().to_string()
+}
+
 /// What each scenario buys per 100 million RMB of extra public cost over the run: the
 /// last-year difference of each outcome of [`views::COST_EFFECT`] divided by the whole-run
 /// difference in `public_cost`. Only where the extra cost is clearly positive (its 95 % CI
@@ -366,7 +333,7 @@ fn cost_effect_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
                 (*o).to_string(),
                 spend.clone(),
                 format!("{} ({})", meta.title, meta.zh),
-                meta.display_unit().to_string(),
+                i18n::unit(metric).to_string(),
                 diff_text(d.diff_mean * k, d.diff_sd),
                 per,
             ]);
@@ -376,7 +343,7 @@ fn cost_effect_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
         return None;
     }
     Some(Section {
-        heading: "What the money buys".to_string(),
+        heading: i18n::MONEY_HEADING.get().to_string(),
         blocks: vec![
             Block::Paragraph(
                 "Extra public cost over the whole run (public_cost, window whole_run, paired \
@@ -417,7 +384,7 @@ fn signed_num(x: f64) -> String {
 /// A paired difference; `0 (identical)` when every replication pair agrees exactly.
 fn diff_text(mean: f64, sd: f64) -> String {
     if mean == 0.0 && sd == 0.0 {
-        "0 (identical)".to_string()
+        i18n::IDENTICAL.get().to_string()
     } else {
         signed_num(mean)
     }

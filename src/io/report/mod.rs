@@ -18,8 +18,10 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use base64::Engine as _;
 
+use crate::io::i18n;
 use crate::io::output::commit_dir;
 use crate::io::plot::calibrate::{CalibrationDir, plot_calibration};
+use crate::io::plot::cjk_font_face;
 use crate::io::plot::compare::{CompareDir, plot_compare};
 use crate::io::plot::data::RunDir;
 use crate::io::plot::events::{EventRow, EventSet, kind_label};
@@ -196,9 +198,11 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The page's style; the embedded CJK subset ([`crate::io::plot::cjk_font_face`]) is the
+/// fallback for every Chinese character a system font lacks.
 const CSS: &str = "
 body{margin:0;background:#f6f6f3;color:#1e1e1e;font:18px/1.5 system-ui,-apple-system,'Segoe UI',
- 'Noto Sans','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif}
+ 'Noto Sans','Noto Sans CJK SC','PingFang SC','Microsoft YaHei','shequ-cjk',sans-serif}
 main{max-width:1240px;margin:0 auto;padding:24px 32px 64px;background:#fff}
 h1{font-size:34px;margin:8px 0 4px}h2{font-size:26px;margin:40px 0 12px;
  border-bottom:2px solid #ddd;padding-bottom:4px}h3{font-size:21px;margin:28px 0 8px}
@@ -220,13 +224,15 @@ impl Report {
         let mut h = String::new();
         let _ = write!(
             h,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n\
+             <title>{}</title>\n<style>{face}{CSS}</style>\n</head>\n<body>\n<main>\n\
              <h1>{}</h1>\n<p class=\"lead\">{}</p>\n",
             escape(&self.title),
             escape(&self.title),
-            escape(&self.lead)
+            escape(&self.lead),
+            lang = i18n::lang().code(),
+            face = cjk_font_face(),
         );
         for s in &self.sections {
             let _ = writeln!(h, "<h2>{}</h2>", escape(&s.heading));
@@ -234,10 +240,10 @@ impl Report {
                 block_html(&mut h, b, plots_dir)?;
             }
         }
-        h.push_str(
-            "<p class=\"muted\">Made by shequ (社区), an agent-based simulator of urban community \
-             governance. Plots are also in the <code>plots/</code> folder as PNG and SVG.</p>\n\
-             </main>\n</body>\n</html>\n",
+        let _ = write!(
+            h,
+            "<p class=\"muted\">{}</p>\n</main>\n</body>\n</html>\n",
+            i18n::FOOTER.get()
         );
         Ok(h)
     }
@@ -364,8 +370,86 @@ pub(super) fn ci_text(lo: f64, hi: f64) -> String {
     if lo.is_finite() && hi.is_finite() {
         format!("{} – {}", fmt_num(lo), fmt_num(hi))
     } else {
-        "– (one replication)".to_string()
+        i18n::ONE_REP_CI.get().to_string()
     }
+}
+
+/// The title of a report: `shequ (社区) WHAT: NAME`, with the `--set` and `--arm` overrides
+/// that ran (from the manifest's `overrides`, e.g. `--set property.guided_price=2.0`), so that
+/// a changed run is never titled as the unchanged scenario. `--reps`, `--years` and `--seed`
+/// change no world and stay in the facts.
+pub(super) fn titled(what: i18n::Text, name: &str, manifest: &serde_json::Value) -> String {
+    let changed: Vec<&str> = manifest
+        .get("overrides")
+        .and_then(|o| o.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.as_str())
+        .filter_map(|o| {
+            o.strip_prefix("--set ")
+                .or(o.starts_with("--arm").then_some(o))
+        })
+        .collect();
+    let mut t = format!("shequ (社区) {}: {name}", what.get());
+    if !changed.is_empty() {
+        let _ = write!(t, " ({} {})", i18n::WITH.get(), changed.join(", "));
+    }
+    t
+}
+
+/// The header cells of a table, in the current language.
+pub(super) fn words(ts: &[i18n::Text]) -> Vec<String> {
+    ts.iter().map(|t| t.get().to_string()).collect()
+}
+
+/// A window's name as `summary.csv` and `comparison.csv` write it (`last_year`), in the
+/// current language.
+pub(super) fn window_text(name: &str) -> String {
+    crate::experiment::windows::Window::NAMED
+        .iter()
+        .find(|w| w.name() == name)
+        .map_or_else(
+            || name.replace('_', " "),
+            |w| i18n::window(*w).get().to_string(),
+        )
+}
+
+/// The factor and unit in which a metric's value over the window named `window` (as in
+/// summary.csv) is shown: a mean in the registry's display unit; a flow totalled over the
+/// whole run in its display unit without "per year" (million RMB, or a count).
+pub(super) fn shown_in_window(m: crate::model::metrics::M, window: &str) -> (f64, String) {
+    use crate::experiment::windows::Window;
+    use crate::model::metrics::{MILLION_RMB_PER_YEAR, Year};
+    let meta = m.meta();
+    let totalled = Window::from_name(window).is_some_and(Window::sums) && meta.year == Year::Sum;
+    if !totalled {
+        return (meta.display_factor(), i18n::unit(m).to_string());
+    }
+    let total = i18n::TOTAL_OVER_RUN.get();
+    if meta.display == MILLION_RMB_PER_YEAR {
+        (1e-6, format!("{}, {total}", i18n::MILLION_RMB.get()))
+    } else {
+        (meta.display_factor() / 12.0, total.to_string())
+    }
+}
+
+/// The essay's target of a metric for a table (`≥ 0.35 (三.(三).4)`), empty without one.
+pub(super) fn target_text(m: crate::model::metrics::M) -> String {
+    m.target()
+        .map(|t| format!("≥ {} ({})", fmt_num(t.at_least), t.section))
+        .unwrap_or_default()
+}
+
+/// The items of the manifest array `key` as text, joined by `sep` (empty when absent).
+pub(super) fn manifest_list(m: &serde_json::Value, key: &str, sep: &str) -> String {
+    let Some(items) = m.get(key).and_then(|a| a.as_array()) else {
+        return String::new();
+    };
+    let texts: Vec<String> = items
+        .iter()
+        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+        .collect();
+    texts.join(sep)
 }
 
 /// The meaning of a metric as stored in the manifest.
@@ -398,10 +482,10 @@ pub(super) fn provenance_rows(m: &serde_json::Value) -> Vec<Vec<String>> {
         return rows;
     }
     for (k, label) in [
-        ("shequ_version", "shequ version"),
-        ("git_commit", "git commit"),
-        ("threads", "threads"),
-        ("wall_seconds", "wall time (s)"),
+        ("shequ_version", i18n::VERSION.get()),
+        ("git_commit", i18n::GIT_COMMIT.get()),
+        ("threads", i18n::THREADS.get()),
+        ("wall_seconds", i18n::WALL_TIME.get()),
     ] {
         let v = match m.get(k).and_then(|x| x.as_f64()) {
             Some(x) if k == "wall_seconds" => format!("{x:.2}"),
@@ -411,7 +495,7 @@ pub(super) fn provenance_rows(m: &serde_json::Value) -> Vec<Vec<String>> {
     }
     if let Some(cl) = m.get("command_line").and_then(|c| c.as_array()) {
         let words: Vec<&str> = cl.iter().filter_map(|w| w.as_str()).collect();
-        rows.push(vec!["command".to_string(), words.join(" ")]);
+        rows.push(vec![i18n::COMMAND.get().to_string(), words.join(" ")]);
     }
     rows
 }
@@ -450,7 +534,7 @@ fn percent(part: usize, whole: usize) -> String {
 pub(super) fn mobilisation_section(sets: &[EventSet<'_>]) -> Option<Section> {
     let table = mobilisation_table(sets)?;
     Some(Section {
-        heading: "Emergency mobilisation".to_string(),
+        heading: i18n::MOBILISATION.get().to_string(),
         blocks: vec![mobilisation_note(), table],
     })
 }
@@ -458,20 +542,13 @@ pub(super) fn mobilisation_section(sets: &[EventSet<'_>]) -> Option<Section> {
 /// Every plot, in order.
 pub(super) fn plots_section(figures: &[Figure]) -> Section {
     Section {
-        heading: "Plots".to_string(),
+        heading: i18n::PLOTS.get().to_string(),
         blocks: figures.iter().cloned().map(Block::Figure).collect(),
     }
 }
 
 fn mobilisation_note() -> Block {
-    Block::Paragraph(
-        "Warning and help during emergency events (events.csv), by compound kind, over every \
-         event, community and replication: the median hours until 90 % of households were \
-         warned and until 90 % of the vulnerable households needing help were visited, how \
-         often 90 % was never reached within the simulated hours, and the mean share of those \
-         needing help who got it in time."
-            .to_string(),
-    )
+    Block::Paragraph(i18n::MOBILISATION_NOTE.get().to_string())
 }
 
 /// The mobilisation key figures by compound kind (and scenario); `None` without events.
@@ -535,19 +612,19 @@ fn mobilisation_table(sets: &[EventSet<'_>]) -> Option<Block> {
     }
     let mut header: Vec<String> = Vec::new();
     if several {
-        header.push("scenario".into());
+        header.push(i18n::SCENARIO.get().into());
     }
     header.extend(
         [
-            "compound kind",
-            "observations",
-            "hours to warn 90 % (median)",
-            "never warned 90 %",
-            "vulnerable helped in time (mean share)",
-            "hours to help 90 % (median)",
-            "never helped 90 %",
+            i18n::COMPOUND_KIND,
+            i18n::OBSERVATIONS,
+            i18n::HOURS_WARN_MEDIAN,
+            i18n::NEVER_WARNED,
+            i18n::HELPED_MEAN,
+            i18n::HOURS_HELP_MEDIAN,
+            i18n::NEVER_HELPED,
         ]
-        .map(String::from),
+        .map(|t| t.get().to_string()),
     );
     let off = usize::from(several);
     Some(Block::Table {

@@ -128,10 +128,11 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
     let shown: Vec<&Metric> = sw.shown_metrics().iter().map(|m| m.meta()).collect();
     let mut header: Vec<String> = sw.keys.clone();
     header.extend(shown.iter().map(|s| {
+        let title = crate::io::i18n::title(s.id);
         if s.display_factor() == 1.0 {
-            s.title.to_string()
+            title.to_string()
         } else {
-            format!("{} ({})", s.title, s.display_unit())
+            format!("{title} ({})", crate::io::i18n::unit(s.id))
         }
     }));
     let rows: Vec<Vec<String>> = sw
@@ -192,7 +193,7 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
 
     if !m.is_null() {
         sections.push(Section {
-            heading: "Manifest".to_string(),
+            heading: crate::io::i18n::MANIFEST.get().to_string(),
             blocks: vec![
                 Block::Paragraph(
                     "Everything needed to rerun this sweep: the resolved scenario, the varied \
@@ -219,7 +220,7 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
         )
     };
     Report {
-        title: format!("shequ (社区) sweep: {}", sw.scenario),
+        title: crate::io::report::titled(crate::io::i18n::SWEEP, &sw.scenario, &sw.manifest),
         lead,
         sections,
     }
