@@ -5,7 +5,8 @@
 //! [`shequ_alloc`], calls [`shequ_run`], and reads the JSON answer at [`shequ_result_ptr`]
 //! for [`shequ_result_len`] bytes. The request is
 //! `{"scenario": TOML, "library": {"baseline.toml": TOML, …}, "seed": S, "reps": N,
-//! "years": Y, "set": ["key=value", …]}` (all but `scenario` optional); the scenario is read
+//! "years": Y, "set": ["key=value", …], "rep": R}` (all but `scenario` optional; `rep` runs
+//! only replication R, as numbered in a whole run); the scenario is read
 //! as the file `scenario.toml` beside the library's files, so `extends = "baseline.toml"`
 //! finds the library's baseline. The answer is `{"ok": true, "name": …, "timeseries": CSV}`
 //! with the CSV text of `timeseries.csv` (the same writer, so the same digits), or
@@ -18,7 +19,7 @@ use serde::Deserialize;
 
 use crate::experiment;
 use crate::io::scenario::{self, Memory};
-use crate::io::series::write_timeseries;
+use crate::io::series::{write_timeseries, write_timeseries_from};
 
 /// The file name the page's scenario text is read as.
 const SCENARIO_FILE: &str = "scenario.toml";
@@ -33,6 +34,8 @@ struct Request {
     years: Option<u32>,
     #[serde(default)]
     set: Vec<String>,
+    /// Run only this replication (numbered as in a whole run), not `0..reps`.
+    rep: Option<u64>,
 }
 
 /// Runs a request (JSON text) and returns the answer (JSON text).
@@ -47,10 +50,19 @@ pub fn answer(request: &str) -> String {
         let mut sets = scenario::run_overrides(r.reps, r.seed, r.years);
         sets.extend(r.set.into_iter().map(|x| ("set", x)));
         scenario::apply_overrides_from(&files, &mut s, &sets).map_err(|e| e.to_string())?;
-        // No pool size: rayon runs on the calling thread where there are no threads.
-        let result = experiment::run(&s.params, None, &|| {}).map_err(|e| e.to_string())?;
         let mut csv = Vec::new();
-        write_timeseries(&mut csv, &result).map_err(|e| e.to_string())?;
+        let written = match r.rep {
+            Some(rep) => {
+                let one = experiment::run_replication(&s.params, s.params.run.seed, rep);
+                write_timeseries_from(&mut csv, rep as usize, &[one])
+            }
+            None => {
+                // No pool size: rayon runs on the calling thread where there are no threads.
+                let result = experiment::run(&s.params, None, &|| {}).map_err(|e| e.to_string())?;
+                write_timeseries(&mut csv, &result)
+            }
+        };
+        written.map_err(|e| e.to_string())?;
         Ok((s.name, String::from_utf8_lossy(&csv).into_owned()))
     })();
     let json = match result {
@@ -133,6 +145,21 @@ mod tests {
         // Header and one row per (rep, month): 2 reps x 12 months.
         assert_eq!(csv.lines().count(), 1 + 24);
         assert!(csv.starts_with("rep,month,"));
+        // Replication 1 alone is the second half of the whole run, numbered 1.
+        let mut one = req.clone();
+        one["rep"] = 1.into();
+        let b: serde_json::Value = serde_json::from_str(&answer(&one.to_string())).unwrap();
+        let rows: Vec<&str> = csv.lines().collect();
+        let mut expected = vec![rows[0]];
+        expected.extend(&rows[13..]);
+        assert_eq!(
+            b["timeseries"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .collect::<Vec<_>>(),
+            expected
+        );
     }
 
     #[test]

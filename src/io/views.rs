@@ -137,3 +137,16 @@ mod tests {
         }
     }
 }
+
+/// The charts of `shequ teach`'s page, in the order shown: the fee cycle, trust, the
+/// workforce and the public cost.
+pub const TEACH_CHARTS: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::Trust,
+    M::WorkerTurnoverAnnual,
+    M::MediationCoverage,
+    M::PublicCost,
+];

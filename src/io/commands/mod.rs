@@ -11,6 +11,7 @@ pub mod plot;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;
+pub mod teach;
 pub mod validate;
 
 use std::io::{self, IsTerminal, Write};
