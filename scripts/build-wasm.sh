@@ -19,4 +19,5 @@ cargo rustc --locked --quiet --lib --crate-type cdylib \
   --profile wasm --target-dir "$target"
 mkdir -p "$(dirname "$out")"
 cp "$target/wasm32-unknown-unknown/wasm/shequ.wasm" "$out.tmp.$$"
+chmod 644 "$out.tmp.$$"
 mv "$out.tmp.$$" "$out"

@@ -14,4 +14,5 @@ mod plots;
 mod properties;
 mod safety;
 mod sensitivity;
+mod teach;
 mod tutorial;
