@@ -48,8 +48,15 @@ fn teach_refuses_to_overwrite_a_file_it_did_not_write() {
     fs::write(&mine, "<html>my lesson notes</html>").unwrap();
     let o = run(&["teach", "--out", path_str(&mine)]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains("not written by shequ teach"), "{}", text(&o.stderr));
-    assert_eq!(fs::read_to_string(&mine).unwrap(), "<html>my lesson notes</html>");
+    assert!(
+        text(&o.stderr).contains("not written by shequ teach"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(&mine).unwrap(),
+        "<html>my lesson notes</html>"
+    );
     // A folder is refused too; a page shequ wrote is replaced whole, and no temporary is left.
     let o = run(&["teach", "--out", path_str(d.path())]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
@@ -65,8 +72,17 @@ fn teach_refuses_to_overwrite_a_file_it_did_not_write() {
     assert_eq!(names.len(), 2, "{names:?}");
     // A scenario with an error is refused before anything is written.
     let bad = d.path().join("bad.toml");
-    fs::write(&bad, "extends = \"baseline.toml\"\n[world]\ncommunitees = 2\n").unwrap();
-    let o = run(&["teach", "--out", path_str(&d.path().join("b.html")), path_str(&bad)]);
+    fs::write(
+        &bad,
+        "extends = \"baseline.toml\"\n[world]\ncommunitees = 2\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "teach",
+        "--out",
+        path_str(&d.path().join("b.html")),
+        path_str(&bad),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(!d.path().join("b.html").exists());
 }
@@ -78,7 +94,10 @@ fn node_modules() -> PathBuf {
 /// A timeseries.csv cell and the page's number (as JavaScript's `String(x)`) are the same f64.
 fn same(native: &str, page: &serde_json::Value) -> bool {
     let a: f64 = native.parse().unwrap();
-    let b: f64 = page.as_str().and_then(|s| s.parse().ok()).unwrap_or(f64::INFINITY);
+    let b: f64 = page
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::INFINITY);
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()) || (a == 0.0 && b == 0.0)
 }
 
@@ -96,7 +115,10 @@ fn the_page_runs_in_headless_chromium_and_equals_native_run() {
     let page = d.path().join("class.html");
     run_ok(&["teach", "--out", path_str(&page)]);
     let size = fs::metadata(&page).unwrap().len();
-    assert!(size <= 3_000_000, "the page has {size} bytes, more than 3 MB");
+    assert!(
+        size <= 3_000_000,
+        "the page has {size} bytes, more than 3 MB"
+    );
     // One 2,500-household community (a scenario extending the library's baseline, as a
     // user would write it), 2 replications of 20 years, seed 7.
     let scenario = d.path().join("one_community.toml");
@@ -139,39 +161,87 @@ fn the_page_runs_in_headless_chromium_and_equals_native_run() {
         .env("CHROMIUM", CHROMIUM)
         .output()
         .expect("cannot start node");
-    assert!(o.status.success(), "the page failed in Chromium:\n{}", text(&o.stderr));
+    assert!(
+        o.status.success(),
+        "the page failed in Chromium:\n{}",
+        text(&o.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["errors"], serde_json::json!([]), "errors in the page");
     assert!(r["levers"].as_u64().unwrap() >= 8, "{}", r["levers"]);
     assert!(r["presets"].as_u64().unwrap() >= 30, "{}", r["presets"]);
-    assert_eq!(r["slider_marked"], true, "a moved slider is marked as changed");
-    assert!(r["run"].as_str().unwrap().starts_with("done"), "{}", r["run"]);
+    assert_eq!(
+        r["slider_marked"], true,
+        "a moved slider is marked as changed"
+    );
+    assert!(
+        r["run"].as_str().unwrap().starts_with("done"),
+        "{}",
+        r["run"]
+    );
     assert!(r["ab"].as_str().unwrap().contains("× 2"), "{}", r["ab"]);
-    assert_eq!(r["diff_charts"].as_u64(), Some(8), "A/B shows a difference chart per metric");
-    assert!(r["legend_en"].as_str().unwrap().contains("B: strict_enforcement"));
+    assert_eq!(
+        r["diff_charts"].as_u64(),
+        Some(8),
+        "A/B shows a difference chart per metric"
+    );
+    assert!(
+        r["legend_en"]
+            .as_str()
+            .unwrap()
+            .contains("B: strict_enforcement")
+    );
     assert_eq!(r["html_lang"], "zh");
-    assert!(r["legend_zh"].as_str().unwrap().contains("配对差值"), "{}", r["legend_zh"]);
-    assert!(r["first_chart_zh"].as_str().unwrap().contains("物业费收缴率"));
+    assert!(
+        r["legend_zh"].as_str().unwrap().contains("配对差值"),
+        "{}",
+        r["legend_zh"]
+    );
+    assert!(
+        r["first_chart_zh"]
+            .as_str()
+            .unwrap()
+            .contains("物业费收缴率")
+    );
     assert_eq!(r["first_lever_zh"], "物业服务指导价");
-    assert!(r["status_zh"].as_str().unwrap().starts_with("完成"), "{}", r["status_zh"]);
+    assert!(
+        r["status_zh"].as_str().unwrap().starts_with("完成"),
+        "{}",
+        r["status_zh"]
+    );
     // The lesson: 4-6 steps, the last the hysteresis experiment in A/B, run to the end.
     let steps = r["steps"].as_u64().unwrap();
     assert!((4..=6).contains(&steps), "{steps} steps");
-    assert!(r["banner"].as_str().unwrap().contains("迟滞"), "{}", r["banner"]);
-    assert!(r["lesson"].as_str().unwrap().starts_with("完成"), "{}", r["lesson"]);
+    assert!(
+        r["banner"].as_str().unwrap().contains("迟滞"),
+        "{}",
+        r["banner"]
+    );
+    assert!(
+        r["lesson"].as_str().unwrap().starts_with("完成"),
+        "{}",
+        r["lesson"]
+    );
     let refused = r["refused"].as_str().unwrap();
     assert!(refused.contains("communitees"), "{refused}");
     // The numbers: the page's CSV text is native timeseries.csv byte for byte, and every
     // object of `timeseries` holds the same f64 as the native cell.
     let native = fs::read_to_string(out.join("timeseries.csv")).unwrap();
-    assert!(r["csv"].as_str().unwrap() == native, "the page's timeseries differs from native");
+    assert!(
+        r["csv"].as_str().unwrap() == native,
+        "the page's timeseries differs from native"
+    );
     let (header, rows) = crate::util::read_csv(&out.join("timeseries.csv"));
     let objects = r["timeseries"].as_array().unwrap();
     assert_eq!(objects.len(), rows.len());
     assert_eq!(rows.len(), 2 * 240);
     for (row, obj) in rows.iter().zip(objects) {
         for (name, cell) in header.iter().zip(row) {
-            assert!(same(cell, &obj[name]), "{name}: native {cell}, page {}", obj[name]);
+            assert!(
+                same(cell, &obj[name]),
+                "{name}: native {cell}, page {}",
+                obj[name]
+            );
         }
     }
     eprintln!(
