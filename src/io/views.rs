@@ -100,6 +100,19 @@ pub const SWEEP: &[M] = &followed_by::<6>(GLANCE, M::PublicCost);
 /// four), in `io::text`.
 pub const TERMINAL_MAIN: &[M] = SWEEP;
 
+/// The charts of `shequ teach`'s page, in the order shown: the fee cycle, trust, the
+/// workforce and the public cost.
+pub const TEACH_CHARTS: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::Trust,
+    M::WorkerTurnoverAnnual,
+    M::MediationCoverage,
+    M::PublicCost,
+];
+
 #[cfg(test)]
 mod tests {
     use super::{
@@ -137,16 +150,3 @@ mod tests {
         }
     }
 }
-
-/// The charts of `shequ teach`'s page, in the order shown: the fee cycle, trust, the
-/// workforce and the public cost.
-pub const TEACH_CHARTS: &[M] = &[
-    M::FeeCollectionRate,
-    M::ServiceQuality,
-    M::OwnerSatisfaction,
-    M::ManagedShare,
-    M::Trust,
-    M::WorkerTurnoverAnnual,
-    M::MediationCoverage,
-    M::PublicCost,
-];
