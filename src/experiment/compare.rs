@@ -7,7 +7,7 @@
 //! `scenario - base` is taken replication by replication (a paired comparison) and its
 //! t-based confidence interval is far narrower than that of two independent samples.
 
-use crate::experiment::stats::{Summary, summarize};
+use crate::experiment::stats::{Summary, quantile_sorted, summarize};
 pub use crate::experiment::windows::Window;
 use crate::experiment::windows::per_rep;
 use crate::experiment::{self, RunResult};
@@ -88,6 +88,95 @@ pub fn compare(results: &[RunResult]) -> Result<Vec<Difference>, String> {
     Ok(out)
 }
 
+/// How one row of [`compare`] spreads across the points of a plausible parameter set
+/// (`compare --posterior`). Each scenario ran at every point with the same replications,
+/// point after point, so replication `p * reps_per_point + r` is replication `r` at point `p`;
+/// at each point the paired difference is the mean over its replications of
+/// `scenario - base`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub points: usize,
+    /// Share of points whose mean difference is above zero.
+    pub share_above: f64,
+    /// Share of points whose mean difference is below zero.
+    pub share_below: f64,
+    /// 2.5 % quantile of the points' mean differences (type 7).
+    pub lo: f64,
+    /// 97.5 % quantile.
+    pub hi: f64,
+}
+
+/// The mean over each block of `reps_per_point` consecutive values.
+fn block_means(xs: &[f64], reps_per_point: usize) -> Vec<f64> {
+    xs.chunks(reps_per_point)
+        .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+        .collect()
+}
+
+/// The [`Spread`] of every row of [`compare`]`(results)`, in the same order (metric, then
+/// scenario, then window). Fails unless every run has a whole number of blocks of
+/// `reps_per_point` replications.
+pub fn spreads(results: &[RunResult], reps_per_point: usize) -> Result<Vec<Spread>, String> {
+    let Some(base) = results.first() else {
+        return Ok(Vec::new());
+    };
+    if reps_per_point == 0 || base.reps.len() % reps_per_point != 0 {
+        return Err(format!(
+            "{} replication(s) are not whole blocks of {reps_per_point} per point",
+            base.reps.len()
+        ));
+    }
+    let mut out = Vec::with_capacity(METRICS.len() * results.len() * Window::ALL.len());
+    for m in METRICS {
+        let bases = Window::ALL.map(|w| per_rep(&base.reps, m.id, w));
+        for r in results {
+            for (window, b) in Window::ALL.into_iter().zip(&bases) {
+                let o = per_rep(&r.reps, m.id, window);
+                let d: Vec<f64> = b.iter().zip(&o).map(|(b, o)| o - b).collect();
+                let mut at_points = block_means(&d, reps_per_point);
+                let n = at_points.len();
+                let share = |f: &dyn Fn(f64) -> bool| {
+                    at_points.iter().filter(|x| f(**x)).count() as f64 / n as f64
+                };
+                let (share_above, share_below) = (share(&|x| x > 0.0), share(&|x| x < 0.0));
+                at_points.retain(|x| !x.is_nan());
+                at_points.sort_by(f64::total_cmp);
+                out.push(Spread {
+                    points: n,
+                    share_above,
+                    share_below,
+                    lo: quantile_sorted(&at_points, 0.025),
+                    hi: quantile_sorted(&at_points, 0.975),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Joins each arm's runs at its `points` points (consecutive in `runs`) into one run whose
+/// replications go point after point, with the arm's total seconds.
+pub fn pool_points(runs: Vec<(RunResult, f64)>, points: usize) -> (Vec<RunResult>, Vec<f64>) {
+    let mut results = Vec::with_capacity(runs.len() / points.max(1));
+    let mut secs = Vec::with_capacity(results.capacity());
+    let mut it = runs.into_iter().peekable();
+    while it.peek().is_some() {
+        let mut pooled = RunResult {
+            reps: Vec::new(),
+            months: 0,
+        };
+        let mut total = 0.0;
+        for (r, s) in it.by_ref().take(points.max(1)) {
+            pooled.months = r.months;
+            pooled.reps.extend(r.reps);
+            total += s;
+        }
+        results.push(pooled);
+        secs.push(total);
+    }
+    (results, secs)
+}
+
 /// Runs each scenario in turn (replications in parallel inside each), calling `on_done`
 /// once per finished replication. All of `ps` should share seed, replications and years.
 pub fn run_all(
@@ -160,6 +249,42 @@ mod tests {
         // Differences 2, 2, 3: mean 7/3, half-width 4.303 * 0.577 / sqrt(3) = 1.434.
         assert!((d[w].diff.mean - 7.0 / 3.0).abs() < 1e-12);
         assert!(d[w].excludes_zero());
+    }
+
+    #[test]
+    fn spreads_count_points_not_replications() {
+        // Two points of two replications each. Base 0 everywhere; the other scenario
+        // +1, +3 at point 0 (mean +2) and -1, -2 at point 1 (mean -1.5).
+        let rs = [result(&[0.0; 4]), result(&[1.0, 3.0, -1.0, -2.0])];
+        let s = spreads(&rs, 2).unwrap();
+        let d = compare(&rs).unwrap();
+        assert_eq!(s.len(), d.len());
+        let w = Window::ALL.len();
+        let other = s[w];
+        assert_eq!(other.points, 2);
+        assert_eq!((other.share_above, other.share_below), (0.5, 0.5));
+        // Type 7 quantiles of {-1.5, 2}: -1.5 + 0.025 * 3.5 and 2 - 0.025 * 3.5.
+        assert!((other.lo - (-1.5 + 0.0875)).abs() < 1e-12, "{other:?}");
+        assert!((other.hi - (2.0 - 0.0875)).abs() < 1e-12, "{other:?}");
+        // The base against itself: never above or below.
+        assert_eq!((s[0].share_above, s[0].share_below), (0.0, 0.0));
+        assert!(spreads(&rs, 3).is_err());
+    }
+
+    #[test]
+    fn pooling_joins_each_arms_points_in_order() {
+        let runs = vec![
+            (result(&[1.0]), 1.0),
+            (result(&[2.0]), 2.0),
+            (result(&[3.0]), 4.0),
+            (result(&[4.0]), 8.0),
+        ];
+        let (pooled, secs) = pool_points(runs, 2);
+        assert_eq!(secs, [3.0, 12.0]);
+        assert_eq!(pooled.len(), 2);
+        let first: Vec<f64> = pooled[1].reps.iter().map(|r| r.months[0][0]).collect();
+        assert_eq!(first, [3.0, 4.0]);
+        assert_eq!(pooled[0].months, 24);
     }
 
     #[test]

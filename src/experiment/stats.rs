@@ -50,6 +50,21 @@ pub fn summarize(xs: &[f64]) -> Summary {
     }
 }
 
+/// Linear-interpolation quantile `p` in [0, 1] of ascending `sorted` values (R's and NumPy's
+/// default, type 7); NaN when empty.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let (i, f) = (h.floor() as usize, h - h.floor());
+    if i + 1 < sorted.len() {
+        sorted[i] + (sorted[i + 1] - sorted[i]) * f
+    } else {
+        sorted[i]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +92,16 @@ mod tests {
         let s = summarize(&[3.0]);
         assert_eq!(s.mean, 3.0);
         assert!(s.sd.is_nan() && s.ci_low.is_nan());
+    }
+
+    #[test]
+    fn quantiles_interpolate_like_type_7() {
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile_sorted(&xs, 0.0), 1.0);
+        assert_eq!(quantile_sorted(&xs, 1.0), 5.0);
+        assert_eq!(quantile_sorted(&xs, 0.5), 3.0);
+        // numpy.quantile([1, 2, 3, 4, 5], 0.025) = 1.1
+        assert!((quantile_sorted(&xs, 0.025) - 1.1).abs() < 1e-12);
+        assert!(quantile_sorted(&[], 0.5).is_nan());
     }
 }

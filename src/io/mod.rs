@@ -16,6 +16,8 @@ pub mod output;
 #[cfg(feature = "cli")]
 pub mod plot;
 #[cfg(feature = "cli")]
+pub mod posterior;
+#[cfg(feature = "cli")]
 pub mod report;
 pub mod scenario;
 pub mod series;

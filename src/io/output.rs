@@ -24,6 +24,9 @@ pub struct RunInfo {
     pub command_line: Vec<String>,
     pub wall_seconds: f64,
     pub threads: usize,
+    /// With `compare --posterior`: the points the run's replications were taken at (added to
+    /// the manifest as `posterior`).
+    pub posterior: Option<serde_json::Value>,
 }
 
 fn ctx<T>(r: io::Result<T>, what: &dyn Fn() -> String) -> io::Result<T> {
@@ -278,6 +281,9 @@ pub fn manifest(s: &Scenario, r: &RunResult, info: &RunInfo) -> serde_json::Valu
         "metrics": metrics_json(),
         "resolved": serde_json::to_value(p.to_table()).unwrap_or(serde_json::Value::Null),
     });
+    if let Some(post) = &info.posterior {
+        m["posterior"] = post.clone();
+    }
     // Only with [[changes]], so the manifests of other scenarios are unchanged.
     if !p.changes.is_empty() {
         m["changes"] = p.changes.iter().map(|c| c.describe()).collect();

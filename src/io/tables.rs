@@ -3,10 +3,11 @@
 
 use std::io::{self, Write};
 
-use crate::experiment::compare::Difference;
+use crate::experiment::compare::{Difference, Spread};
 use crate::experiment::sweep::{self, Plan, SweepResult};
 use crate::io::output::cell;
-use crate::model::metrics::METRICS;
+use crate::io::views::Better;
+use crate::model::metrics::{M, METRICS};
 
 /// Columns of `comparison.csv`, in order (the plots read them back by these names).
 pub const COMPARISON_COLUMNS: [&str; 12] = [
@@ -24,12 +25,55 @@ pub const COMPARISON_COLUMNS: [&str; 12] = [
     "excludes_zero",
 ];
 
+/// The columns `compare --posterior` adds to `comparison.csv`: which way the metric improves
+/// (`higher`, `lower` or empty, from `io::views`), the number of accepted points, the shares
+/// of points where the scenario's mean difference from the base is better and worse (empty
+/// without a direction), and the 2.5 % and 97.5 % quantiles of the points' mean differences.
+pub const POSTERIOR_COLUMNS: [&str; 6] = [
+    "better",
+    "points",
+    "p_better",
+    "p_worse",
+    "diff_points_p025",
+    "diff_points_p975",
+];
+
+/// The cells of [`POSTERIOR_COLUMNS`] for the row of metric `metric`.
+fn posterior_cells(metric: &str, s: &Spread) -> [String; 6] {
+    let better = M::from_name(metric).and_then(Better::of);
+    let (p_better, p_worse) = match better {
+        Some(b) => {
+            let (pb, pw) = b.shares(s.share_above, s.share_below);
+            (cell(pb), cell(pw))
+        }
+        None => (String::new(), String::new()),
+    };
+    [
+        better.map_or("", Better::name).to_string(),
+        s.points.to_string(),
+        p_better,
+        p_worse,
+        cell(s.lo),
+        cell(s.hi),
+    ]
+}
+
 /// Writes `comparison.csv`: one row per metric x scenario x window (`labels[0]` is the base).
-pub fn write_comparison(w: impl Write, labels: &[String], diffs: &[Difference]) -> io::Result<()> {
+/// With `spreads` (one per row, from `compare --posterior`) the [`POSTERIOR_COLUMNS`] follow.
+pub fn write_comparison(
+    w: impl Write,
+    labels: &[String],
+    diffs: &[Difference],
+    spreads: Option<&[Spread]>,
+) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
-    w.write_record(COMPARISON_COLUMNS)?;
-    for d in diffs {
-        w.write_record([
+    let mut header = COMPARISON_COLUMNS.to_vec();
+    if spreads.is_some() {
+        header.extend(POSTERIOR_COLUMNS);
+    }
+    w.write_record(&header)?;
+    for (i, d) in diffs.iter().enumerate() {
+        let mut rec = vec![
             d.metric.to_string(),
             d.window.name().to_string(),
             labels[d.scenario].clone(),
@@ -42,7 +86,11 @@ pub fn write_comparison(w: impl Write, labels: &[String], diffs: &[Difference]) 
             cell(d.diff.ci_low),
             cell(d.diff.ci_high),
             d.excludes_zero().to_string(),
-        ])?;
+        ];
+        if let Some(s) = spreads.and_then(|s| s.get(i)) {
+            rec.extend(posterior_cells(d.metric, s));
+        }
+        w.write_record(&rec)?;
     }
     w.flush()
 }

@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 
 use crate::experiment::RunResult;
-use crate::experiment::compare::{Difference, Window};
+use crate::experiment::compare::{Difference, Spread, Window};
 use crate::experiment::sweep::{self, Plan, SweepResult};
 use crate::experiment::windows;
-use crate::io::views;
+use crate::io::views::{self, Better};
 use crate::model::metrics::{M, Year};
 
 /// `+0.041`, `-1.200`, `+12345`: signed, three decimals below 10,000; `-` for NaN.
@@ -109,6 +109,46 @@ pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) ->
                 if d.excludes_zero() { " *" } else { "" }
             );
             let _ = writeln!(s, "{}", line.trim_end());
+        }
+    }
+    s
+}
+
+/// The terminal table of `compare --posterior`: per scenario and main metric (last year),
+/// the share of accepted points where it beats the base, the spread of the difference
+/// across points and the verdict.
+pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread]) -> String {
+    let mut s = String::new();
+    for (k, label) in labels.iter().enumerate().skip(1) {
+        let points = spreads.first().map_or(0, |x| x.points);
+        let _ = writeln!(
+            s,
+            "\n{label} - {} across {points} accepted point(s) (last-year means; robust = at >= {:.0} % of points)",
+            labels[0],
+            views::ROBUST_SHARE * 100.0
+        );
+        let _ = writeln!(
+            s,
+            "{:<22} {:>8} {:>8}  {:<27} verdict",
+            "metric", "better", "p_better", "95 % of points"
+        );
+        for m in views::TERMINAL_MAIN {
+            let Some((_, sp)) = diffs.iter().zip(spreads).find(|(d, _)| {
+                d.metric == m.name() && d.scenario == k && d.window == Window::LastYear
+            }) else {
+                continue;
+            };
+            let Some(b) = Better::of(*m) else { continue };
+            let (pb, pw) = b.shares(sp.share_above, sp.share_below);
+            let range = format!("[{}, {}]", signed(sp.lo), signed(sp.hi));
+            let _ = writeln!(
+                s,
+                "{:<22} {:>8} {:>8.2}  {range:<27} {}",
+                m.name(),
+                b.name(),
+                pb,
+                Better::verdict(pb, pw)
+            );
         }
     }
     s

@@ -100,6 +100,109 @@ pub const SWEEP: &[M] = &followed_by::<6>(GLANCE, M::PublicCost);
 /// four), in `io::text`.
 pub const TERMINAL_MAIN: &[M] = SWEEP;
 
+/// Which way a metric improves, for `p_better` in `compare --posterior` and the report's
+/// robust rankings. A value judgement, not a model rule: the essay's aims (paid and served
+/// compounds, satisfied owners, trust, a stable, local and certified workforce, mediation,
+/// volunteers, vulnerable households reached in time) and lower cost. Metrics in neither
+/// list (prices, entries, hires, composition, hours bought ...) have no better direction.
+pub const HIGHER_IS_BETTER: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceCoverage,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::Trust,
+    M::FeeCollectionRateNewEstate,
+    M::FeeCollectionRateOldCompound,
+    M::FeeCollectionRateResettlement,
+    M::ManagedShareNewEstate,
+    M::ManagedShareOldCompound,
+    M::ManagedShareResettlement,
+    M::WorkerMeanTenureMonths,
+    M::LocalShare,
+    M::CertifiedShare,
+    M::MediationCapacity,
+    M::MediationCoverage,
+    M::VulnerableKnownShare,
+    M::VolunteerShare,
+    M::VolunteerSharePersons,
+    M::VulnerableHelpedInWindow,
+    M::CommitteeShare,
+];
+
+/// See [`HIGHER_IS_BETTER`].
+pub const LOWER_IS_BETTER: &[M] = &[
+    M::FirmExits,
+    M::UnmanagedCompounds,
+    M::WorkerVacancyRate,
+    M::WorkerSeparations,
+    M::WorkerTurnoverAnnual,
+    M::WorkerExamExits,
+    M::HouseholdsPerWorker,
+    M::AdminLoadShare,
+    M::Workload,
+    M::DisputesUnsettled,
+    M::EnforcementCost,
+    M::MobilisationCost,
+    M::PublicCost,
+    M::PublicCostCumulative,
+    M::PublicCostDiscounted,
+];
+
+/// The share of a plausible set's points at which a ranking must hold to be called robust
+/// (docs/ODD.md §9.4).
+pub const ROBUST_SHARE: f64 = 0.9;
+
+/// Which way a metric improves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+impl Better {
+    /// The direction of `m`, if it has one.
+    pub fn of(m: M) -> Option<Better> {
+        if HIGHER_IS_BETTER.contains(&m) {
+            Some(Better::Higher)
+        } else if LOWER_IS_BETTER.contains(&m) {
+            Some(Better::Lower)
+        } else {
+            None
+        }
+    }
+
+    /// `higher` or `lower`, as in `comparison.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+
+    /// The verdict on a ranking across a plausible set: better, or worse, at no fewer than
+    /// [`ROBUST_SHARE`] of its points, else it depends on the uncertain parameters.
+    pub fn verdict(p_better: f64, p_worse: f64) -> &'static str {
+        if p_better >= ROBUST_SHARE {
+            "better: robust"
+        } else if p_worse >= ROBUST_SHARE {
+            "worse: robust"
+        } else if p_better + p_worse == 0.0 {
+            "no change"
+        } else {
+            "depends on the parameters"
+        }
+    }
+
+    /// (share of points better, share worse) from the shares above and below zero.
+    pub fn shares(self, above: f64, below: f64) -> (f64, f64) {
+        match self {
+            Better::Higher => (above, below),
+            Better::Lower => (below, above),
+        }
+    }
+}
+
 /// The charts of `shequ teach`'s page, in the order shown: the fee cycle, trust, the
 /// workforce and the public cost.
 pub const TEACH_CHARTS: &[M] = &[
@@ -116,8 +219,8 @@ pub const TEACH_CHARTS: &[M] = &[
 #[cfg(test)]
 mod tests {
     use super::{
-        DIFF_OTHER, DIFF_SHARES, DIFF_TABLE, END_STATE, GLANCE, RUN_TIME_SERIES, SPIRAL, SWEEP,
-        TERMINAL_MAIN,
+        DIFF_OTHER, DIFF_SHARES, DIFF_TABLE, END_STATE, GLANCE, HIGHER_IS_BETTER, LOWER_IS_BETTER,
+        RUN_TIME_SERIES, SPIRAL, SWEEP, TERMINAL_MAIN,
     };
     use crate::model::metrics::M;
 
@@ -131,6 +234,8 @@ mod tests {
         ("SWEEP", SWEEP),
         ("TERMINAL_MAIN", TERMINAL_MAIN),
         ("GLANCE", GLANCE),
+        ("HIGHER_IS_BETTER", HIGHER_IS_BETTER),
+        ("LOWER_IS_BETTER", LOWER_IS_BETTER),
     ];
 
     #[test]
@@ -147,6 +252,13 @@ mod tests {
     fn unit_interval_views_hold_only_shares_and_indices() {
         for m in END_STATE.iter().chain(DIFF_SHARES).chain(&SPIRAL) {
             assert!(m.meta().is_unit_interval(), "{m:?} is not on 0-1");
+        }
+    }
+
+    #[test]
+    fn no_metric_improves_both_ways() {
+        for m in HIGHER_IS_BETTER {
+            assert!(!LOWER_IS_BETTER.contains(m), "{m:?} is in both lists");
         }
     }
 }

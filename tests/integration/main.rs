@@ -11,6 +11,7 @@ mod cli;
 mod compare_sweep;
 mod ownership;
 mod plots;
+mod posterior;
 mod properties;
 mod safety;
 mod sensitivity;

@@ -2,7 +2,8 @@
 //!
 //! The commands are the lines of its ```sh blocks; each must start with `shequ ` or
 //! `cargo run --release -- ` (both run the built binary here). To stay fast and leave the
-//! project folder clean, `--out DIR` is moved into a temporary directory and `run`,
+//! project folder clean, `--out DIR` (and any other argument under `output/class/`, an
+//! earlier command's output read as input) is moved into a temporary directory, and `run`,
 //! `compare` and `sweep` get at most 2 replications (the tutorial says the class uses the
 //! values as written). `shequ validate --quick` is run by `tests/statistical/validate.rs`, not again
 //! here. Afterwards every `output/class/...` path the tutorial names must exist in the
@@ -80,6 +81,10 @@ fn arguments(command: &str, tmp: &Path) -> Vec<String> {
                 args[i + 1] = n.min(MAX_REPS).to_string();
                 has_reps = true;
                 i += 1;
+            }
+            // An earlier command's output read as input (e.g. --posterior).
+            a if a.starts_with("output/class/") => {
+                args[i] = tmp.join(a).to_string_lossy().into_owned();
             }
             _ => {}
         }

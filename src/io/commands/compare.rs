@@ -2,7 +2,7 @@
 //! and years (common random numbers), paired differences in `comparison.csv`, each run in
 //! its own folder, plots and report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
@@ -15,9 +15,11 @@ use crate::io::commands::{
 };
 use crate::io::error::{Error, Result};
 use crate::io::output::{self, RunInfo};
+use crate::io::posterior::{self, Posterior};
 use crate::io::scenario::{self, Scenario};
 use crate::io::tables::{labels, write_comparison};
 use crate::io::text;
+use crate::model::params::Params;
 
 /// `shequ compare BASE OTHER [MORE...]`.
 #[derive(Args, Debug, Clone, Default)]
@@ -32,6 +34,12 @@ pub struct CompareArgs {
     /// 1 in the order given, the base first; repeatable; applied after --set).
     #[arg(long = "arm", value_name = "N:KEY=VALUE")]
     pub arms: Vec<String>,
+    /// Run every arm at each accepted point of a calibration (`shequ calibrate`'s
+    /// accepted.csv, or any CSV whose first columns are scenario keys), with the same
+    /// replications at every point; comparison.csv gains p_better and the spread of the
+    /// difference across points (docs/ODD.md §9.4).
+    #[arg(long, value_name = "ACCEPTED.csv")]
+    pub posterior: Option<PathBuf>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -55,6 +63,44 @@ fn apply_arms(scenarios: &mut [Scenario], arms: &[String]) -> Result {
         s.name = format!("{}+{kv}", s.name);
     }
     Ok(())
+}
+
+/// The parameters of scenario `s` at each point of `post` (read from `path`), in order, and
+/// the keys of the points that `s` keeps at its own value: those it sets differently from
+/// the base (a reform that sets a calibrated key, e.g. the enforcement, keeps its setting at
+/// every point; otherwise the points would undo the reform). A value a key does not accept
+/// is refused with the file and line.
+fn at_points(
+    s: &Scenario,
+    base: &Params,
+    post: &Posterior,
+    path: &Path,
+) -> Result<(Vec<Params>, Vec<String>)> {
+    let kept: Vec<String> = post
+        .keys
+        .iter()
+        .filter(|k| s.params.get(k) != base.get(k))
+        .cloned()
+        .collect();
+    let params = (0..post.points.len())
+        .map(|i| {
+            let mut t = s.clone();
+            let origin = format!("{}:{}", path.display(), post.points[i].0);
+            let sets: Vec<(&str, String)> = post
+                .overrides(i)
+                .into_iter()
+                .filter(|kv| {
+                    !kept
+                        .iter()
+                        .any(|k| kv.split_once('=').is_some_and(|x| x.0 == k))
+                })
+                .map(|kv| (origin.as_str(), kv))
+                .collect();
+            scenario::apply_overrides(&mut t, &sets)?;
+            Ok(t.params)
+        })
+        .collect::<Result<_>>()?;
+    Ok((params, kept))
 }
 
 /// Runs `shequ compare`.
@@ -95,9 +141,42 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         }
         scenario::apply_overrides(s, &sets)?;
     }
+    let posterior = a.posterior.as_deref().map(posterior::read).transpose()?;
+    // The parameters of each arm: its own, or one set per accepted point.
+    let mut arm_params: Vec<Vec<Params>> = Vec::with_capacity(scenarios.len());
+    let mut kept: Vec<Vec<String>> = Vec::with_capacity(scenarios.len());
+    for s in &scenarios {
+        match (&posterior, &a.posterior) {
+            (Some(post), Some(path)) => {
+                let (ps, k) = at_points(s, &scenarios[0].params, post, path)?;
+                if !quiet && !k.is_empty() {
+                    note(&format!(
+                        "note: {} sets {} itself: it keeps its own value at every accepted point",
+                        s.name,
+                        k.join(", ")
+                    ));
+                }
+                arm_params.push(ps);
+                kept.push(k);
+            }
+            _ => {
+                arm_params.push(vec![s.params.clone()]);
+                kept.push(Vec::new());
+            }
+        }
+    }
     let threads = threads(a.common.threads)?;
+    // Each arm's replications at all its points are kept, as one run.
+    let pooled: Vec<Params> = arm_params
+        .iter()
+        .map(|ps| {
+            let mut p = ps[0].clone();
+            p.run.replications = p.run.replications.saturating_mul(ps.len() as u32);
+            p
+        })
+        .collect();
     check_all_fit(
-        scenarios.iter().map(|s| &s.params),
+        pooled.iter(),
         scenarios.len(),
         threads,
         true,
@@ -113,9 +192,17 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         ))
     });
     let claim = claim(&out)?;
+    let points = arm_params[0].len();
     if !quiet {
+        let at = match &a.posterior {
+            Some(path) => format!(
+                " at each of {points} accepted point(s) of {}",
+                path.display()
+            ),
+            None => String::new(),
+        };
         note(&format!(
-            "shequ compare: {} vs {} - {} replication(s) x {} years each, seed {} (common random numbers)",
+            "shequ compare: {} vs {} - {} replication(s) x {} years each{at}, seed {} (common random numbers)",
             labels[0],
             labels[1..].join(", "),
             run.replications,
@@ -124,7 +211,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         ));
     }
     let started = Instant::now();
-    let params: Vec<_> = scenarios.iter().map(|s| s.params.clone()).collect();
+    let params: Vec<Params> = arm_params.concat();
     let bar = progress_bar(
         params.len() as u64 * u64::from(run.replications),
         quiet,
@@ -133,8 +220,24 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     let runs = compare::run_all(&params, threads, &|| bar.inc(1));
     bar.finish_and_clear();
     let runs = runs.map_err(|e| Error::threads(threads, e))?;
-    let (results, secs): (Vec<RunResult>, Vec<f64>) = runs.into_iter().unzip();
+    let (results, secs) = compare::pool_points(runs, points);
     let diffs = compare::compare(&results).map_err(Error::Run)?;
+    let spreads = posterior
+        .as_ref()
+        .map(|_| compare::spreads(&results, run.replications as usize))
+        .transpose()
+        .map_err(Error::Run)?;
+    let posterior_json = posterior.as_ref().zip(a.posterior.as_ref()).map(|(post, path)| {
+        serde_json::json!({
+            "file": path.display().to_string(),
+            "keys": post.keys,
+            "points": points,
+            "lines": post.points.iter().map(|p| p.0).collect::<Vec<_>>(),
+            "replications_per_point": run.replications,
+            "kept_by_scenario": labels.iter().zip(&kept).filter(|(_, k)| !k.is_empty()).map(|(l, k)| (l.clone(), serde_json::json!(k))).collect::<serde_json::Map<_, _>>(),
+            "order": "replication p * replications_per_point + r is replication r at the p-th accepted point (lines gives each point's line in the file); every point runs with the same seed",
+        })
+    });
     let wall = started.elapsed().as_secs_f64();
     let threads = threads.unwrap_or_else(rayon::current_num_threads);
     publish(claim, quiet, |dir| {
@@ -143,6 +246,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
                 command_line: args.to_vec(),
                 wall_seconds: *secs,
                 threads,
+                posterior: posterior_json.clone(),
             };
             let sub = dir.join(label);
             std::fs::create_dir(&sub).map_err(|e| {
@@ -151,9 +255,9 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             output::write_run(&sub, s, r, &info)?;
         }
         output::write_file(dir, "comparison.csv", |w| {
-            write_comparison(w, &labels, &diffs)
+            write_comparison(w, &labels, &diffs, spreads.as_deref())
         })?;
-        let manifest = serde_json::json!({
+        let mut manifest = serde_json::json!({
             "shequ_version": env!("CARGO_PKG_VERSION"),
             "git_commit": output::git_commit(),
             "command": "compare",
@@ -173,6 +277,9 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             "threads": threads,
             "wall_seconds": wall,
         });
+        if let Some(post) = &posterior_json {
+            manifest["posterior"] = post.clone();
+        }
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
     })?;
     if !quiet {
@@ -187,8 +294,11 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         emit(&text::comparison_table(
             &labels,
             &diffs,
-            run.replications as usize,
+            run.replications as usize * points,
         ));
+        if let Some(spreads) = &spreads {
+            emit(&text::robust_table(&labels, &diffs, spreads));
+        }
     }
     Ok(())
 }

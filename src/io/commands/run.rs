@@ -58,6 +58,7 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
         command_line: args.to_vec(),
         wall_seconds: wall,
         threads: threads.unwrap_or_else(rayon::current_num_threads),
+        posterior: None,
     };
     // CSVs, plots and report, built beside `out` and published whole.
     publish(claim, quiet, |dir| {

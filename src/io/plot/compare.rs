@@ -40,12 +40,34 @@ pub struct DiffRow {
     pub ci_low: f64,
     pub ci_high: f64,
     pub excludes_zero: bool,
+    /// With `compare --posterior` (else `None`): the columns of
+    /// [`crate::io::tables::POSTERIOR_COLUMNS`].
+    pub posterior: Option<PosteriorCells>,
+}
+
+/// A row's spread across the accepted points of `compare --posterior`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PosteriorCells {
+    /// `higher`, `lower` or empty.
+    pub better: String,
+    pub points: usize,
+    /// NaN when the metric has no better direction.
+    pub p_better: f64,
+    pub p_worse: f64,
+    /// 2.5 % and 97.5 % quantiles of the points' mean differences.
+    pub lo: f64,
+    pub hi: f64,
 }
 
 /// Reads `comparison.csv` (empty cells are NaN).
 pub fn read_comparison(path: &Path) -> Result<Vec<DiffRow>> {
     let (mut r, cols) = Columns::open(path)?;
     let c = cols.indices(crate::io::tables::COMPARISON_COLUMNS)?;
+    let post = if cols.header.iter().any(|h| h == "p_better") {
+        Some(cols.indices(crate::io::tables::POSTERIOR_COLUMNS)?)
+    } else {
+        None
+    };
     let mut out = Vec::new();
     for rec in r.records() {
         let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
@@ -63,6 +85,14 @@ pub fn read_comparison(path: &Path) -> Result<Vec<DiffRow>> {
             ci_low: num(&rec, c[9]),
             ci_high: num(&rec, c[10]),
             excludes_zero: rec.get(c[11]) == Some("true"),
+            posterior: post.map(|p| PosteriorCells {
+                better: cell(&rec, p[0]).to_string(),
+                points: cell(&rec, p[1]).parse().unwrap_or(0),
+                p_better: num(&rec, p[2]),
+                p_worse: num(&rec, p[3]),
+                lo: num(&rec, p[4]),
+                hi: num(&rec, p[5]),
+            }),
         });
     }
     if out.is_empty() {

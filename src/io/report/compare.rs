@@ -8,7 +8,7 @@ use crate::io::report::{
     Block, Report, Section, fmt_num, manifest_text, mobilisation_section, plots_section,
     provenance_rows,
 };
-use crate::io::views;
+use crate::io::views::{self, Better};
 use crate::model::metrics::M;
 
 /// The items of the manifest array `key` as text, joined by `sep` (empty when absent).
@@ -69,6 +69,17 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         ],
         vec!["seed (all scenarios)".to_string(), manifest_text(m, "seed")],
     ];
+    if let Some(post) = m.get("posterior") {
+        facts.push(vec![
+            "accepted parameter points (compare --posterior)".to_string(),
+            format!(
+                "{} from {}, {} replication(s) at each",
+                manifest_text(post, "points"),
+                manifest_text(post, "file"),
+                manifest_text(post, "replications_per_point")
+            ),
+        ]);
+    }
     facts.extend(provenance_rows(m));
     sections.push(Section {
         heading: "The scenarios".to_string(),
@@ -189,6 +200,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
         blocks,
     });
 
+    sections.extend(robust_section(cmp, &others));
     sections.extend(cost_effect_section(cmp, &others));
 
     let sets: Vec<EventSet<'_>> = cmp
@@ -245,6 +257,80 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
     }
 }
 
+/// Which rankings hold across the plausible set (`compare --posterior`): per scenario and
+/// key metric with a better direction, the share of accepted points where the scenario
+/// beats the base in the last year, the spread of the difference across points and the
+/// verdict ([`views::Better::verdict`]).
+fn robust_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
+    let mut rows = Vec::new();
+    let mut points = 0;
+    for &metric in views::DIFF_TABLE {
+        let meta = metric.meta();
+        let k = meta.display_factor();
+        let Some(better) = Better::of(metric) else {
+            continue;
+        };
+        for o in others {
+            let Some(post) = cmp
+                .diff(meta.name, o, "last_year")
+                .and_then(|d| d.posterior.as_ref())
+            else {
+                continue;
+            };
+            points = post.points;
+            rows.push(vec![
+                format!("{} ({})", meta.title, meta.zh),
+                (*o).to_string(),
+                better.name().to_string(),
+                format!("{:.0} %", post.p_better * 100.0),
+                format!("{:.0} %", post.p_worse * 100.0),
+                format!(
+                    "[{}, {}] {}",
+                    signed_num(post.lo * k),
+                    signed_num(post.hi * k),
+                    meta.display_unit()
+                ),
+                Better::verdict(post.p_better, post.p_worse).to_string(),
+            ]);
+        }
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Section {
+        heading: "Which rankings hold across the plausible parameters".to_string(),
+        blocks: vec![
+            Block::Paragraph(format!(
+                "Every scenario ran at each of the {points} accepted parameter points of the \
+                 calibration (compare --posterior), with the same seed and replications at \
+                 every point. At each point the difference scenario − base is the mean over \
+                 its replications (last year). \"Better\" and \"worse\" are the shares of \
+                 points where that difference goes the metric's better or worse way; a \
+                 ranking is called robust when it holds at no fewer than {:.0} % of points. \
+                 The range is the 2.5 %–97.5 % quantiles of the points' differences: the \
+                 parameter uncertainty the accepted set leaves, with the replication noise \
+                 at each point. Which way is better is a judgement stated in docs/ODD.md §9.4.",
+                views::ROBUST_SHARE * 100.0
+            )),
+            Block::Table {
+                header: [
+                    "metric",
+                    "scenario",
+                    "better is",
+                    "better at",
+                    "worse at",
+                    "difference across points (95 %)",
+                    "verdict",
+                ]
+                .map(String::from)
+                .to_vec(),
+                rows,
+                numeric: vec![3, 4],
+            },
+        ],
+    })
+}
+
 /// What each scenario buys per 100 million RMB of extra public cost over the run: the
 /// last-year difference of each outcome of [`views::COST_EFFECT`] divided by the whole-run
 /// difference in `public_cost`. Only where the extra cost is clearly positive (its 95 % CI
@@ -293,7 +379,11 @@ fn cost_effect_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
         heading: "What the money buys".to_string(),
         blocks: vec![
             Block::Paragraph(
-                "Extra public cost over the whole run (public_cost, window whole_run, paired                  difference with its 95 % CI, million RMB) and, per outcome, the last-year                  difference divided by it, per 100 million RMB. A ratio only where the extra                  cost is clearly above zero; it carries the uncertainty of both differences,                  and the outcomes are not additive."
+                "Extra public cost over the whole run (public_cost, window whole_run, paired \
+                 difference with its 95 % CI, million RMB) and, per outcome, the last-year \
+                 difference divided by it, per 100 million RMB. A ratio only where the extra \
+                 cost is clearly above zero; it carries the uncertainty of both differences, \
+                 and the outcomes are not additive."
                     .to_string(),
             ),
             Block::Table {
