@@ -11,9 +11,10 @@ use crate::io::commands::compare::CompareArgs;
 use crate::io::commands::run::RunArgs;
 use crate::io::commands::sensitivity::SensitivityCommand;
 use crate::io::commands::sweep::SweepArgs;
+use crate::io::commands::teach::TeachArgs;
 use crate::io::commands::validate::ValidateArgs;
 use crate::io::commands::{
-    bench, calibrate, compare, explain, plot, run, sensitivity, sweep, validate,
+    bench, calibrate, compare, explain, plot, run, sensitivity, sweep, teach, validate,
 };
 use crate::io::error::{self, EXIT_INPUT, Error, Result};
 use crate::io::i18n::{self, Lang};
@@ -106,6 +107,9 @@ pub enum Command {
         #[command(subcommand)]
         command: SensitivityCommand,
     },
+    /// Write one self-contained, bilingual web page (--out class.html) that runs the model in
+    /// the browser, offline: lever sliders, presets from the library, A/B comparison, a lesson.
+    Teach(TeachArgs),
 }
 
 /// Options every simulating command takes.
@@ -187,5 +191,6 @@ fn dispatch(command: Option<Command>, args: &[String]) -> Result {
         }
         Some(Command::Validate(a)) => validate::validate(&a),
         Some(Command::Sensitivity { command }) => sensitivity::sensitivity(&command, args),
+        Some(Command::Teach(a)) => teach::teach(&a),
     }
 }

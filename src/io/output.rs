@@ -10,11 +10,13 @@ use std::path::{Component, Path, PathBuf};
 
 pub mod claim;
 
+pub use super::series::{cell, write_timeseries};
+
 use crate::experiment::RunResult;
 use crate::experiment::validate::Case;
 use crate::experiment::windows;
 use crate::io::scenario::Scenario;
-use crate::model::metrics::{EVENT_COLUMNS, METRICS, N_METRICS, Year};
+use crate::model::metrics::{EVENT_COLUMNS, METRICS, Year};
 
 /// Facts about the run that are not in the scenario.
 #[derive(Debug, Clone)]
@@ -149,25 +151,6 @@ fn c_path(p: &Path) -> io::Result<CString> {
         .map_err(|_| io::Error::other(format!("{}: NUL in the path", p.display())))
 }
 
-/// Writes one row per replication x month.
-pub fn write_timeseries(w: impl Write, r: &RunResult) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(w);
-    let mut header = vec!["rep".to_string(), "month".to_string()];
-    header.extend(METRICS.iter().map(|m| m.name.to_string()));
-    w.write_record(&header)?;
-    let mut rec: Vec<String> = Vec::with_capacity(N_METRICS + 2);
-    for (rep, reps) in r.reps.iter().enumerate() {
-        for (m, row) in reps.months.iter().enumerate() {
-            rec.clear();
-            rec.push(rep.to_string());
-            rec.push((m + 1).to_string());
-            rec.extend(row.iter().map(|x| x.to_string()));
-            w.write_record(&rec)?;
-        }
-    }
-    w.flush()
-}
-
 /// Writes `events.csv`: one row per replication x event x community x compound kind.
 pub fn write_events(w: impl Write, r: &RunResult) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(w);
@@ -199,15 +182,6 @@ pub fn write_events(w: impl Write, r: &RunResult) -> io::Result<()> {
         }
     }
     w.flush()
-}
-
-/// A CSV cell: the shortest text that reads back as `x`; empty for NaN.
-pub fn cell(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        x.to_string()
-    }
 }
 
 /// The header of `summary.csv`.

@@ -249,13 +249,76 @@ fn parse_events(v: &toml::Value) -> Result<Vec<ScheduledEvent>, String> {
     Ok(out)
 }
 
+/// Where scenario files are read from: the disk ([`Disk`]) or a set of texts held in memory
+/// ([`Memory`]: the library embedded in `shequ teach`'s page). `extends` and `of` paths are
+/// resolved relative to the file that names them in either.
+pub trait Files {
+    /// The file's size in bytes (checked before it is read).
+    fn size(&self, path: &Path) -> std::io::Result<u64>;
+    fn read(&self, path: &Path) -> std::io::Result<String>;
+    /// A name that is the same for two paths to the same file (to find `extends` cycles).
+    fn identity(&self, path: &Path) -> std::io::Result<PathBuf>;
+    fn is_file(&self, path: &Path) -> bool;
+}
+
+/// The file system.
+pub struct Disk;
+
+impl Files for Disk {
+    fn size(&self, path: &Path) -> std::io::Result<u64> {
+        Ok(std::fs::metadata(path)?.len())
+    }
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        std::fs::read_to_string(path)
+    }
+    fn identity(&self, path: &Path) -> std::io::Result<PathBuf> {
+        path.canonicalize()
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+}
+
+/// Scenario texts by file name, all in one folder (paths are reduced to their file name).
+#[derive(Debug, Clone, Default)]
+pub struct Memory(pub HashMap<String, String>);
+
+impl Memory {
+    fn get(&self, path: &Path) -> std::io::Result<&String> {
+        path.file_name()
+            .and_then(|n| self.0.get(n.to_string_lossy().as_ref()))
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    }
+}
+
+impl Files for Memory {
+    fn size(&self, path: &Path) -> std::io::Result<u64> {
+        Ok(self.get(path)?.len() as u64)
+    }
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        self.get(path).cloned()
+    }
+    fn identity(&self, path: &Path) -> std::io::Result<PathBuf> {
+        self.get(path)?;
+        Ok(PathBuf::from(path.file_name().unwrap_or_default()))
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.get(path).is_ok()
+    }
+}
+
 /// Loads a scenario file (and what it extends) into parameters.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_from(&Disk, path)
+}
+
+/// Loads a scenario file (and what it extends) from `fs` into parameters.
+pub fn load_from(fs: &dyn Files, path: &Path) -> Result<Scenario, ScenarioError> {
     let mut params = Params::default();
     let mut files = Vec::new();
-    let own = load_into(path, &mut params, &mut files)?;
-    check(&params, &files)?;
-    changes::check(&mut params, &files)?;
+    let own = load_into(fs, path, &mut params, &mut files)?;
+    check(fs, &params, &files)?;
+    changes::check(fs, &mut params, &files)?;
     let name = own.name.unwrap_or_else(|| {
         path.file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
@@ -303,11 +366,11 @@ pub fn library_levers(dir: &Path) -> Result<Vec<LeverFile>, ScenarioError> {
     Ok(out)
 }
 
-fn check(params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
+fn check(fs: &dyn Files, params: &Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
     if let Err((keys, message)) = params.check_consistency() {
         // Point at the most derived file in the chain that sets one of the keys involved.
         for f in files {
-            if let Ok(text) = std::fs::read_to_string(f) {
+            if let Ok(text) = fs.read(f) {
                 let spans = key_spans(&text);
                 if let Some(key) = keys.iter().find(|k| spans.contains_key(*k)) {
                     let src = Source {
@@ -345,6 +408,7 @@ struct Own {
 
 /// Applies `path` (after what it extends) onto `params`. Returns what it says of itself.
 fn load_into(
+    fs: &dyn Files,
     path: &Path,
     params: &mut Params,
     files: &mut Vec<PathBuf>,
@@ -358,12 +422,12 @@ fn load_into(
         message,
         snippet: None,
     };
-    let canonical = path
-        .canonicalize()
+    let canonical = fs
+        .identity(path)
         .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?;
     if files
         .iter()
-        .any(|f| f.canonicalize().ok().as_ref() == Some(&canonical))
+        .any(|f| fs.identity(f).ok().as_ref() == Some(&canonical))
     {
         return Err(plain("`extends` forms a cycle through this file".into()));
     }
@@ -374,15 +438,16 @@ fn load_into(
         )));
     }
     files.push(path.to_path_buf());
-    let size = std::fs::metadata(path)
-        .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?
-        .len();
+    let size = fs
+        .size(path)
+        .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?;
     if size > MAX_FILE_BYTES {
         return Err(plain(format!(
             "the file has {size} bytes; a scenario file may have at most {MAX_FILE_BYTES} (1 MiB)"
         )));
     }
-    let text = std::fs::read_to_string(path)
+    let text = fs
+        .read(path)
         .map_err(|e| plain(format!("cannot read the scenario file: {e}")))?;
     let table = parse_toml(&text, &file)?;
     let src = Source {
@@ -406,7 +471,7 @@ fn load_into(
     if let Some(parent) = string_at("extends")? {
         let base = path.parent().unwrap_or(Path::new("."));
         let parent_path = base.join(&parent);
-        if !parent_path.is_file() {
+        if !fs.is_file(&parent_path) {
             return Err(src.error(
                 Some("extends"),
                 format!(
@@ -415,7 +480,7 @@ fn load_into(
                 ),
             ));
         }
-        load_into(&parent_path, params, files)?;
+        load_into(fs, &parent_path, params, files)?;
     }
     let lever = match table.get("lever") {
         None => None,
@@ -425,7 +490,7 @@ fn load_into(
         None => Vec::new(),
         Some(v) => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            parse_expect(v, lever.as_ref(), dir, &src)?
+            parse_expect(v, lever.as_ref(), dir, fs, &src)?
         }
     };
 
@@ -550,9 +615,38 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The overrides that `--reps`, `--seed` and `--years` (and the web page's `reps`, `seed`
+/// and `years`) stand for, named by the option, for [`apply_overrides`].
+pub fn run_overrides(
+    reps: Option<u32>,
+    seed: Option<u64>,
+    years: Option<u32>,
+) -> Vec<(&'static str, String)> {
+    let mut sets = Vec::new();
+    if let Some(r) = reps {
+        sets.push(("--reps", format!("run.replications={r}")));
+    }
+    if let Some(seed) = seed {
+        sets.push(("--seed", format!("run.seed={seed}")));
+    }
+    if let Some(y) = years {
+        sets.push(("--years", format!("run.years={y}")));
+    }
+    sets
+}
+
 /// Applies `key=value` overrides, with the same checks as a file. Each comes with the
 /// option it was given as (`--set`, `--reps` …), which errors name.
 pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), ScenarioError> {
+    apply_overrides_from(&Disk, s, sets)
+}
+
+/// [`apply_overrides`] for a scenario loaded from `fs` (errors quote its files from there).
+pub fn apply_overrides_from(
+    fs: &dyn Files,
+    s: &mut Scenario,
+    sets: &[(&str, String)],
+) -> Result<(), ScenarioError> {
     let known: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
     let err = |origin: &str, key: Option<&str>, message: String| ScenarioError {
         file: origin.to_string(),
@@ -591,7 +685,7 @@ pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), 
         if let Some((key, (origin, _))) = keys.iter().find_map(|k| set(k).map(|o| (k, o))) {
             return Err(err(origin, Some(key), message));
         }
-        check(&s.params, &s.files)?;
+        check(fs, &s.params, &s.files)?;
         let file = s
             .files
             .first()
@@ -599,7 +693,7 @@ pub fn apply_overrides(s: &mut Scenario, sets: &[(&str, String)]) -> Result<(), 
         return Err(err(&file, keys.first().map(String::as_str), message));
     }
     // Overrides change the values changes start from and the run's length: check again.
-    changes::check(&mut s.params, &s.files)
+    changes::check(fs, &mut s.params, &s.files)
 }
 
 #[cfg(test)]

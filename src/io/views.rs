@@ -203,6 +203,19 @@ impl Better {
     }
 }
 
+/// The charts of `shequ teach`'s page, in the order shown: the fee cycle, trust, the
+/// workforce and the public cost.
+pub const TEACH_CHARTS: &[M] = &[
+    M::FeeCollectionRate,
+    M::ServiceQuality,
+    M::OwnerSatisfaction,
+    M::ManagedShare,
+    M::Trust,
+    M::WorkerTurnoverAnnual,
+    M::MediationCoverage,
+    M::PublicCost,
+];
+
 #[cfg(test)]
 mod tests {
     use super::{

@@ -9,6 +9,7 @@
 
 pub mod fees;
 pub mod firms;
+pub mod floats;
 pub mod generate;
 pub mod kind;
 pub mod metrics;

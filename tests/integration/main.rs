@@ -17,4 +17,5 @@ mod properties;
 mod safety;
 mod sensitivity;
 mod sweep_designs;
+mod teach;
 mod tutorial;

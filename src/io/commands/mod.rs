@@ -11,6 +11,7 @@ pub mod plot;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;
+pub mod teach;
 pub mod validate;
 
 use std::io::{self, IsTerminal, Write};
@@ -31,16 +32,7 @@ use crate::model::params::Params;
 /// Loads the scenario and applies command-line overrides.
 pub fn resolve(path: &Path, c: &CommonArgs) -> Result<Scenario> {
     let mut s = scenario::load(path)?;
-    let mut sets = Vec::new();
-    if let Some(r) = c.reps {
-        sets.push(("--reps", format!("run.replications={r}")));
-    }
-    if let Some(seed) = c.seed {
-        sets.push(("--seed", format!("run.seed={seed}")));
-    }
-    if let Some(y) = c.years {
-        sets.push(("--years", format!("run.years={y}")));
-    }
+    let mut sets = scenario::run_overrides(c.reps, c.seed, c.years);
     sets.extend(c.sets.iter().map(|x| ("--set", x.clone())));
     scenario::apply_overrides(&mut s, &sets)?;
     Ok(s)

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::{ScenarioError, Source, key_spans};
+use super::{Files, ScenarioError, Source, key_spans};
 use crate::model::params::Params;
 use crate::model::params::changes::Change;
 
@@ -115,7 +115,11 @@ pub(super) fn parse(v: &toml::Value, src: &Source) -> Result<Vec<Change>, Scenar
 
 /// Checks the changes against the resolved scenario (see [`Params::check_changes`]); an
 /// error points at the entry, or its key, in the most derived file with `[[changes]]`.
-pub(super) fn check(params: &mut Params, files: &[PathBuf]) -> Result<(), ScenarioError> {
+pub(super) fn check(
+    fs: &dyn Files,
+    params: &mut Params,
+    files: &[PathBuf],
+) -> Result<(), ScenarioError> {
     let Err(e) = params.check_changes() else {
         return Ok(());
     };
@@ -125,7 +129,7 @@ pub(super) fn check(params: &mut Params, files: &[PathBuf]) -> Result<(), Scenar
         None => vec![format!("{entry}.month"), entry.clone()],
     };
     for f in files {
-        let Ok(text) = std::fs::read_to_string(f) else {
+        let Ok(text) = fs.read(f) else {
             continue;
         };
         let spans = key_spans(&text);

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{Source, suggest};
+use super::{Files, Source, suggest};
 use crate::experiment::validate::{Dir, Expectation, Indicator, Lever, RunLength, Test};
 use crate::experiment::windows::Window;
 use crate::model::metrics::{M, METRICS};
@@ -140,6 +140,7 @@ pub(super) fn parse_expect(
     v: &toml::Value,
     lever: Option<&Lever>,
     dir: &Path,
+    fs: &dyn Files,
     src: &Source,
 ) -> Result<Vec<Expectation>, ScenarioError> {
     let toml::Value::Table(cases) = v else {
@@ -302,7 +303,7 @@ pub(super) fn parse_expect(
                         "`within` needs `of`, the scenario file to compare with".into(),
                     ));
                 };
-                if !dir.join(of).is_file() {
+                if !fs.is_file(&dir.join(of)) {
                     return Err(src.error(
                         Some(&at("of")),
                         format!(
