@@ -34,7 +34,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Language of plots, report and terminal tables (run, compare, sweep, plot, validate,
-    /// explain): en or zh (Chinese, drawn with the embedded WenQuanYi Micro Hei subset).
+    /// explain) and the language teach's page opens in: en or zh (Chinese, drawn with the embedded WenQuanYi Micro Hei subset).
     #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// Zoom the axes of shares and indices over time to the data instead of starting them

@@ -183,9 +183,6 @@ pub struct TeachArgs {
     /// Scenario files for the preset buttons (default: every file of the library). Files they
     /// extend must be in the library or beside them.
     pub scenarios: Vec<PathBuf>,
-    /// The page's language when it opens (it has a switch).
-    #[arg(long, value_parser = ["zh", "en"], default_value = "en")]
-    pub lang: String,
     /// The page to write.
     #[arg(long, default_value = "class.html")]
     pub out: PathBuf,
@@ -329,7 +326,7 @@ fn data(a: &TeachArgs) -> Result<Value> {
         .map(|(k, v)| (k.clone(), json!(v)))
         .collect();
     Ok(json!({
-        "lang": a.lang,
+        "lang": crate::io::i18n::lang().code(),
         "levers": levers,
         "charts": charts,
         "columns": METRICS.iter().map(|m| m.name).collect::<Vec<_>>(),
@@ -347,7 +344,7 @@ pub fn page(a: &TeachArgs) -> Result<String> {
         .replacen("/*SHEQU_WASM*/", &wasm, 1)
         .replacen(
             "<html lang=\"en\">",
-            &format!("<html lang=\"{}\">", a.lang),
+            &format!("<html lang=\"{}\">", crate::io::i18n::lang().code()),
             1,
         );
     if page.len() > MAX_PAGE_BYTES {
