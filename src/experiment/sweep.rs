@@ -25,11 +25,10 @@ use std::fmt;
 
 use rand::{Rng as _, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use rayon::prelude::*;
 
-use crate::experiment::in_pool;
 use crate::experiment::run_replication;
 use crate::experiment::stats::{Summary, summarize};
+use crate::experiment::units;
 use crate::experiment::windows::end_state;
 use crate::model::metrics::N_METRICS;
 use crate::model::params::Params;
@@ -307,6 +306,7 @@ pub fn plan(base: &Params, varies: &[Vary], design: Design) -> Result<Plan, Swee
             units
         }
     };
+    let keys: Vec<String> = varies.iter().map(|v| v.key.clone()).collect();
     let mut points = Vec::with_capacity(units.len());
     for (index, unit) in units.iter().enumerate() {
         let values: Vec<toml::Value> = varies
@@ -322,60 +322,68 @@ pub fn plan(base: &Params, varies: &[Vary], design: Design) -> Result<Plan, Swee
                 }
             })
             .collect();
-        let describe = || {
-            varies
-                .iter()
-                .zip(&values)
-                .map(|(v, x)| format!("{}={}", v.key, value_text(x)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut params = base.clone();
-        for (v, x) in varies.iter().zip(&values) {
-            match params.set(&v.key, x) {
-                Ok(()) => {}
-                Err(SetError::Unknown) => {
-                    return Err(err(Some(&v.key), "no such key".into()));
-                }
-                Err(SetError::Invalid(m)) => {
-                    return Err(err(
-                        Some(&v.key),
-                        format!("point {index} ({}): {m}", describe()),
-                    ));
-                }
-            }
-        }
-        if let Err((keys, m)) = params.check_consistency() {
-            // Blame a varied key among those involved, if one is.
-            let key = keys
-                .iter()
-                .find(|k| varies.iter().any(|v| &v.key == *k))
-                .or(keys.first());
-            return Err(err(
-                key.map(String::as_str),
-                format!("point {index} ({}): {m}", describe()),
-            ));
-        }
-        // The scenario's [[changes]] must still hold at this point's values.
-        if let Err(e) = params.check_changes() {
-            let key = e.key.clone();
-            return Err(err(
-                key.as_deref(),
-                format!(
-                    "point {index} ({}): changes[{}]: {}",
-                    describe(),
-                    e.index,
-                    e.message
-                ),
-            ));
-        }
-        points.push(Point { values, params });
+        points.push(point(base, &keys, values, index)?);
     }
     Ok(Plan {
-        keys: varies.iter().map(|v| v.key.clone()).collect(),
+        keys,
         design,
         points,
     })
+}
+
+/// Point `index` of a sweep: `base` with `keys` set to `values`, checked through
+/// [`Params::set`], [`Params::check_consistency`] and the scenario's `[[changes]]`. Errors
+/// name the key to blame and the point.
+pub fn point(
+    base: &Params,
+    keys: &[String],
+    values: Vec<toml::Value>,
+    index: usize,
+) -> Result<Point, SweepError> {
+    let describe = || {
+        keys.iter()
+            .zip(&values)
+            .map(|(k, x)| format!("{k}={}", value_text(x)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut params = base.clone();
+    for (k, x) in keys.iter().zip(&values) {
+        match params.set(k, x) {
+            Ok(()) => {}
+            Err(SetError::Unknown) => {
+                return Err(err(Some(k), "no such key".into()));
+            }
+            Err(SetError::Invalid(m)) => {
+                return Err(err(Some(k), format!("point {index} ({}): {m}", describe())));
+            }
+        }
+    }
+    if let Err((involved, m)) = params.check_consistency() {
+        // Blame a varied key among those involved, if one is.
+        let key = involved
+            .iter()
+            .find(|k| keys.contains(k))
+            .or(involved.first());
+        return Err(err(
+            key.map(String::as_str),
+            format!("point {index} ({}): {m}", describe()),
+        ));
+    }
+    // The scenario's [[changes]] must still hold at this point's values.
+    if let Err(e) = params.check_changes() {
+        let key = e.key.clone();
+        return Err(err(
+            key.as_deref(),
+            format!(
+                "point {index} ({}): changes[{}]: {}",
+                describe(),
+                e.index,
+                e.message
+            ),
+        ));
+    }
+    Ok(Point { values, params })
 }
 
 /// The end state of one replication: the last-year mean of every metric
@@ -409,9 +417,44 @@ impl SweepResult {
     }
 }
 
+/// What one unit (point, replication) of a sweep produced: its end state, its
+/// households and the months it ran.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndUnit {
+    pub end: EndState,
+    pub households: u64,
+    pub months: u32,
+}
+
+/// Runs unit `index` of `plan` (point `index / reps`, replication `index % reps`, see
+/// [`units`]) with master seed `seed`.
+pub fn run_unit(plan: &Plan, seed: u64, reps: u32, index: usize) -> EndUnit {
+    let u = units::unit(index, reps);
+    let r = run_replication(&plan.points[u.group].params, seed, u64::from(u.rep));
+    EndUnit {
+        end: end_state(&r.months),
+        households: r.households,
+        months: r.months.len() as u32,
+    }
+}
+
+impl SweepResult {
+    /// The result of a sweep from its units' results, in unit order (`points x reps`).
+    pub fn assemble(reps: u32, units: Vec<EndUnit>) -> SweepResult {
+        let months = units.first().map_or(0, |o| o.months);
+        let (rows, households) = units.into_iter().map(|u| (u.end, u.households)).unzip();
+        SweepResult {
+            reps,
+            rows,
+            households,
+            months,
+        }
+    }
+}
+
 /// Runs every point of `plan` for replications `0..reps` with master seed `seed`, as one
-/// list of (point, replication) jobs on `threads` threads, calling `on_done` per finished
-/// job. Results are collected in job order, so they do not depend on the thread count.
+/// list of (point, replication) units on `threads` threads, calling `on_done` per finished
+/// unit. Results are collected in unit order, so they do not depend on the thread count.
 pub fn run(
     plan: &Plan,
     seed: u64,
@@ -419,28 +462,14 @@ pub fn run(
     threads: Option<usize>,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<SweepResult, rayon::ThreadPoolBuildError> {
-    let jobs: Vec<(usize, u64)> = (0..plan.points.len())
-        .flat_map(|p| (0..u64::from(reps)).map(move |r| (p, r)))
-        .collect();
-    let out: Vec<(EndState, u64, u32)> = in_pool(threads, || {
-        jobs.par_iter()
-            .map(|&(p, rep)| {
-                let r = run_replication(&plan.points[p].params, seed, rep);
-                let months = r.months.len();
-                let end: EndState = end_state(&r.months);
-                on_done();
-                (end, r.households, months as u32)
-            })
-            .collect()
-    })?;
-    let months = out.first().map_or(0, |o| o.2);
-    let (rows, households) = out.into_iter().map(|(e, h, _)| (e, h)).unzip();
-    Ok(SweepResult {
-        reps,
-        rows,
-        households,
-        months,
-    })
+    let all: Vec<usize> = (0..plan.points.len() * reps as usize).collect();
+    let out = units::run(
+        &all,
+        threads,
+        &|u| run_unit(plan, seed, reps, u),
+        &|_, _| on_done(),
+    )?;
+    Ok(SweepResult::assemble(reps, out))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod output;
+pub mod plan;
 pub mod plot;
 pub mod report;
 pub mod scenario;
