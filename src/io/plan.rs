@@ -498,7 +498,7 @@ pub fn decode(print: &str, u: usize, bytes: &[u8]) -> Option<UnitResult> {
             let households = d.u64()?;
             let n = d.len(8 * N_METRICS)?;
             let months = (0..n).map(|_| read_row(&mut d)).collect::<Option<_>>()?;
-            let n = d.len(69)?;
+            let n = d.len(61)?;
             let mut events = Vec::with_capacity(n);
             for _ in 0..n {
                 events.push(EventRow {

@@ -2,7 +2,7 @@
 //! and years (common random numbers), paired differences in `comparison.csv`, each run in
 //! its own folder, plots and report.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::Args;
@@ -10,6 +10,7 @@ use clap::Args;
 use crate::experiment::RunResult;
 use crate::experiment::compare;
 use crate::io::cli::CommonArgs;
+use crate::io::commands::sweep::with_timing;
 use crate::io::commands::{
     check_all_fit, claim, emit, note, progress_bar, publish, resolve, threads, throughput,
 };
@@ -18,6 +19,7 @@ use crate::io::output::{self, RunInfo};
 use crate::io::scenario::{self, Scenario};
 use crate::io::tables::{labels, write_comparison};
 use crate::io::text;
+use crate::model::params::Params;
 
 /// `shequ compare BASE OTHER [MORE...]`.
 #[derive(Args, Debug, Clone, Default)]
@@ -57,8 +59,41 @@ fn apply_arms(scenarios: &mut [Scenario], arms: &[String]) -> Result {
     Ok(())
 }
 
-/// Runs `shequ compare`.
-pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
+/// A comparison resolved and checked: its arms and everything needed to write its folder.
+#[derive(Debug, Clone)]
+pub struct CompareJob {
+    /// The arms, the base first, each with the base's seed, replications and years.
+    pub scenarios: Vec<Scenario>,
+    /// Each arm's folder name.
+    pub labels: Vec<String>,
+    /// The comparison's manifest without the timing fields (command line, threads, wall
+    /// time).
+    pub manifest: serde_json::Value,
+}
+
+impl CompareJob {
+    /// Units: arms x replications.
+    pub fn units(&self) -> usize {
+        self.scenarios.len() * self.scenarios[0].params.run.replications as usize
+    }
+
+    /// Where the output goes without `--out`.
+    pub fn default_out(&self) -> PathBuf {
+        PathBuf::from("output").join(format!(
+            "compare-{}-vs-{}",
+            self.labels[0],
+            self.labels[1..].join("-")
+        ))
+    }
+
+    /// Every arm's parameters.
+    pub fn params(&self) -> Vec<Params> {
+        self.scenarios.iter().map(|s| s.params.clone()).collect()
+    }
+}
+
+/// Resolves every arm (exit 2 on bad input), with the base's seed, replications and years.
+pub fn prepare(a: &CompareArgs) -> Result<CompareJob> {
     let quiet = a.common.quiet;
     let mut scenarios: Vec<Scenario> = Vec::new();
     for path in std::iter::once(&a.base).chain(&a.others) {
@@ -95,23 +130,101 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         }
         scenario::apply_overrides(s, &sets)?;
     }
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let labels = labels(&names);
+    let manifest = serde_json::json!({
+        "shequ_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": output::git_commit(),
+        "command": "compare",
+        "base": labels[0],
+        "scenarios": scenarios.iter().zip(&labels).map(|(s, l)| serde_json::json!({
+            "label": l,
+            "name": s.name,
+            "directory": l,
+            "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+            "overrides": s.overrides,
+        })).collect::<Vec<_>>(),
+        "seed": run.seed,
+        "replications": run.replications,
+        "years": run.years,
+        "pairing": "every scenario runs replications 0..replications with the same seed; streams derive from (seed, replication, community, mechanism), so replication r of each scenario sees the same draws wherever the worlds agree. comparison.csv: differences scenario - base taken replication by replication, t-based 95 % CI",
+    });
+    Ok(CompareJob {
+        scenarios,
+        labels,
+        manifest,
+    })
+}
+
+/// Writes a comparison's files into `dir` (the claimed temporary folder): one run folder
+/// per arm (with `secs[k]`, the arm's wall seconds), `comparison.csv` and `manifest.json`
+/// with the timing fields of `info`. The one writer of a comparison's folder, whether it
+/// ran here or was merged from a plan's shards.
+pub fn write_outputs(
+    dir: &Path,
+    job: &CompareJob,
+    results: &[RunResult],
+    diffs: &[compare::Difference],
+    secs: &[f64],
+    info: &RunInfo,
+) -> std::io::Result<()> {
+    for (((s, r), secs), label) in job.scenarios.iter().zip(results).zip(secs).zip(&job.labels) {
+        let info = RunInfo {
+            wall_seconds: *secs,
+            ..info.clone()
+        };
+        let sub = dir.join(label);
+        std::fs::create_dir(&sub).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot create {}: {e}", sub.display()))
+        })?;
+        output::write_run(&sub, s, r, &info)?;
+    }
+    output::write_file(dir, "comparison.csv", |w| {
+        write_comparison(w, &job.labels, diffs)
+    })?;
+    let manifest = with_timing(&job.manifest, info);
+    output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
+}
+
+/// The line printed when a comparison is done, and its table.
+pub fn report_done(
+    job: &CompareJob,
+    results: &[RunResult],
+    diffs: &[compare::Difference],
+    wall: f64,
+    out: &Path,
+) {
+    let run = &job.scenarios[0].params.run;
+    let hm: f64 = results.iter().map(RunResult::household_months).sum();
+    note(&format!(
+        "done: {} scenarios x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
+        job.scenarios.len(),
+        run.replications,
+        throughput(hm, wall),
+        out.display()
+    ));
+    emit(&text::comparison_table(
+        &job.labels,
+        diffs,
+        run.replications as usize,
+    ));
+}
+
+/// Runs `shequ compare`.
+pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
+    let quiet = a.common.quiet;
+    let job = prepare(a)?;
     let threads = threads(a.common.threads)?;
     check_all_fit(
-        scenarios.iter().map(|s| &s.params),
-        scenarios.len(),
+        job.scenarios.iter().map(|s| &s.params),
+        job.scenarios.len(),
         threads,
         true,
         a.common.allow_large,
     )?;
-    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-    let labels = labels(&names);
-    let out = a.common.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(format!(
-            "compare-{}-vs-{}",
-            labels[0],
-            labels[1..].join("-")
-        ))
-    });
+    let run = job.scenarios[0].params.run.clone();
+    let labels = &job.labels;
+    let out = a.common.out.clone().unwrap_or_else(|| job.default_out());
     let claim = claim(&out)?;
     if !quiet {
         note(&format!(
@@ -124,7 +237,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         ));
     }
     let started = Instant::now();
-    let params: Vec<_> = scenarios.iter().map(|s| s.params.clone()).collect();
+    let params = job.params();
     let bar = progress_bar(
         params.len() as u64 * u64::from(run.replications),
         quiet,
@@ -136,59 +249,16 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     let (results, secs): (Vec<RunResult>, Vec<f64>) = runs.into_iter().unzip();
     let diffs = compare::compare(&results).map_err(Error::Run)?;
     let wall = started.elapsed().as_secs_f64();
-    let threads = threads.unwrap_or_else(rayon::current_num_threads);
+    let info = RunInfo {
+        command_line: args.to_vec(),
+        wall_seconds: wall,
+        threads: threads.unwrap_or_else(rayon::current_num_threads),
+    };
     publish(claim, quiet, |dir| {
-        for (((s, r), secs), label) in scenarios.iter().zip(&results).zip(&secs).zip(&labels) {
-            let info = RunInfo {
-                command_line: args.to_vec(),
-                wall_seconds: *secs,
-                threads,
-            };
-            let sub = dir.join(label);
-            std::fs::create_dir(&sub).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot create {}: {e}", sub.display()))
-            })?;
-            output::write_run(&sub, s, r, &info)?;
-        }
-        output::write_file(dir, "comparison.csv", |w| {
-            write_comparison(w, &labels, &diffs)
-        })?;
-        let manifest = serde_json::json!({
-            "shequ_version": env!("CARGO_PKG_VERSION"),
-            "git_commit": output::git_commit(),
-            "command": "compare",
-            "base": labels[0],
-            "scenarios": scenarios.iter().zip(&labels).map(|(s, l)| serde_json::json!({
-                "label": l,
-                "name": s.name,
-                "directory": l,
-                "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
-                "overrides": s.overrides,
-            })).collect::<Vec<_>>(),
-            "seed": run.seed,
-            "replications": run.replications,
-            "years": run.years,
-            "pairing": "every scenario runs replications 0..replications with the same seed; streams derive from (seed, replication, community, mechanism), so replication r of each scenario sees the same draws wherever the worlds agree. comparison.csv: differences scenario - base taken replication by replication, t-based 95 % CI",
-            "command_line": args,
-            "threads": threads,
-            "wall_seconds": wall,
-        });
-        output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
+        write_outputs(dir, &job, &results, &diffs, &secs, &info)
     })?;
     if !quiet {
-        let hm: f64 = results.iter().map(RunResult::household_months).sum();
-        note(&format!(
-            "done: {} scenarios x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
-            scenarios.len(),
-            run.replications,
-            throughput(hm, wall),
-            out.display()
-        ));
-        emit(&text::comparison_table(
-            &labels,
-            &diffs,
-            run.replications as usize,
-        ));
+        report_done(&job, &results, &diffs, wall, &out);
     }
     Ok(())
 }
