@@ -431,26 +431,24 @@ fn quote(s: &str) -> String {
 /// First line of every file `shequ slurm` writes: what marks it as shequ's to rewrite.
 const SLURM_MARK: &str = "# written by shequ slurm";
 
-/// Writes `text` to `path` through a temporary file and a rename, unless `path` is a file
-/// shequ did not write.
-fn write_script(path: &Path, text: &str, executable: bool) -> Result {
-    if let Ok(old) = fs::read_to_string(path) {
-        if !old
-            .lines()
+/// Refuses (exit 2) a `path` that exists and is not a file `shequ slurm` wrote.
+fn check_ours(path: &Path) -> Result {
+    let ours = fs::read_to_string(path).is_ok_and(|old| {
+        old.lines()
             .nth(1)
             .is_some_and(|l| l.starts_with(SLURM_MARK))
-        {
-            return Err(Error::Input(format!(
-                "{} exists and was not written by shequ slurm; move it away first",
-                path.display()
-            )));
-        }
-    } else if path.exists() {
+    });
+    if path.exists() && !ours {
         return Err(Error::Input(format!(
-            "{} exists and is not a file shequ wrote; move it away first",
+            "{} exists and was not written by shequ slurm; move it away first (nothing was written)",
             path.display()
         )));
     }
+    Ok(())
+}
+
+/// Writes `text` to `path` through a temporary file and a rename.
+fn write_script(path: &Path, text: &str, executable: bool) -> Result {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let go = || -> std::io::Result<()> {
         fs::write(&tmp, text)?;
@@ -515,6 +513,9 @@ pub fn slurm(a: &SlurmArgs) -> Result {
             .map_err(|e| Error::Run(format!("cannot tell where this shequ is: {e}")))?,
     };
     let (d, b) = (dir.display().to_string(), bin.display().to_string());
+    for f in ["submit.sbatch", "merge.sbatch", "submit.sh"] {
+        check_ours(&dir.join(f))?;
+    }
     let logs = dir.join("logs");
     fs::create_dir_all(&logs)
         .map_err(|e| Error::Run(format!("cannot create {}: {e}", logs.display())))?;
@@ -541,7 +542,7 @@ pub fn slurm(a: &SlurmArgs) -> Result {
         array.push_str(&format!("#SBATCH --cpus-per-task={c}\n"));
     }
     array.push_str(&format!(
-        "# Task I runs shard I/{n}: every {n}-th unit from the I-th; a unit already done is skipped.\nexec {} run-plan {} --shard \"$SLURM_ARRAY_TASK_ID/{n}\" --quiet\n",
+        "# Task I runs shard I/{n}: units I-1, I-1+{n}, I-1+2x{n}, ... of units.csv; a unit already done is skipped.\nexec {} run-plan {} --shard \"$SLURM_ARRAY_TASK_ID/{n}\" --quiet\n",
         quote(&b),
         quote(&d),
         n = a.tasks
