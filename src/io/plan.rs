@@ -150,12 +150,6 @@ pub struct Loaded {
     pub scenarios: Vec<Scenario>,
 }
 
-/// The resolved text of scenario `s` and the scenario that reloading it gives; refuses a
-/// scenario whose values do not survive the round trip exactly.
-fn resolved_text(s: &Scenario) -> Result<String> {
-    Ok(output::resolved_toml(s))
-}
-
 /// Writes a plan folder for `spec` (its fingerprint is filled in here) with `scenarios`
 /// (in the order of `spec.scenarios`) into `dir`, whole: built beside it and renamed into
 /// place. `dir` must not exist or be empty: a plan is never written over anything.
@@ -173,7 +167,7 @@ pub fn write(dir: &Path, spec: &mut PlanSpec, scenarios: &[Scenario]) -> Result 
             dir.display()
         )));
     }
-    let texts: Vec<String> = scenarios.iter().map(resolved_text).collect::<Result<_>>()?;
+    let texts: Vec<String> = scenarios.iter().map(output::resolved_toml).collect();
     spec.fingerprint = spec.compute_fingerprint(&texts);
     let json = serde_json::to_string_pretty(&spec).map_err(Error::run)?;
     output::commit_dir(dir, |tmp| {
@@ -357,7 +351,7 @@ pub fn write_unit(dir: &Path, u: usize, bytes: &[u8]) -> io::Result<()> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum UnitResult {
     /// A sweep's unit: the end state.
-    End(EndUnit),
+    End(Box<EndUnit>),
     /// A comparison's unit: the whole replication (monthly rows and events).
     Run(Replication),
 }
@@ -489,11 +483,11 @@ pub fn decode(print: &str, u: usize, bytes: &[u8]) -> Option<UnitResult> {
         return None;
     }
     let r = match d.u8()? {
-        1 => UnitResult::End(EndUnit {
+        1 => UnitResult::End(Box::new(EndUnit {
             households: d.u64()?,
             months: d.u32()?,
             end: read_row(&mut d)?,
-        }),
+        })),
         2 => {
             let households = d.u64()?;
             let n = d.len(8 * N_METRICS)?;
@@ -608,11 +602,11 @@ mod tests {
             decode("00000000000000ab", 5, &bytes[..bytes.len() - 1]),
             None
         );
-        let end = UnitResult::End(EndUnit {
+        let end = UnitResult::End(Box::new(EndUnit {
             end: rep.months[3],
             households: rep.households,
             months: 12,
-        });
+        }));
         let b = encode("0000000000000001", 0, &end);
         assert_eq!(decode("0000000000000001", 0, &b), Some(end));
     }
@@ -640,11 +634,11 @@ mod tests {
             format!("{{\"format\": \"{FORMAT}\"}}"),
         )
         .unwrap();
-        let r = UnitResult::End(EndUnit {
+        let r = UnitResult::End(Box::new(EndUnit {
             end: [0.5; N_METRICS],
             households: 9,
             months: 12,
-        });
+        }));
         write_unit(&dir, 3, &encode("0000000000000002", 3, &r)).unwrap();
         assert_eq!(read_unit(&dir, "0000000000000002", 3), Ok(Some(r)));
         assert_eq!(read_unit(&dir, "0000000000000002", 4), Ok(None));

@@ -27,7 +27,7 @@ const SMALL: [&str; 6] = [
     "world.communities=4",
 ];
 
-fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+pub fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     head.iter().chain(tail).copied().collect()
 }
 

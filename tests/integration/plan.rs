@@ -6,12 +6,13 @@
 use std::fs;
 use std::path::Path;
 
+use crate::compare_sweep::with;
 use crate::util::{
     BASELINE, PROFESSIONAL, path_str as s, read_bytes as bytes, run, run_ok, shequ, text,
 };
 
 /// A sweep of 3 points x 3 replications of a tiny city for 2 years.
-const SWEEP: [&str; 12] = [
+pub const SWEEP: [&str; 12] = [
     BASELINE,
     "--vary",
     "property.government_purchase=0:20:3",
@@ -25,10 +26,6 @@ const SWEEP: [&str; 12] = [
     "world.oversized_community_share=0",
     "-q",
 ];
-
-fn with<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
-    head.iter().chain(tail).copied().collect()
-}
 
 /// Every file under `dir`, relative, sorted.
 fn files(dir: &Path) -> Vec<String> {

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::plan::assert_same_output;
-use crate::util::{BASELINE, ROOT, path_str as s, run_ok, text};
+use crate::compare_sweep::with;
+use crate::plan::{SWEEP, assert_same_output};
+use crate::util::{ROOT, path_str as s, run_ok, text};
 
 /// Stops the cluster's daemons by their pid files when the test ends, even on failure.
 struct Cluster {
@@ -56,31 +57,20 @@ impl Drop for Cluster {
 #[test]
 fn a_real_slurm_array_and_merge_job_give_the_one_machine_sweep() {
     let d = tempfile::tempdir().unwrap();
+    // munged runs as user munge: its folder must be reachable.
+    std::fs::set_permissions(
+        d.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
     let cluster = Cluster::start(&d.path().join("cluster"));
-    let sweep = [
-        BASELINE,
-        "--vary",
-        "property.government_purchase=0:20:3",
-        "--reps",
-        "2",
-        "--years",
-        "2",
-        "--set",
-        "world.communities=2",
-        "--set",
-        "world.oversized_community_share=0",
-        "-q",
-    ];
     let one = d.path().join("one");
-    let mut args = vec!["sweep"];
-    args.extend(sweep);
-    args.extend(["--out", s(&one)]);
-    run_ok(&args);
+    run_ok(&with(&["sweep"], &with(&SWEEP, &["--out", s(&one)])));
     let plan = d.path().join("plan");
-    let mut args = vec!["plan", "sweep"];
-    args.extend(sweep);
-    args.extend(["--out", s(&plan)]);
-    run_ok(&args);
+    run_ok(&with(
+        &["plan", "sweep"],
+        &with(&SWEEP, &["--out", s(&plan)]),
+    ));
     run_ok(&[
         "slurm",
         s(&plan),

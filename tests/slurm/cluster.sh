@@ -4,10 +4,12 @@
 # root) with their own key, socket, ports, state and logs inside DIR, and waits until the
 # node is idle; `cluster.sh stop DIR` stops them by their pid files. Needs root and the
 # Debian packages slurm-wlm and munge (.ci/run installs them). Prints the daemons' logs and
-# exits non-zero if the cluster does not come up.
+# exits non-zero if the cluster does not come up. DIR and its parents must be searchable by
+# user munge.
 set -euo pipefail
 cmd=${1:?start or stop}
 T=${2:?folder}
+mkdir -p "$T"
 T=$(cd "$T" && pwd)
 case "$cmd" in
 start)

@@ -92,14 +92,14 @@ const HM_PER_CORE_SECOND: f64 = 25e6;
 
 /// A plan's work: a sweep or a comparison.
 enum Job {
-    Sweep(SweepJob),
+    Sweep(Box<SweepJob>),
     Compare(CompareJob),
 }
 
 impl Job {
     fn from_plan(p: &Loaded) -> Result<Job> {
         Ok(match p.spec.command.as_str() {
-            "sweep" => Job::Sweep(crate::io::commands::sweep::from_plan(p)?),
+            "sweep" => Job::Sweep(Box::new(crate::io::commands::sweep::from_plan(p)?)),
             _ => Job::Compare(CompareJob {
                 scenarios: p.scenarios.clone(),
                 labels: p.spec.labels.clone(),
@@ -235,7 +235,7 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
 /// Runs unit `u` of `job`.
 fn run_unit(job: &Job, params: &[crate::model::params::Params], u: usize) -> UnitResult {
     match job {
-        Job::Sweep(j) => UnitResult::End(j.run_unit(u)),
+        Job::Sweep(j) => UnitResult::End(Box::new(j.run_unit(u))),
         Job::Compare(j) => UnitResult::Run(compare::run_unit(
             params,
             j.scenarios[0].params.run.replications,
@@ -368,7 +368,7 @@ pub fn merge(a: &MergeArgs, args: &[String]) -> Result {
             let ends = read
                 .into_iter()
                 .map(|r| match r {
-                    UnitResult::End(e) => Ok(e),
+                    UnitResult::End(e) => Ok(*e),
                     UnitResult::Run(_) => Err(()),
                 })
                 .collect::<std::result::Result<Vec<_>, ()>>()

@@ -227,7 +227,7 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
             spec = old.spec;
             for (u, slot) in done.iter_mut().enumerate() {
                 if let Ok(Some(UnitResult::End(e))) = plan::read_unit(&ckpt, &spec.fingerprint, u) {
-                    *slot = Some(e);
+                    *slot = Some(*e);
                 }
             }
         }
@@ -270,7 +270,7 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
     let written = std::sync::atomic::AtomicUsize::new(0);
     let failed = std::sync::Mutex::new(None);
     let computed = units::run(&pending, threads, &|u| job.run_unit(u), &|u, r| {
-        let bytes = plan::encode(&spec.fingerprint, u, &UnitResult::End(r.clone()));
+        let bytes = plan::encode(&spec.fingerprint, u, &UnitResult::End(Box::new(r.clone())));
         if let Err(e) = plan::write_unit(&ckpt, u, &bytes) {
             if let Ok(mut f) = failed.lock() {
                 f.get_or_insert(e);
