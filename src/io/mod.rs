@@ -6,6 +6,7 @@ pub mod commands;
 pub mod design;
 pub mod error;
 pub mod output;
+pub mod plan;
 pub mod plot;
 pub mod posterior;
 pub mod report;
