@@ -8,9 +8,10 @@
 //! t-based confidence interval is far narrower than that of two independent samples.
 
 use crate::experiment::stats::{Summary, quantile_sorted, summarize};
+use crate::experiment::units;
 pub use crate::experiment::windows::Window;
 use crate::experiment::windows::per_rep;
-use crate::experiment::{self, RunResult};
+use crate::experiment::{self, Replication, RunResult};
 use crate::model::metrics::{M, METRICS};
 use crate::model::params::Params;
 
@@ -189,6 +190,27 @@ pub fn pool_points(runs: Vec<(RunResult, f64)>, points: usize) -> (Vec<RunResult
     (results, secs)
 }
 
+/// Runs unit `index` of a comparison of the arms `ps` (arm `index / reps`, replication
+/// `index % reps`, see [`units`]); every arm runs with the base's seed.
+pub fn run_unit(ps: &[Params], reps: u32, index: usize) -> Replication {
+    let u = units::unit(index, reps);
+    experiment::run_replication(&ps[u.group], ps[0].run.seed, u64::from(u.rep))
+}
+
+/// The runs of a comparison from its units' results in unit order (arm by arm,
+/// replications in order within an arm), each of `months` months.
+pub fn assemble(reps: u32, months: u32, units: Vec<Replication>) -> Vec<RunResult> {
+    let mut out = Vec::new();
+    let mut it = units.into_iter().peekable();
+    while it.peek().is_some() {
+        out.push(RunResult {
+            reps: it.by_ref().take(reps.max(1) as usize).collect(),
+            months,
+        });
+    }
+    out
+}
+
 /// Runs each scenario in turn (replications in parallel inside each), calling `on_done`
 /// once per finished replication. All of `ps` should share seed, replications and years.
 pub fn run_all(
@@ -297,6 +319,25 @@ mod tests {
         let first: Vec<f64> = pooled[1].reps.iter().map(|r| r.months[0][0]).collect();
         assert_eq!(first, [3.0, 4.0]);
         assert_eq!(pooled[0].months, 24);
+    }
+
+    #[test]
+    fn units_assembled_are_the_runs() {
+        let mut p = Params::default();
+        p.world.communities = 1;
+        p.world.households_per_community = 60;
+        p.run.years = 1;
+        p.run.replications = 2;
+        let mut q = p.clone();
+        q.owners.enforcement = 0.9;
+        let ps = [p.clone(), q.clone()];
+        let units: Vec<Replication> = (0..4).map(|u| run_unit(&ps, 2, u)).collect();
+        let runs = assemble(2, 12, units);
+        let whole: Vec<RunResult> = ps
+            .iter()
+            .map(|p| experiment::run(p, Some(1), &|| {}).unwrap())
+            .collect();
+        assert_eq!(runs, whole);
     }
 
     #[test]

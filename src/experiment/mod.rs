@@ -9,6 +9,7 @@ pub mod footprint;
 pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
+pub mod units;
 pub mod validate;
 pub mod windows;
 

@@ -27,12 +27,11 @@ use std::fmt;
 
 use rand::{Rng as _, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use rayon::prelude::*;
 
 use crate::experiment::Row;
-use crate::experiment::in_pool;
 use crate::experiment::run_replication;
 use crate::experiment::stats::{Summary, summarize};
+use crate::experiment::units;
 use crate::experiment::windows::{self, Window};
 use crate::model::metrics::{M, METRICS, N_METRICS};
 use crate::model::params::Params;
@@ -568,9 +567,11 @@ pub struct Unit {
     pub series: Vec<Row>,
 }
 
-/// Runs replication `rep` of point `p` of `plan` with master seed `seed`.
-pub fn run_unit(plan: &Plan, p: usize, seed: u64, rep: u64) -> Unit {
-    let r = run_replication(&plan.points[p].params, seed, rep);
+/// Runs unit `index` of `plan` (point `index / reps`, replication `index % reps`, see
+/// [`units`]) with master seed `seed`.
+pub fn run_unit(plan: &Plan, seed: u64, reps: u32, index: usize) -> Unit {
+    let u = units::unit(index, reps);
+    let r = run_replication(&plan.points[u.group].params, seed, u64::from(u.rep));
     let w = plan.outputs.window;
     Unit {
         end: std::array::from_fn(|i| windows::value(&r.months, METRICS[i].id, w)),
@@ -636,9 +637,8 @@ impl SweepResult {
 }
 
 /// Runs every point of `plan` for replications `0..reps` with master seed `seed`, as one
-/// list of (point, replication) jobs ([`run_unit`]) on `threads` threads, calling `on_done`
-/// per finished job. Results are collected in job order, so they do not depend on the
-/// thread count.
+/// list of (point, replication) units on `threads` threads, calling `on_done` per finished
+/// unit. Results are collected in unit order, so they do not depend on the thread count.
 pub fn run(
     plan: &Plan,
     seed: u64,
@@ -646,19 +646,14 @@ pub fn run(
     threads: Option<usize>,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<SweepResult, rayon::ThreadPoolBuildError> {
-    let jobs: Vec<(usize, u64)> = (0..plan.points.len())
-        .flat_map(|p| (0..u64::from(reps)).map(move |r| (p, r)))
-        .collect();
-    let units: Vec<Unit> = in_pool(threads, || {
-        jobs.par_iter()
-            .map(|&(p, rep)| {
-                let u = run_unit(plan, p, seed, rep);
-                on_done();
-                u
-            })
-            .collect()
-    })?;
-    Ok(SweepResult::from_units(reps, units))
+    let all: Vec<usize> = (0..plan.points.len() * reps as usize).collect();
+    let out = units::run(
+        &all,
+        threads,
+        &|u| run_unit(plan, seed, reps, u),
+        &|_, _| on_done(),
+    )?;
+    Ok(SweepResult::from_units(reps, out))
 }
 
 #[cfg(test)]

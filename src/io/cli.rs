@@ -8,13 +8,14 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::io::commands::calibrate::CalibrateArgs;
 use crate::io::commands::compare::CompareArgs;
+use crate::io::commands::plan::{MergeArgs, PlanCommand, RunPlanArgs, SlurmArgs};
 use crate::io::commands::run::RunArgs;
 use crate::io::commands::sensitivity::SensitivityCommand;
 use crate::io::commands::sweep::SweepArgs;
 use crate::io::commands::teach::TeachArgs;
 use crate::io::commands::validate::ValidateArgs;
 use crate::io::commands::{
-    bench, calibrate, compare, explain, plot, run, sensitivity, sweep, teach, validate,
+    bench, calibrate, compare, explain, plan, plot, run, sensitivity, sweep, teach, validate,
 };
 use crate::io::error::{self, EXIT_INPUT, Error, Result};
 use crate::io::i18n::{self, Lang};
@@ -54,6 +55,20 @@ pub enum Command {
     /// a Latin hypercube (--lhs N --vary KEY=LO:HI) or the points of a CSV file (--design);
     /// each metric over --window per point and replication in sweep.csv.
     Sweep(SweepArgs),
+    /// Write the units of a sweep or comparison to a plan folder (--out PLANDIR), to run
+    /// anywhere in shards (run-plan, slurm) and merge into the one-machine result.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Run shard I of N of a plan's units (--shard I/N); units already done are skipped, so
+    /// it may be run again, and several shards may run at once on a shared file system.
+    RunPlan(RunPlanArgs),
+    /// Merge a plan whose units are all done into the folder the planned sweep or compare
+    /// would have written on one machine (default PLANDIR/result).
+    Merge(MergeArgs),
+    /// Write a Slurm job array (PLANDIR/submit.sbatch), its merge job and submit.sh for a plan.
+    Slurm(SlurmArgs),
     /// Calibrate a scenario's keys (--space SPACE.toml) against external targets
     /// (--targets targets.toml) by history matching: a Latin hypercube of --n points with
     /// common random numbers; accepted.csv, all_points.csv, calibrated.toml and a report.
@@ -175,6 +190,10 @@ fn dispatch(command: Option<Command>, args: &[String]) -> Result {
         Some(Command::Run(a)) => run::run(&a, args, false),
         Some(Command::Compare(a)) => compare::compare(&a, args),
         Some(Command::Sweep(a)) => sweep::sweep(&a, args),
+        Some(Command::Plan { command }) => plan::plan(&command, args),
+        Some(Command::RunPlan(a)) => plan::run_plan(&a),
+        Some(Command::Merge(a)) => plan::merge(&a, args),
+        Some(Command::Slurm(a)) => plan::slurm(&a),
         Some(Command::Calibrate(a)) => calibrate::calibrate(&a, args),
         Some(Command::Explain { metrics: true, .. }) => explain::metrics(),
         Some(Command::Explain { key, markdown, .. }) => explain::explain(key.as_deref(), markdown),

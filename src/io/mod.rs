@@ -13,6 +13,6 @@ macro_rules! cli_only {
 }
 
 cli_only!(
-    cli, commands, design, error, i18n, output, plot, posterior, report, space, tables, targets,
-    text, views,
+    cli, commands, design, error, i18n, output, plan, plot, posterior, report, space, tables,
+    targets, text, views,
 );

@@ -8,8 +8,9 @@ use std::time::Instant;
 use clap::Args;
 
 use crate::experiment::RunResult;
-use crate::experiment::compare;
+use crate::experiment::compare::{self, Spread, Window};
 use crate::io::cli::CommonArgs;
+use crate::io::commands::sweep::with_timing;
 use crate::io::commands::{
     check_all_fit, claim, emit, note, parse_window, progress_bar, publish, resolve, threads,
     throughput,
@@ -109,8 +110,65 @@ fn at_points(
     Ok((params, kept))
 }
 
-/// Runs `shequ compare`.
-pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
+/// A comparison resolved and checked: its arms and everything needed to write its folder.
+#[derive(Debug, Clone)]
+pub struct CompareJob {
+    /// The arms, the base first, each with the base's seed, replications and years.
+    pub scenarios: Vec<Scenario>,
+    /// Each arm's folder name.
+    pub labels: Vec<String>,
+    /// The windows comparison.csv adds to the standard ones (`--window`).
+    pub windows: Vec<Window>,
+    /// Each arm's parameters at each point it runs at: its own only, or one set per
+    /// accepted point with `--posterior`.
+    pub arm_params: Vec<Vec<Params>>,
+    /// With `--posterior`: the points (as the manifest records them).
+    pub posterior: Option<serde_json::Value>,
+    /// The comparison's manifest without the timing fields (command line, threads, wall
+    /// time).
+    pub manifest: serde_json::Value,
+}
+
+impl CompareJob {
+    /// Units: arms x replications.
+    pub fn units(&self) -> usize {
+        self.scenarios.len() * self.scenarios[0].params.run.replications as usize
+    }
+
+    /// Where the output goes without `--out`.
+    pub fn default_out(&self) -> PathBuf {
+        PathBuf::from("output").join(format!(
+            "compare-{}-vs-{}",
+            self.labels[0],
+            self.labels[1..].join("-")
+        ))
+    }
+
+    /// Every arm's parameters (at every point, arm by arm).
+    pub fn params(&self) -> Vec<Params> {
+        self.arm_params.concat()
+    }
+
+    /// The points each arm runs at: 1, or the accepted points of `--posterior`.
+    pub fn points(&self) -> usize {
+        self.arm_params.first().map_or(1, Vec::len)
+    }
+
+    /// The extra windows a plan's manifest records (`extra_windows`).
+    pub fn windows_of(manifest: &serde_json::Value) -> Result<Vec<Window>> {
+        manifest["extra_windows"]
+            .as_array()
+            .map(|ws| {
+                ws.iter()
+                    .map(|w| parse_window(w.as_str().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_else(|| Ok(Vec::new()))
+    }
+}
+
+/// Resolves every arm (exit 2 on bad input), with the base's seed, replications and years.
+pub fn prepare(a: &CompareArgs) -> Result<CompareJob> {
     let quiet = a.common.quiet;
     let mut scenarios: Vec<Scenario> = Vec::new();
     for path in std::iter::once(&a.base).chain(&a.others) {
@@ -157,12 +215,12 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             return Err(Error::Input(format!("--window {why}")));
         }
     }
-    let posterior = a.posterior.as_deref().map(posterior::read).transpose()?;
+    let post = a.posterior.as_deref().map(posterior::read).transpose()?;
     // The parameters of each arm: its own, or one set per accepted point.
     let mut arm_params: Vec<Vec<Params>> = Vec::with_capacity(scenarios.len());
     let mut kept: Vec<Vec<String>> = Vec::with_capacity(scenarios.len());
     for s in &scenarios {
-        match (&posterior, &a.posterior) {
+        match (&post, &a.posterior) {
             (Some(post), Some(path)) => {
                 let (ps, k) = at_points(s, &scenarios[0].params, post, path)?;
                 if !quiet && !k.is_empty() {
@@ -181,9 +239,120 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
             }
         }
     }
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let labels = labels(&names);
+    let points = arm_params[0].len();
+    let posterior_json = post.as_ref().zip(a.posterior.as_ref()).map(|(post, path)| {
+        serde_json::json!({
+            "file": path.display().to_string(),
+            "keys": post.keys,
+            "points": points,
+            "lines": post.points.iter().map(|p| p.0).collect::<Vec<_>>(),
+            "replications_per_point": run.replications,
+            "kept_by_scenario": labels.iter().zip(&kept).filter(|(_, k)| !k.is_empty()).map(|(l, k)| (l.clone(), serde_json::json!(k))).collect::<serde_json::Map<_, _>>(),
+            "order": "replication p * replications_per_point + r is replication r at the p-th accepted point (lines gives each point's line in the file); every point runs with the same seed",
+        })
+    });
+    let mut manifest = serde_json::json!({
+        "shequ_version": env!("CARGO_PKG_VERSION"),
+        "git_commit": output::git_commit(),
+        "command": "compare",
+        "base": labels[0],
+        "scenarios": scenarios.iter().zip(&labels).map(|(s, l)| serde_json::json!({
+            "label": l,
+            "name": s.name,
+            "directory": l,
+            "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+            "overrides": s.overrides,
+        })).collect::<Vec<_>>(),
+        "seed": run.seed,
+        "replications": run.replications,
+        "years": run.years,
+        "extra_windows": windows.iter().map(|w| w.name()).collect::<Vec<_>>(),
+        "pairing": "every scenario runs replications 0..replications with the same seed; streams derive from (seed, replication, community, mechanism), so replication r of each scenario sees the same draws wherever the worlds agree. comparison.csv: differences scenario - base taken replication by replication, t-based 95 % CI",
+    });
+    if let Some(p) = &posterior_json {
+        manifest["posterior"] = p.clone();
+    }
+    Ok(CompareJob {
+        scenarios,
+        labels,
+        windows,
+        arm_params,
+        posterior: posterior_json,
+        manifest,
+    })
+}
+
+/// Writes a comparison's files into `dir` (the claimed temporary folder): one run folder
+/// per arm (with `secs[k]`, the arm's wall seconds), `comparison.csv` (with the spread
+/// across accepted points, `spreads`, under `--posterior`) and `manifest.json`
+/// with the timing fields of `info`. The one writer of a comparison's folder, whether it
+/// ran here or was merged from a plan's shards.
+pub fn write_outputs(
+    dir: &Path,
+    job: &CompareJob,
+    results: &[RunResult],
+    diffs: &[compare::Difference],
+    spreads: Option<&[Spread]>,
+    secs: &[f64],
+    info: &RunInfo,
+) -> std::io::Result<()> {
+    for (((s, r), secs), label) in job.scenarios.iter().zip(results).zip(secs).zip(&job.labels) {
+        let info = RunInfo {
+            wall_seconds: *secs,
+            posterior: job.posterior.clone(),
+            ..info.clone()
+        };
+        let sub = dir.join(label);
+        std::fs::create_dir(&sub).map_err(|e| {
+            std::io::Error::new(e.kind(), format!("cannot create {}: {e}", sub.display()))
+        })?;
+        output::write_run(&sub, s, r, &info)?;
+    }
+    output::write_file(dir, "comparison.csv", |w| {
+        write_comparison(w, &job.labels, diffs, spreads)
+    })?;
+    let manifest = with_timing(&job.manifest, info);
+    output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
+}
+
+/// The line printed when a comparison is done, and its table.
+pub fn report_done(
+    job: &CompareJob,
+    results: &[RunResult],
+    diffs: &[compare::Difference],
+    spreads: Option<&[Spread]>,
+    wall: f64,
+    out: &Path,
+) {
+    let run = &job.scenarios[0].params.run;
+    let hm: f64 = results.iter().map(RunResult::household_months).sum();
+    note(&format!(
+        "done: {} scenarios x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
+        job.scenarios.len(),
+        run.replications,
+        throughput(hm, wall),
+        out.display()
+    ));
+    emit(&text::comparison_table(
+        &job.labels,
+        diffs,
+        run.replications as usize * job.points(),
+    ));
+    if let Some(spreads) = spreads {
+        emit(&text::robust_table(&job.labels, diffs, spreads));
+    }
+}
+
+/// Runs `shequ compare`.
+pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
+    let quiet = a.common.quiet;
+    let job = prepare(a)?;
     let threads = threads(a.common.threads)?;
     // Each arm's replications at all its points are kept, as one run.
-    let pooled: Vec<Params> = arm_params
+    let pooled: Vec<Params> = job
+        .arm_params
         .iter()
         .map(|ps| {
             let mut p = ps[0].clone();
@@ -193,22 +362,16 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         .collect();
     check_all_fit(
         pooled.iter(),
-        scenarios.len(),
+        job.scenarios.len(),
         threads,
         true,
         a.common.allow_large,
     )?;
-    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-    let labels = labels(&names);
-    let out = a.common.out.clone().unwrap_or_else(|| {
-        PathBuf::from("output").join(format!(
-            "compare-{}-vs-{}",
-            labels[0],
-            labels[1..].join("-")
-        ))
-    });
+    let run = job.scenarios[0].params.run.clone();
+    let labels = &job.labels;
+    let out = a.common.out.clone().unwrap_or_else(|| job.default_out());
     let claim = claim(&out)?;
-    let points = arm_params[0].len();
+    let points = job.points();
     if !quiet {
         let at = match &a.posterior {
             Some(path) => format!(
@@ -227,7 +390,7 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
         ));
     }
     let started = Instant::now();
-    let params: Vec<Params> = arm_params.concat();
+    let params = job.params();
     let bar = progress_bar(
         params.len() as u64 * u64::from(run.replications),
         quiet,
@@ -237,85 +400,33 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     bar.finish_and_clear();
     let runs = runs.map_err(|e| Error::threads(threads, e))?;
     let (results, secs) = compare::pool_points(runs, points);
-    let diffs = compare::compare(&results, &windows).map_err(Error::Run)?;
-    let spreads = posterior
+    let diffs = compare::compare(&results, &job.windows).map_err(Error::Run)?;
+    let spreads = job
+        .posterior
         .as_ref()
         .map(|_| compare::spreads(&results, &diffs, run.replications as usize))
         .transpose()
         .map_err(Error::Run)?;
-    let posterior_json = posterior.as_ref().zip(a.posterior.as_ref()).map(|(post, path)| {
-        serde_json::json!({
-            "file": path.display().to_string(),
-            "keys": post.keys,
-            "points": points,
-            "lines": post.points.iter().map(|p| p.0).collect::<Vec<_>>(),
-            "replications_per_point": run.replications,
-            "kept_by_scenario": labels.iter().zip(&kept).filter(|(_, k)| !k.is_empty()).map(|(l, k)| (l.clone(), serde_json::json!(k))).collect::<serde_json::Map<_, _>>(),
-            "order": "replication p * replications_per_point + r is replication r at the p-th accepted point (lines gives each point's line in the file); every point runs with the same seed",
-        })
-    });
     let wall = started.elapsed().as_secs_f64();
-    let threads = threads.unwrap_or_else(rayon::current_num_threads);
+    let info = RunInfo {
+        command_line: args.to_vec(),
+        wall_seconds: wall,
+        threads: threads.unwrap_or_else(rayon::current_num_threads),
+        posterior: None,
+    };
     publish(claim, quiet, |dir| {
-        for (((s, r), secs), label) in scenarios.iter().zip(&results).zip(&secs).zip(&labels) {
-            let info = RunInfo {
-                command_line: args.to_vec(),
-                wall_seconds: *secs,
-                threads,
-                posterior: posterior_json.clone(),
-            };
-            let sub = dir.join(label);
-            std::fs::create_dir(&sub).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot create {}: {e}", sub.display()))
-            })?;
-            output::write_run(&sub, s, r, &info)?;
-        }
-        output::write_file(dir, "comparison.csv", |w| {
-            write_comparison(w, &labels, &diffs, spreads.as_deref())
-        })?;
-        let mut manifest = serde_json::json!({
-            "shequ_version": env!("CARGO_PKG_VERSION"),
-            "git_commit": output::git_commit(),
-            "command": "compare",
-            "base": labels[0],
-            "scenarios": scenarios.iter().zip(&labels).map(|(s, l)| serde_json::json!({
-                "label": l,
-                "name": s.name,
-                "directory": l,
-                "scenario_files": s.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
-                "overrides": s.overrides,
-            })).collect::<Vec<_>>(),
-            "seed": run.seed,
-            "replications": run.replications,
-            "years": run.years,
-            "extra_windows": windows.iter().map(|w| w.name()).collect::<Vec<_>>(),
-            "pairing": "every scenario runs replications 0..replications with the same seed; streams derive from (seed, replication, community, mechanism), so replication r of each scenario sees the same draws wherever the worlds agree. comparison.csv: differences scenario - base taken replication by replication, t-based 95 % CI",
-            "command_line": args,
-            "threads": threads,
-            "wall_seconds": wall,
-        });
-        if let Some(post) = &posterior_json {
-            manifest["posterior"] = post.clone();
-        }
-        output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
+        write_outputs(
+            dir,
+            &job,
+            &results,
+            &diffs,
+            spreads.as_deref(),
+            &secs,
+            &info,
+        )
     })?;
     if !quiet {
-        let hm: f64 = results.iter().map(RunResult::household_months).sum();
-        note(&format!(
-            "done: {} scenarios x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
-            scenarios.len(),
-            run.replications,
-            throughput(hm, wall),
-            out.display()
-        ));
-        emit(&text::comparison_table(
-            &labels,
-            &diffs,
-            run.replications as usize * points,
-        ));
-        if let Some(spreads) = &spreads {
-            emit(&text::robust_table(&labels, &diffs, spreads));
-        }
+        report_done(&job, &results, &diffs, spreads.as_deref(), wall, &out);
     }
     Ok(())
 }

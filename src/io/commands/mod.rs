@@ -7,6 +7,7 @@ pub mod bench;
 pub mod calibrate;
 pub mod compare;
 pub mod explain;
+pub mod plan;
 pub mod plot;
 pub mod run;
 pub mod sensitivity;

@@ -2,6 +2,7 @@
 //! common random numbers (resuming from a checkpoint), analyse, plot and publish the folder.
 
 use super::*;
+use crate::io::plan::{checkpoint_path, fingerprint};
 
 /// Parses `--window` (default `last_year`).
 fn parse_window(w: Option<&str>) -> Result<Window> {
@@ -106,31 +107,6 @@ fn row_params(
         .collect()
 }
 
-/// A stable text fingerprint of what a run computes, so a checkpoint is reused only for the
-/// same run (FNV-1a over the description).
-fn fingerprint(parts: &[String]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in p.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
-}
-
-/// The checkpoint beside the output folder: `.NAME.sensitivity-partial`.
-fn checkpoint_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    parent.join(format!(".{name}.sensitivity-partial"))
-}
-
 /// Rows finished by an interrupted run with the same fingerprint: row -> outputs. A line
 /// cut short by the interruption is ignored.
 fn read_checkpoint(path: &Path, print: &str, width: usize) -> HashMap<usize, Vec<f64>> {
@@ -180,14 +156,14 @@ pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
     let names: Vec<String> = factors.iter().map(|f| f.name.clone()).collect();
     let outputs: Vec<String> = metrics.iter().map(|m| m.name().to_string()).collect();
     let print = fingerprint(&[
-        env!("CARGO_PKG_VERSION").to_string(),
-        toml::to_string(&s.params.to_table()).unwrap_or_default(),
-        format!("{factors:?}"),
-        format!("{:?} {} {levels} {seed} {reps}", a.method, a.n),
-        outputs.join(","),
-        format!("{window:?}"),
+        env!("CARGO_PKG_VERSION"),
+        &toml::to_string(&s.params.to_table()).unwrap_or_default(),
+        &format!("{factors:?}"),
+        &format!("{:?} {} {levels} {seed} {reps}", a.method, a.n),
+        &outputs.join(","),
+        &format!("{window:?}"),
     ]);
-    let ckpt = checkpoint_path(&out);
+    let ckpt = checkpoint_path(&out, "sensitivity");
     let done = read_checkpoint(&ckpt, &print, outputs.len());
     let pending: Vec<usize> = (0..x.len()).filter(|r| !done.contains_key(r)).collect();
     if !quiet {
@@ -497,12 +473,8 @@ mod tests {
         assert!(read_checkpoint(&p, "abc", 3).is_empty());
         assert!(read_checkpoint(&dir.path().join("none"), "abc", 2).is_empty());
         assert_eq!(
-            checkpoint_path(Path::new("a/b/out")),
+            checkpoint_path(Path::new("a/b/out"), "sensitivity"),
             Path::new("a/b/.out.sensitivity-partial")
-        );
-        assert_ne!(
-            fingerprint(&["a".into(), "bc".into()]),
-            fingerprint(&["ab".into(), "c".into()])
         );
     }
 
