@@ -87,15 +87,20 @@ pub fn glance(r: &RunResult, demo: bool) -> String {
     s
 }
 
+/// The widest display unit of the main metrics, in terminal columns.
+fn unit_width() -> usize {
+    views::TERMINAL_MAIN
+        .iter()
+        .map(|m| i18n::width(i18n::unit(*m)))
+        .max()
+        .unwrap_or(4)
+}
+
 /// The terminal table of a comparison: last-year differences of the main metrics, each in
 /// its display unit (flows per year, money in million RMB per year), as the plots show them.
 pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) -> String {
     let mut s = String::new();
-    let wu = views::TERMINAL_MAIN
-        .iter()
-        .map(|m| i18n::width(i18n::unit(*m)))
-        .max()
-        .unwrap_or(4);
+    let wu = unit_width();
     for (k, label) in labels.iter().enumerate().skip(1) {
         let _ = writeln!(
             s,
@@ -146,11 +151,7 @@ pub fn comparison_table(labels: &[String], diffs: &[Difference], reps: usize) ->
 /// across points (in the metric's display unit) and the verdict.
 pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread]) -> String {
     let mut s = String::new();
-    let wu = views::TERMINAL_MAIN
-        .iter()
-        .map(|m| i18n::width(i18n::unit(*m)))
-        .max()
-        .unwrap_or(4);
+    let wu = unit_width();
     for (k, label) in labels.iter().enumerate().skip(1) {
         let points = spreads.first().map_or(0, |x| x.points);
         let _ = writeln!(
