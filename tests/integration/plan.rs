@@ -7,7 +7,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::util::{
-    BASELINE, PROFESSIONAL, path_str as s, read_bytes as bytes, run, run_ok, shequ, text, with,
+    BASELINE, PROFESSIONAL, make_plan, path_str as s, read_bytes as bytes, run, run_ok,
+    shards_then_merge, shequ, text, with,
 };
 
 /// A sweep of 3 points x 3 replications of a tiny city for 2 years.
@@ -130,10 +131,7 @@ fn three_shards_merged_equal_the_one_machine_sweep_and_compare() {
     let one = d.path().join("one");
     run_ok(&with(&["sweep"], &with(&SWEEP, &["--out", s(&one)])));
     let plan = d.path().join("plan");
-    run_ok(&with(
-        &["plan", "sweep"],
-        &with(&SWEEP, &["--out", s(&plan)]),
-    ));
+    make_plan("sweep", &SWEEP, &plan);
     let units = fs::read_to_string(plan.join("units.csv")).unwrap();
     let lines: Vec<&str> = units.lines().collect();
     assert_eq!(lines[0], "unit,point,rep,seed,derived_seed");
@@ -180,14 +178,8 @@ fn three_shards_merged_equal_the_one_machine_sweep_and_compare() {
     let one = d.path().join("cmp-one");
     run_ok(&with(&["compare"], &with(&cmp, &["--out", s(&one)])));
     let plan = d.path().join("cmp-plan");
-    run_ok(&with(
-        &["plan", "compare"],
-        &with(&cmp, &["--out", s(&plan)]),
-    ));
-    for shard in ["3/3", "1/3", "2/3"] {
-        run_ok(&["run-plan", s(&plan), "--shard", shard, "-q"]);
-    }
-    run_ok(&["merge", s(&plan), "-q"]);
+    make_plan("compare", &cmp, &plan);
+    shards_then_merge(&plan, &["3/3", "1/3", "2/3"]);
     assert_same_output(&one, &plan.join("result"));
 }
 
@@ -195,10 +187,7 @@ fn three_shards_merged_equal_the_one_machine_sweep_and_compare() {
 fn an_incomplete_plan_is_refused_listing_what_is_missing() {
     let d = tempfile::tempdir().unwrap();
     let plan = d.path().join("plan");
-    run_ok(&with(
-        &["plan", "sweep"],
-        &with(&SWEEP, &["--out", s(&plan)]),
-    ));
+    make_plan("sweep", &SWEEP, &plan);
     run_ok(&["run-plan", s(&plan), "--shard", "1/3", "-q"]);
     let out = d.path().join("out");
     let o = run(&["merge", s(&plan), "--out", s(&out)]);
@@ -216,10 +205,7 @@ fn an_incomplete_plan_is_refused_listing_what_is_missing() {
 fn bad_shards_other_versions_and_tampered_plans_exit_2_writing_nothing() {
     let d = tempfile::tempdir().unwrap();
     let plan = d.path().join("plan");
-    run_ok(&with(
-        &["plan", "sweep"],
-        &with(&SWEEP, &["--out", s(&plan)]),
-    ));
+    make_plan("sweep", &SWEEP, &plan);
     let no_units = |plan: &Path| fs::read_dir(plan.join("units")).unwrap().count() == 0;
     for shard in ["4/3", "0/3", "x/y", "3", "1/0"] {
         let o = run(&["run-plan", s(&plan), "--shard", shard]);
@@ -280,10 +266,7 @@ fn bad_shards_other_versions_and_tampered_plans_exit_2_writing_nothing() {
 fn slurm_writes_an_array_and_a_chained_merge_job() {
     let d = tempfile::tempdir().unwrap();
     let plan = d.path().join("plan");
-    run_ok(&with(
-        &["plan", "sweep"],
-        &with(&SWEEP, &["--out", s(&plan)]),
-    ));
+    make_plan("sweep", &SWEEP, &plan);
     let o = run_ok(&[
         "slurm",
         s(&plan),
@@ -389,14 +372,8 @@ fn sweep_outputs_survive_resume_and_plans() {
     assert_same_output(&whole, &resumed);
 
     let plan = d.path().join("plan");
-    run_ok(&with(
-        &["plan", "sweep"],
-        &with(&sweep, &["--out", s(&plan)]),
-    ));
-    for shard in ["2/2", "1/2"] {
-        run_ok(&["run-plan", s(&plan), "--shard", shard, "-q"]);
-    }
-    run_ok(&["merge", s(&plan), "-q"]);
+    make_plan("sweep", &sweep, &plan);
+    shards_then_merge(&plan, &["2/2", "1/2"]);
     assert_same_output(&whole, &plan.join("result"));
 }
 
@@ -411,10 +388,7 @@ fn plan_compare_keeps_windows_and_refuses_posterior() {
     let csv = fs::read_to_string(one.join("comparison.csv")).unwrap();
     assert!(csv.contains(",year:1,"), "no year:1 rows");
     let plan = d.path().join("plan");
-    run_ok(&with(
-        &["plan", "compare"],
-        &with(&cmp, &["--out", s(&plan)]),
-    ));
+    make_plan("compare", &cmp, &plan);
     run_ok(&["run-plan", s(&plan), "-q"]);
     run_ok(&["merge", s(&plan), "-q"]);
     assert_same_output(&one, &plan.join("result"));

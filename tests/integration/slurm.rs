@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::plan::{SWEEP, assert_same_output};
-use crate::util::{ROOT, path_str as s, run_ok, text, with};
+use crate::util::{ROOT, make_plan, path_str as s, run_ok, text, with};
 
 /// Stops the cluster's daemons by their pid files when the test ends, even on failure.
 struct Cluster {
@@ -66,10 +66,7 @@ fn a_real_slurm_array_and_merge_job_give_the_one_machine_sweep() {
     let one = d.path().join("one");
     run_ok(&with(&["sweep"], &with(&SWEEP, &["--out", s(&one)])));
     let plan = d.path().join("plan");
-    run_ok(&with(
-        &["plan", "sweep"],
-        &with(&SWEEP, &["--out", s(&plan)]),
-    ));
+    make_plan("sweep", &SWEEP, &plan);
     run_ok(&[
         "slurm",
         s(&plan),

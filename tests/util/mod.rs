@@ -92,3 +92,19 @@ pub fn col(header: &[String], name: &str) -> usize {
 pub fn read_bytes(path: &Path) -> Vec<u8> {
     fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
+
+/// `shequ plan KIND ARGS... --out PLAN`, which must succeed.
+pub fn make_plan(kind: &str, args: &[&str], plan: &Path) {
+    run_ok(&with(
+        &["plan", kind],
+        &with(args, &["--out", path_str(plan)]),
+    ));
+}
+
+/// Runs the given shards of a plan in that order, then merges it into `PLAN/result`.
+pub fn shards_then_merge(plan: &Path, shards: &[&str]) {
+    for shard in shards {
+        run_ok(&["run-plan", path_str(plan), "--shard", shard, "-q"]);
+    }
+    run_ok(&["merge", path_str(plan), "-q"]);
+}
