@@ -173,19 +173,8 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
 /// Most dots drawn beside one box (evenly sampled from the sorted values).
 const MAX_DOTS: usize = 300;
 
-/// Linear-interpolation quantile of sorted values.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * p;
-    let (i, f) = (h.floor() as usize, h - h.floor());
-    if i + 1 < sorted.len() {
-        sorted[i] + (sorted[i + 1] - sorted[i]) * f
-    } else {
-        sorted[i]
-    }
-}
+// Linear-interpolation quantile of sorted values (type 7), shared with the statistics.
+use crate::experiment::stats::quantile_sorted as quantile;
 
 /// One box: the finite values of one scenario and kind.
 #[derive(Debug, Clone)]
