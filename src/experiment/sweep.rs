@@ -572,16 +572,17 @@ pub struct Unit {
 pub fn run_unit(plan: &Plan, seed: u64, reps: u32, index: usize) -> Unit {
     let u = units::unit(index, reps);
     let r = run_replication(&plan.points[u.group].params, seed, u64::from(u.rep));
-    let w = plan.outputs.window;
+    end_unit(r, plan.outputs.window, plan.outputs.timeseries)
+}
+
+/// What replication `r` leaves as a unit: every metric over window `w` (and every month,
+/// with `keep_series`). Sweeps and sensitivity studies keep their units this way.
+pub fn end_unit(r: crate::experiment::Replication, w: Window, keep_series: bool) -> Unit {
     Unit {
         end: std::array::from_fn(|i| windows::value(&r.months, METRICS[i].id, w)),
         households: r.households,
         months: r.months.len() as u32,
-        series: if plan.outputs.timeseries {
-            r.months
-        } else {
-            Vec::new()
-        },
+        series: if keep_series { r.months } else { Vec::new() },
     }
 }
 

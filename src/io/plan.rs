@@ -92,7 +92,7 @@ pub struct PlanSpec {
     pub format: String,
     pub shequ_version: String,
     pub git_commit: serde_json::Value,
-    /// `sweep` or `compare`.
+    /// `sweep`, `compare` or `sensitivity`.
     pub command: String,
     /// The command line of `shequ plan` (or of the sweep that checkpoints).
     pub command_line: Vec<String>,
@@ -114,6 +114,9 @@ pub struct PlanSpec {
     /// A comparison's arm labels (its folders).
     #[serde(default)]
     pub labels: Vec<String>,
+    /// A sensitivity study's SPACE.toml, its text (its output folder keeps a copy).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub space: String,
     /// The output's manifest.json without `command_line`, `threads` and `wall_seconds`.
     pub manifest: serde_json::Value,
     /// Of everything above and of the scenario files.
@@ -121,6 +124,39 @@ pub struct PlanSpec {
 }
 
 impl PlanSpec {
+    /// The plan of `command` (its command line `args`) with the seed, replications and
+    /// years of `run`, `groups x replications` units and the output `manifest`; the
+    /// command's own fields (scenarios, keys, points, labels, space) are left empty and the
+    /// fingerprint is filled in by [`write`].
+    pub fn new(
+        command: &str,
+        args: &[String],
+        run: &crate::model::params::Run,
+        groups: usize,
+        manifest: serde_json::Value,
+    ) -> PlanSpec {
+        PlanSpec {
+            format: FORMAT.to_string(),
+            shequ_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: output::git_commit(),
+            command: command.into(),
+            command_line: args.to_vec(),
+            seed: run.seed,
+            replications: run.replications,
+            years: run.years,
+            groups,
+            units: groups * run.replications as usize,
+            scenarios: Vec::new(),
+            keys: Vec::new(),
+            design: String::new(),
+            points: Vec::new(),
+            labels: Vec::new(),
+            space: String::new(),
+            manifest,
+            fingerprint: String::new(),
+        }
+    }
+
     /// The fingerprint of this spec (its `fingerprint` field left out) and of the texts of
     /// its scenario files.
     pub fn compute_fingerprint(&self, scenario_texts: &[String]) -> String {
@@ -132,12 +168,12 @@ impl PlanSpec {
         fingerprint(&parts)
     }
 
-    /// The name of the group column of `units.csv`.
-    fn group_name(&self) -> &'static str {
-        if self.command == "compare" {
-            "arm"
-        } else {
-            "point"
+    /// What a group is (the group column of `units.csv`): an arm, a point or a design row.
+    pub fn group_name(&self) -> &'static str {
+        match self.command.as_str() {
+            "compare" => "arm",
+            "sensitivity" => "row",
+            _ => "point",
         }
     }
 }
@@ -282,7 +318,8 @@ pub fn read(dir: &Path) -> Result<Loaded> {
     if spec.units != spec.groups * spec.replications as usize
         || (spec.command == "sweep" && spec.points.len() != spec.groups)
         || (spec.command == "compare" && spec.scenarios.len() != spec.groups)
-        || !["sweep", "compare"].contains(&spec.command.as_str())
+        || (spec.command == "sensitivity" && (spec.scenarios.len() != 1 || spec.space.is_empty()))
+        || !["sweep", "compare", "sensitivity"].contains(&spec.command.as_str())
     {
         return Err(bad("its counts do not agree with each other".into()));
     }

@@ -95,6 +95,12 @@ const FACTOR_KEYS: [&str; 5] = ["name", "lo", "hi", "dist", "comment"];
 
 /// Reads a SPACE.toml file: at least one `[[factor]]`, names unique.
 pub fn load_space(path: &Path) -> Result<Vec<Factor>, ScenarioError> {
+    read_space(path).map(|(_, factors)| factors)
+}
+
+/// Reads a SPACE.toml file as [`load_space`] does; returns its text too (what an output
+/// folder or a plan keeps of it).
+pub fn read_space(path: &Path) -> Result<(String, Vec<Factor>), ScenarioError> {
     let file = path.display().to_string();
     let plain = |message: String| ScenarioError {
         file: file.clone(),
@@ -114,7 +120,8 @@ pub fn load_space(path: &Path) -> Result<Vec<Factor>, ScenarioError> {
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| plain(format!("cannot read the space file: {e}")))?;
-    parse_space(&text, &file)
+    let factors = parse_space(&text, &file)?;
+    Ok((text, factors))
 }
 
 /// Parses the text of a SPACE.toml; `file` names it in errors.

@@ -40,6 +40,25 @@ impl Method {
     }
 }
 
+/// The mean over replications of each of `width` outputs, summed in replication order from
+/// 0 and then divided by the count. Floating-point addition is not associative, so every
+/// path that averages a design row's replications (`sensitivity run`, a merged plan) uses
+/// this one and they agree to the bit.
+pub fn mean_over_reps<'a>(per_rep: impl IntoIterator<Item = &'a [f64]>, width: usize) -> Vec<f64> {
+    let mut mean = vec![0.0; width];
+    let mut n = 0u32;
+    for v in per_rep {
+        for (m, x) in mean.iter_mut().zip(v) {
+            *m += x;
+        }
+        n += 1;
+    }
+    for m in mean.iter_mut() {
+        *m /= f64::from(n);
+    }
+    mean
+}
+
 /// The sample standard deviation (divisor n - 1) of `x`; 0 for fewer than 2 values.
 fn sd(x: &[f64]) -> f64 {
     if x.len() < 2 {

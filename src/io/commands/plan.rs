@@ -1,6 +1,6 @@
-//! `shequ plan sweep|compare ARGS... --out PLANDIR`, `shequ run-plan PLANDIR --shard I/N`,
-//! `shequ merge PLANDIR [--out DIR]` and `shequ slurm PLANDIR --tasks N`: a sweep or a
-//! comparison cut into units that run anywhere (a Slurm job array, several machines, one
+//! `shequ plan sweep|compare|sensitivity ARGS... --out PLANDIR`, `shequ run-plan PLANDIR
+//! --shard I/N`, `shequ merge PLANDIR [--out DIR]` and `shequ slurm PLANDIR --tasks N`: a
+//! sweep, a comparison or a sensitivity study (`sensitivity run`) cut into units that run anywhere (a Slurm job array, several machines, one
 //! machine at several times) and merged into the folder the same command would have
 //! written on one machine. The plan folder's format is in [`crate::io::plan`].
 
@@ -11,14 +11,16 @@ use std::time::Instant;
 use clap::{Args, Subcommand};
 use rayon::prelude::*;
 
-use crate::experiment::sweep::SweepResult;
+use crate::experiment::sweep::{SweepResult, Unit};
 use crate::experiment::{RunResult, compare, footprint, in_pool, units};
 use crate::io::commands::compare::{CompareArgs, CompareJob};
+use crate::io::commands::sensitivity::{self, RunArgs as SensitivityArgs, SensJob};
 use crate::io::commands::sweep::{SweepArgs, SweepJob, scenario_record};
 use crate::io::commands::{claim, note, progress_bar, publish, say, threads};
 use crate::io::error::{Error, Result};
-use crate::io::output::{self, RunInfo};
+use crate::io::output::RunInfo;
 use crate::io::plan::{self, Loaded, PlanSpec, UnitResult};
+use crate::model::params::Params;
 
 /// What `shequ plan` plans.
 #[derive(Subcommand, Debug, Clone)]
@@ -27,6 +29,9 @@ pub enum PlanCommand {
     Sweep(SweepArgs),
     /// The units of `shequ compare ARGS...` (same arguments; --out names the plan folder).
     Compare(CompareArgs),
+    /// The units of `shequ sensitivity run ARGS...` (same arguments; --out names the plan
+    /// folder): one per design row and replication.
+    Sensitivity(SensitivityArgs),
 }
 
 /// `shequ run-plan PLANDIR --shard I/N`.
@@ -90,16 +95,18 @@ pub struct SlurmArgs {
 /// 1 thread: 25.3 M on the development machine), for the rough task length `slurm` prints.
 const HM_PER_CORE_SECOND: f64 = 25e6;
 
-/// A plan's work: a sweep or a comparison.
+/// A plan's work: a sweep, a comparison or a sensitivity study.
 enum Job {
     Sweep(Box<SweepJob>),
     Compare(CompareJob),
+    Sensitivity(Box<SensJob>),
 }
 
 impl Job {
     fn from_plan(p: &Loaded) -> Result<Job> {
         Ok(match p.spec.command.as_str() {
             "sweep" => Job::Sweep(Box::new(crate::io::commands::sweep::from_plan(p)?)),
+            "sensitivity" => Job::Sensitivity(Box::new(SensJob::from_plan(p)?)),
             _ => Job::Compare(CompareJob {
                 scenarios: p.scenarios.clone(),
                 labels: p.spec.labels.clone(),
@@ -112,43 +119,55 @@ impl Job {
             }),
         })
     }
+
+    /// The parameters of each group (point, arm or design row).
+    fn group_params(&self) -> Vec<&Params> {
+        match self {
+            Job::Sweep(j) => j.plan.points.iter().map(|p| &p.params).collect(),
+            Job::Compare(j) => j.scenarios.iter().map(|s| &s.params).collect(),
+            Job::Sensitivity(j) => j.params.iter().collect(),
+        }
+    }
+
+    /// Household-months of all units: what the plan costs to run.
+    fn household_months(&self) -> f64 {
+        self.group_params()
+            .iter()
+            .map(|p| {
+                footprint::households(p)
+                    * f64::from(p.run.years * 12)
+                    * f64::from(p.run.replications)
+            })
+            .sum()
+    }
 }
 
 /// The plan of a comparison's units.
 fn compare_spec(job: &CompareJob, args: &[String]) -> PlanSpec {
-    let run = &job.scenarios[0].params.run;
-    PlanSpec {
-        format: plan::FORMAT.to_string(),
-        shequ_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_commit: output::git_commit(),
-        command: "compare".into(),
-        command_line: args.to_vec(),
-        seed: run.seed,
-        replications: run.replications,
-        years: run.years,
-        groups: job.scenarios.len(),
-        units: job.units(),
-        scenarios: job
-            .scenarios
-            .iter()
-            .enumerate()
-            .map(|(k, s)| scenario_record(s, &format!("{}.toml", k + 1)))
-            .collect(),
-        keys: Vec::new(),
-        design: String::new(),
-        points: Vec::new(),
-        labels: job.labels.clone(),
-        manifest: job.manifest.clone(),
-        fingerprint: String::new(),
-    }
+    let mut spec = PlanSpec::new(
+        "compare",
+        args,
+        &job.scenarios[0].params.run,
+        job.scenarios.len(),
+        job.manifest.clone(),
+    );
+    spec.scenarios = job
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(k, s)| scenario_record(s, &format!("{}.toml", k + 1)))
+        .collect();
+    spec.labels = job.labels.clone();
+    spec
 }
 
-/// `shequ plan sweep|compare ARGS... --out PLANDIR`.
+/// `shequ plan sweep|compare|sensitivity ARGS... --out PLANDIR`.
 pub fn plan(c: &PlanCommand, args: &[String]) -> Result {
     let started = Instant::now();
     let (common, resume) = match c {
         PlanCommand::Sweep(a) => (&a.common, a.resume),
         PlanCommand::Compare(a) => (&a.common, false),
+        PlanCommand::Sensitivity(a) => (&a.common, false),
     };
     if resume {
         return Err(Error::Input(
@@ -167,34 +186,17 @@ pub fn plan(c: &PlanCommand, args: &[String]) -> Result {
             "shequ plan: give the plan folder with --out PLANDIR (a new or empty folder)".into(),
         ));
     };
-    let (mut spec, scenarios, what, hm) = match c {
+    let (job, mut spec, scenarios, what) = match c {
         PlanCommand::Sweep(a) => {
             let job = crate::io::commands::sweep::prepare(a)?;
             let spec = crate::io::commands::sweep::plan_spec(&job, args);
-            let hm: f64 = job
-                .plan
-                .points
-                .iter()
-                .map(|p| footprint::households(&p.params) * f64::from(p.params.run.years * 12))
-                .sum::<f64>()
-                * f64::from(job.s.params.run.replications);
-            (
-                spec,
-                vec![job.s.clone()],
-                format!("sweep {}", job.describe()),
-                hm,
-            )
+            let (s, what) = (job.s.clone(), format!("sweep {}", job.describe()));
+            (Job::Sweep(Box::new(job)), spec, vec![s], what)
         }
         PlanCommand::Compare(a) => {
             let job = crate::io::commands::compare::prepare(a)?;
             let spec = compare_spec(&job, args);
             let run = &job.scenarios[0].params.run;
-            let hm: f64 = job
-                .scenarios
-                .iter()
-                .map(|s| footprint::households(&s.params) * f64::from(run.years * 12))
-                .sum::<f64>()
-                * f64::from(run.replications);
             let what = format!(
                 "compare {} - {} arm(s) x {} replication(s) x {} years, seed {}",
                 job.labels.join(" vs "),
@@ -203,9 +205,17 @@ pub fn plan(c: &PlanCommand, args: &[String]) -> Result {
                 run.years,
                 run.seed
             );
-            (spec, job.scenarios, what, hm)
+            let scenarios = job.scenarios.clone();
+            (Job::Compare(job), spec, scenarios, what)
+        }
+        PlanCommand::Sensitivity(a) => {
+            let job = sensitivity::prepare(a)?;
+            let spec = job.plan_spec(args);
+            let (s, what) = (job.s.clone(), format!("sensitivity run {}", job.describe()));
+            (Job::Sensitivity(Box::new(job)), spec, vec![s], what)
         }
     };
+    let hm = job.household_months();
     plan::write(&dir, &mut spec, &scenarios)?;
     if !common.quiet {
         let secs = started.elapsed().as_secs_f64();
@@ -245,9 +255,10 @@ pub fn parse_shard(s: &str) -> Result<(usize, usize)> {
 }
 
 /// Runs unit `u` of `job`.
-fn run_unit(job: &Job, params: &[crate::model::params::Params], u: usize) -> UnitResult {
+fn run_unit(job: &Job, params: &[Params], u: usize) -> UnitResult {
     match job {
         Job::Sweep(j) => UnitResult::End(Box::new(j.run_unit(u))),
+        Job::Sensitivity(j) => UnitResult::End(Box::new(j.run_unit(u))),
         Job::Compare(j) => UnitResult::Run(compare::run_unit(
             params,
             j.scenarios[0].params.run.replications,
@@ -323,11 +334,7 @@ pub fn merge(a: &MergeArgs, args: &[String]) -> Result {
         .filter(|u| !plan::unit_path(&p.dir, *u).is_file())
         .collect();
     if !missing.is_empty() {
-        let group = if p.spec.command == "compare" {
-            "arm"
-        } else {
-            "point"
-        };
+        let group = p.spec.group_name();
         let shown: Vec<String> = missing
             .iter()
             .take(SHOWN_MISSING)
@@ -378,15 +385,7 @@ pub fn merge(a: &MergeArgs, args: &[String]) -> Result {
     let _ = args;
     match job {
         Job::Sweep(job) => {
-            let ends = read
-                .into_iter()
-                .map(|r| match r {
-                    UnitResult::End(e) => Ok(*e),
-                    UnitResult::Run(_) => Err(()),
-                })
-                .collect::<std::result::Result<Vec<_>, ()>>()
-                .map_err(|()| wrong_kind(&p))?;
-            let result = SweepResult::from_units(reps, ends);
+            let result = SweepResult::from_units(reps, end_states(read, &p)?);
             let info = info(started.elapsed().as_secs_f64());
             publish(claim, a.quiet, |dir| {
                 crate::io::commands::sweep::write_outputs(dir, &job, &result, &info)
@@ -424,6 +423,19 @@ pub fn merge(a: &MergeArgs, args: &[String]) -> Result {
                 crate::io::commands::compare::report_done(&job, &results, &diffs, None, wall, &out);
             }
         }
+        Job::Sensitivity(job) => {
+            let y = job.rows_from_units(&end_states(read, &p)?);
+            let wall = started.elapsed().as_secs_f64();
+            let summary = sensitivity::publish_result(claim, &job, &y, &info(wall), 0)?;
+            if !a.quiet {
+                note(&format!(
+                    "done: merged {total} unit(s) ({} design row(s) x {reps} replication(s)) in {wall:.2} s; results in {}",
+                    job.x.len(),
+                    out.display()
+                ));
+                crate::io::commands::emit(&summary);
+            }
+        }
     }
     Ok(())
 }
@@ -434,6 +446,16 @@ fn wrong_kind(p: &Loaded) -> Error {
         p.dir.join("units").display(),
         p.spec.command
     ))
+}
+
+/// The end states of a sweep's or sensitivity study's units, in unit order.
+fn end_states(read: Vec<UnitResult>, p: &Loaded) -> Result<Vec<Unit>> {
+    read.into_iter()
+        .map(|r| match r {
+            UnitResult::End(e) => Ok(*e),
+            UnitResult::Run(_) => Err(wrong_kind(p)),
+        })
+        .collect()
 }
 
 /// A shell word: `'...'` with single quotes escaped.
@@ -574,12 +596,7 @@ pub fn slurm(a: &SlurmArgs) -> Result {
     write_script(&dir.join("merge.sbatch"), &merge, false)?;
     write_script(&dir.join("submit.sh"), &submit, true)?;
     let per_task = total.div_ceil(a.tasks);
-    let hm_per_unit: f64 = p
-        .scenarios
-        .iter()
-        .map(|s| footprint::households(&s.params) * f64::from(s.params.run.years * 12))
-        .sum::<f64>()
-        / p.scenarios.len().max(1) as f64;
+    let hm_per_unit = Job::from_plan(&p)?.household_months() / total.max(1) as f64;
     let minutes = per_task as f64 * hm_per_unit
         / (HM_PER_CORE_SECOND * a.cpus_per_task.unwrap_or(1) as f64)
         / 60.0;

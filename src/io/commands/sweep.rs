@@ -391,31 +391,23 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
 /// The plan of a sweep's units (`plan.json`): what `shequ plan sweep` writes and what a
 /// sweep checkpoints into. Its fingerprint is filled in by [`plan::write`].
 pub fn plan_spec(job: &SweepJob, args: &[String]) -> PlanSpec {
-    let run = &job.s.params.run;
-    PlanSpec {
-        format: plan::FORMAT.to_string(),
-        shequ_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_commit: output::git_commit(),
-        command: "sweep".into(),
-        command_line: args.to_vec(),
-        seed: run.seed,
-        replications: run.replications,
-        years: run.years,
-        groups: job.plan.points.len(),
-        units: job.units(),
-        scenarios: vec![scenario_record(&job.s, "1.toml")],
-        keys: job.plan.keys.clone(),
-        design: job.design.clone(),
-        points: job
-            .plan
-            .points
-            .iter()
-            .map(|p| p.values.iter().map(toml::Value::to_string).collect())
-            .collect(),
-        labels: Vec::new(),
-        manifest: job.manifest.clone(),
-        fingerprint: String::new(),
-    }
+    let mut spec = PlanSpec::new(
+        "sweep",
+        args,
+        &job.s.params.run,
+        job.plan.points.len(),
+        job.manifest.clone(),
+    );
+    spec.scenarios = vec![scenario_record(&job.s, "1.toml")];
+    spec.keys = job.plan.keys.clone();
+    spec.design = job.design.clone();
+    spec.points = job
+        .plan
+        .points
+        .iter()
+        .map(|p| p.values.iter().map(toml::Value::to_string).collect())
+        .collect();
+    spec
 }
 
 /// How a plan records scenario `s`, kept in `scenarios/FILE`.

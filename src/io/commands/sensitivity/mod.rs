@@ -8,7 +8,9 @@
 //! - `analyze` reads `design.csv` and `results.csv` (one or more output columns, one row per
 //!   design row, in order) and writes `indices.csv`.
 //! - `run` samples, simulates every row with common random numbers (the same seed and
-//!   replications for every row), analyses and writes an output folder.
+//!   replications for every row), analyses and writes an output folder. `shequ plan
+//!   sensitivity` writes the same run's units (design row x replication) to a plan folder
+//!   instead, and `shequ merge` publishes them through the same writer ([`publish_result`]).
 //!
 //! Single-file outputs (`sample --out`, `analyze --out`) are written to a temporary file
 //! beside the target and linked into place in one step: an existing file is never
@@ -26,7 +28,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
 use crate::experiment::sensitivity::{Method, morris, sobol};
-use crate::experiment::windows::{self, Window};
+use crate::experiment::windows::Window;
 use crate::experiment::{in_pool, run_replication};
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{claim, note, progress_bar, resolve, threads, throughput};
@@ -536,6 +538,7 @@ fn analyze(a: &AnalyzeArgs) -> Result {
 
 mod run;
 use run::run;
+pub use run::{SensJob, prepare, publish_result};
 
 #[cfg(test)]
 mod tests {

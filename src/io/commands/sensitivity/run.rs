@@ -2,7 +2,15 @@
 //! common random numbers (resuming from a checkpoint), analyse, plot and publish the folder.
 
 use super::*;
-use crate::io::plan::{checkpoint_path, fingerprint};
+use crate::experiment::sensitivity::mean_over_reps;
+use crate::experiment::sweep::{self, Unit};
+use crate::experiment::units;
+use crate::io::commands::sweep::{scenario_record, with_timing};
+use crate::io::output::RunInfo;
+use crate::io::output::claim::Claim;
+use crate::io::plan::{self, PlanSpec, checkpoint_path, fingerprint};
+use crate::io::scenario::Scenario;
+use crate::io::space::{parse_space, read_space};
 
 /// Parses `--window` (default `last_year`).
 fn parse_window(w: Option<&str>) -> Result<Window> {
@@ -133,19 +141,297 @@ fn read_checkpoint(path: &Path, print: &str, width: usize) -> HashMap<usize, Vec
     done
 }
 
-/// `shequ sensitivity run`.
-pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
-    let quiet = a.common.quiet;
-    let levels = levels(a.method, a.levels)?;
+/// A `shequ sensitivity run` resolved and checked: the scenario, the space, the design
+/// and the scenario's parameters at every design row. Its units are (design row,
+/// replication), numbered row-major as a sweep's (point, replication)
+/// ([`crate::experiment::units`]); every row runs replications `0..R` with the scenario's
+/// seed (common random numbers).
+pub struct SensJob {
+    pub s: Scenario,
+    pub method: MethodArg,
+    pub n: usize,
+    /// Morris grid levels (0 for Sobol').
+    pub levels: usize,
+    /// SPACE.toml as named on the command line, and its text.
+    pub space: PathBuf,
+    pub space_text: String,
+    pub factors: Vec<Factor>,
+    pub metrics: Vec<M>,
+    pub window: Window,
+    /// The design: one row of factor values per model evaluation.
+    pub x: Vec<Vec<f64>>,
+    /// The scenario's parameters at each design row.
+    pub params: Vec<Params>,
+    /// The output's manifest without `command_line`, `threads`, `wall_seconds` and
+    /// `resumed_rows`.
+    pub manifest: serde_json::Value,
+}
+
+/// Resolves the scenario, reads the space and places the design rows (exit 2 on bad input).
+pub fn prepare(a: &RunArgs) -> Result<SensJob> {
     let s = resolve(&a.scenario, &a.common)?;
-    let factors = load_space(&a.space)?;
+    let (space_text, factors) = read_space(&a.space)?;
+    build(a, s, space_text, factors)
+}
+
+/// The job of `a` on resolved scenario `s` with the space's text and factors.
+fn build(a: &RunArgs, s: Scenario, space_text: String, factors: Vec<Factor>) -> Result<SensJob> {
+    let levels = levels(a.method, a.levels)?;
     let metrics = parse_metrics(a.metrics.as_deref())?;
     let window = parse_window(a.window.as_deref())?;
     let ints = check_factors(&s.params, &factors, &a.space)?;
     let seed = s.params.run.seed;
-    let reps = s.params.run.replications;
     let x = design(a.method, &factors, a.n, levels, seed, &a.space)?;
     let params = row_params(&s.params, &factors, &ints, &x, &a.space)?;
+    let manifest = output::scenario_manifest(
+        &s,
+        "sensitivity run",
+        serde_json::json!({
+        "method": a.method.method().name(),
+        "n": a.n,
+        "levels": if a.method == MethodArg::Morris { serde_json::json!(levels) } else { serde_json::Value::Null },
+        "space": a.space.display().to_string(),
+        "factors": factors.iter().map(Factor::to_json).collect::<Vec<_>>(),
+        "rows": x.len(),
+        "metrics": metrics.iter().map(|m| m.name()).collect::<Vec<_>>(),
+        "window": window.name(),
+        "seed": seed,
+        "replications": s.params.run.replications,
+        "years": s.params.run.years,
+        "output_per_row": "mean over replications of each metric over the window; every row runs replications 0..R with the same seed (common random numbers)",
+        "integer_keys": "whole-number keys are rounded when set; design.csv keeps the unrounded values",
+        "bootstrap": format!("{} resamples, seed {DEFAULT_ANALYZE_SEED}, interval = index ± 1.96 bootstrap sd (as SALib)", crate::experiment::sensitivity::RESAMPLES),
+        "resolved": serde_json::to_value(s.params.to_table()).unwrap_or(serde_json::Value::Null),
+            }),
+    );
+    Ok(SensJob {
+        s,
+        method: a.method,
+        n: a.n,
+        levels,
+        space: a.space.clone(),
+        space_text,
+        factors,
+        metrics,
+        window,
+        x,
+        params,
+        manifest,
+    })
+}
+
+impl SensJob {
+    /// Replications per design row.
+    pub fn reps(&self) -> u32 {
+        self.s.params.run.replications
+    }
+
+    /// Design rows x replications.
+    pub fn units(&self) -> usize {
+        self.x.len() * self.reps() as usize
+    }
+
+    /// The factors' names (design.csv's header).
+    pub fn names(&self) -> Vec<String> {
+        self.factors.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// The outputs' names (results.csv's header).
+    pub fn outputs(&self) -> Vec<String> {
+        self.metrics.iter().map(|m| m.name().to_string()).collect()
+    }
+
+    /// What is run, for the first line a command prints.
+    pub fn describe(&self) -> String {
+        let run = &self.s.params.run;
+        format!(
+            "{} - {} design of {} factor(s), {} row(s) x {} replication(s) x {} years, seed {} (common random numbers)",
+            self.s.name,
+            self.method.method().name(),
+            self.factors.len(),
+            self.x.len(),
+            run.replications,
+            run.years,
+            run.seed
+        )
+    }
+
+    /// Replication `rep` of design row `row`: every metric over the job's window.
+    pub fn run_rep(&self, row: usize, rep: u32) -> Unit {
+        let r = run_replication(&self.params[row], self.s.params.run.seed, u64::from(rep));
+        sweep::end_unit(r, self.window, false)
+    }
+
+    /// Unit `u` (design row `u / R`, replication `u % R`).
+    pub fn run_unit(&self, u: usize) -> Unit {
+        let x = units::unit(u, self.reps());
+        self.run_rep(x.group, x.rep)
+    }
+
+    /// The job's outputs of one replication, in `--metrics` order.
+    fn values(&self, unit: &Unit) -> Vec<f64> {
+        self.metrics.iter().map(|m| unit.end[m.index()]).collect()
+    }
+
+    /// The output of a design row from its replications in order: the mean of each metric.
+    fn row_output(&self, reps: &[Unit]) -> Vec<f64> {
+        let v: Vec<Vec<f64>> = reps.iter().map(|u| self.values(u)).collect();
+        mean_over_reps(v.iter().map(Vec::as_slice), self.metrics.len())
+    }
+
+    /// Every design row's output (results.csv) from all units in unit order.
+    pub fn rows_from_units(&self, units: &[Unit]) -> Vec<Vec<f64>> {
+        units
+            .chunks(self.reps().max(1) as usize)
+            .map(|c| self.row_output(c))
+            .collect()
+    }
+
+    /// The plan of this job's units (`plan.json` of `shequ plan sensitivity`).
+    pub fn plan_spec(&self, args: &[String]) -> PlanSpec {
+        let mut spec = PlanSpec::new(
+            "sensitivity",
+            args,
+            &self.s.params.run,
+            self.x.len(),
+            self.manifest.clone(),
+        );
+        spec.scenarios = vec![scenario_record(&self.s, "1.toml")];
+        spec.keys = self.names();
+        spec.design = self.method.method().name().to_string();
+        spec.space = self.space_text.clone();
+        spec
+    }
+
+    /// The job of a sensitivity plan read back: the arguments its manifest records, the
+    /// space it keeps and its scenario (exit 2 if they no longer check).
+    pub fn from_plan(p: &plan::Loaded) -> Result<SensJob> {
+        let bad = |m: &str| {
+            Error::Input(format!(
+                "{}: {m}; plan again rather than edit a plan",
+                p.dir.join("plan.json").display()
+            ))
+        };
+        let m = &p.spec.manifest;
+        let text = |k: &str| m[k].as_str().ok_or_else(|| bad(&format!("its manifest has no `{k}`")));
+        let method = MethodArg::from_str(text("method")?, false)
+            .map_err(|_| bad("its manifest's `method` is not sobol or morris"))?;
+        let n = m["n"]
+            .as_u64()
+            .ok_or_else(|| bad("its manifest has no `n`"))?;
+        let metrics: Vec<&str> = m["metrics"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        let space = PathBuf::from(text("space")?);
+        let a = RunArgs {
+            scenario: PathBuf::new(),
+            space: space.clone(),
+            method,
+            n: usize::try_from(n).map_err(|_| bad("its manifest's `n` is too large"))?,
+            levels: m["levels"].as_u64().and_then(|l| usize::try_from(l).ok()),
+            metrics: Some(metrics.join(",")),
+            window: Some(text("window")?.to_string()),
+            common: CommonArgs::default(),
+        };
+        let s = p
+            .scenarios
+            .first()
+            .ok_or_else(|| bad("a sensitivity plan needs its scenario"))?
+            .clone();
+        let factors = parse_space(&p.spec.space, &space.display().to_string())?;
+        let mut job = build(&a, s, p.spec.space.clone(), factors)?;
+        if job.x.len() != p.spec.groups {
+            return Err(bad("its design does not have the planned number of rows"));
+        }
+        job.manifest = m.clone();
+        Ok(job)
+    }
+}
+
+/// Analyses the design rows' outputs `y` and publishes the folder in `claim`: design.csv,
+/// results.csv, indices.csv, convergence.csv, space.toml, scenario.toml, manifest.json (the
+/// job's manifest with `info`'s command line, threads and wall time and `resumed_rows`)
+/// and the plots. The one writer of a sensitivity folder, whether it ran here or was merged
+/// from a plan's units. Returns the indices as a table for the terminal.
+pub fn publish_result(
+    claim: Claim,
+    job: &SensJob,
+    y: &[Vec<f64>],
+    info: &RunInfo,
+    resumed_rows: usize,
+) -> Result<String> {
+    if let Some(r) = y.iter().position(|v| v.iter().any(|x| !x.is_finite())) {
+        return Err(Error::Run(format!(
+            "design row {} gave a non-finite output (a metric undefined over window {}); choose other --metrics or --window",
+            r + 1,
+            job.window.name()
+        )));
+    }
+    let (names, outputs, x) = (job.names(), job.outputs(), &job.x);
+    let analysis = indices_rows(
+        job.method,
+        &names,
+        x,
+        &outputs,
+        y,
+        job.levels,
+        DEFAULT_ANALYZE_SEED,
+    )
+    .map_err(Error::Run)?;
+    let conv = convergence(job.method, names.len(), x, &outputs, y, job.levels).map_err(Error::Run)?;
+    let fill = |dir: &Path| -> io::Result<()> {
+        output::write_file(dir, "design.csv", |w| write_table(w, &names, x))?;
+        output::write_file(dir, "convergence.csv", |w| {
+            let mut w = csv::Writer::from_writer(w);
+            let (a1, a2) = match job.method {
+                MethodArg::Sobol => ("S1", "ST"),
+                MethodArg::Morris => ("mu_star", "sigma"),
+            };
+            w.write_record(["output", "factor", "n", a1, a2])?;
+            for (o, m, v) in &conv {
+                for (f, (i1, i2)) in names.iter().zip(v) {
+                    w.write_record([o.clone(), f.clone(), m.to_string(), cell(*i1), cell(*i2)])?;
+                }
+            }
+            w.flush()
+        })?;
+        output::write_file(dir, "results.csv", |w| write_table(w, &outputs, y))?;
+        output::write_file(dir, "indices.csv", |w| write_indices(w, &names, &analysis))?;
+        output::write_file(dir, "space.toml", |w| w.write_all(job.space_text.as_bytes()))?;
+        output::write_file(dir, "scenario.toml", |w| {
+            w.write_all(output::resolved_toml(&job.s).as_bytes())
+        })?;
+        let mut manifest = with_timing(&job.manifest, info);
+        manifest["resumed_rows"] = serde_json::json!(resumed_rows);
+        output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))?;
+        draw(dir, &names, &analysis, job.method, &conv)
+            .map_err(|e| io::Error::other(format!("{e:#}")))
+    };
+    let out = claim.out().to_path_buf();
+    let existed = out.exists();
+    let kept = |e: String| {
+        Error::Run(format!(
+            "{e}\n(nothing was published: {} {})",
+            out.display(),
+            if existed {
+                "is as it was before this run"
+            } else {
+                "was not created"
+            }
+        ))
+    };
+    fill(claim.dir()).map_err(|e| kept(e.to_string()))?;
+    claim.publish().map_err(|e| kept(e.to_string()))?;
+    Ok(summary_text(&names, &analysis))
+}
+
+/// `shequ sensitivity run`.
+pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
+    let quiet = a.common.quiet;
+    let job = prepare(a)?;
+    let s = &job.s;
+    let (seed, reps) = (s.params.run.seed, job.reps());
     let threads = threads(a.common.threads)?;
     let out = a
         .common
@@ -153,27 +439,23 @@ pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("sensitivity-{}", s.name)));
     let claim = claim(&out)?;
-    let names: Vec<String> = factors.iter().map(|f| f.name.clone()).collect();
-    let outputs: Vec<String> = metrics.iter().map(|m| m.name().to_string()).collect();
+    let outputs = job.outputs();
     let print = fingerprint(&[
         env!("CARGO_PKG_VERSION"),
         &toml::to_string(&s.params.to_table()).unwrap_or_default(),
-        &format!("{factors:?}"),
-        &format!("{:?} {} {levels} {seed} {reps}", a.method, a.n),
+        &format!("{:?}", job.factors),
+        &format!("{:?} {} {} {seed} {reps}", a.method, a.n, job.levels),
         &outputs.join(","),
-        &format!("{window:?}"),
+        &format!("{:?}", job.window),
     ]);
     let ckpt = checkpoint_path(&out, "sensitivity");
     let done = read_checkpoint(&ckpt, &print, outputs.len());
-    let pending: Vec<usize> = (0..x.len()).filter(|r| !done.contains_key(r)).collect();
+    let rows = job.x.len();
+    let pending: Vec<usize> = (0..rows).filter(|r| !done.contains_key(r)).collect();
     if !quiet {
         note(&format!(
-            "shequ sensitivity run: {} - {} design of {} factor(s), {} row(s) x {reps} replication(s) x {} years, seed {seed} (common random numbers){}",
-            s.name,
-            a.method.method().name(),
-            factors.len(),
-            x.len(),
-            s.params.run.years,
+            "shequ sensitivity run: {}{}",
+            job.describe(),
             if done.is_empty() {
                 String::new()
             } else {
@@ -201,34 +483,18 @@ pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
             .map_err(write_err)?,
     );
     let started = Instant::now();
-    let bar = progress_bar(x.len() as u64, quiet, "design rows");
+    let bar = progress_bar(rows as u64, quiet, "design rows");
     bar.inc(done.len() as u64);
     let computed: Vec<(usize, Vec<f64>, u64)> = in_pool(threads, || {
         pending
             .par_iter()
             .map(|&r| {
-                let per_rep: Vec<(Vec<f64>, u64)> = (0..u64::from(reps))
+                let per_rep: Vec<Unit> = (0..reps)
                     .into_par_iter()
-                    .map(|rep| {
-                        let res = run_replication(&params[r], seed, rep);
-                        let v = metrics
-                            .iter()
-                            .map(|m| windows::value(&res.months, *m, window))
-                            .collect();
-                        (v, res.households)
-                    })
+                    .map(|rep| job.run_rep(r, rep))
                     .collect();
-                // Mean over replications, summed in replication order.
-                let mut mean = vec![0.0; metrics.len()];
-                for (v, _) in &per_rep {
-                    for (m, x) in mean.iter_mut().zip(v) {
-                        *m += x;
-                    }
-                }
-                for m in mean.iter_mut() {
-                    *m /= f64::from(reps);
-                }
-                let hh = per_rep.iter().map(|p| p.1).sum::<u64>();
+                let mean = job.row_output(&per_rep);
+                let hh = per_rep.iter().map(|u| u.households).sum::<u64>();
                 if let Ok(mut f) = file.lock() {
                     let _ = f.write_all(line(r, &mean).as_bytes());
                 }
@@ -240,7 +506,7 @@ pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
     .map_err(|e| Error::threads(threads, e))?;
     bar.finish_and_clear();
     let wall = started.elapsed().as_secs_f64();
-    let mut y: Vec<Vec<f64>> = vec![Vec::new(); x.len()];
+    let mut y: Vec<Vec<f64>> = vec![Vec::new(); rows];
     for (r, v) in done {
         y[r] = v;
     }
@@ -249,90 +515,13 @@ pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
         y[r] = v;
         household_months += hh as f64 * f64::from(s.params.run.years * 12);
     }
-    if let Some(r) = y.iter().position(|v| v.iter().any(|x| !x.is_finite())) {
-        return Err(Error::Run(format!(
-            "design row {} gave a non-finite output (a metric undefined over window {}); choose other --metrics or --window",
-            r + 1,
-            window.name()
-        )));
-    }
-    let analysis = indices_rows(
-        a.method,
-        &names,
-        &x,
-        &outputs,
-        &y,
-        levels,
-        DEFAULT_ANALYZE_SEED,
-    )
-    .map_err(Error::Run)?;
-    let conv = convergence(a.method, names.len(), &x, &outputs, &y, levels).map_err(Error::Run)?;
-    let threads_used = threads.unwrap_or_else(rayon::current_num_threads);
-    let fill = |dir: &Path| -> io::Result<()> {
-        output::write_file(dir, "design.csv", |w| write_table(w, &names, &x))?;
-        output::write_file(dir, "convergence.csv", |w| {
-            let mut w = csv::Writer::from_writer(w);
-            let (a1, a2) = match a.method {
-                MethodArg::Sobol => ("S1", "ST"),
-                MethodArg::Morris => ("mu_star", "sigma"),
-            };
-            w.write_record(["output", "factor", "n", a1, a2])?;
-            for (o, m, v) in &conv {
-                for (f, (i1, i2)) in names.iter().zip(v) {
-                    w.write_record([o.clone(), f.clone(), m.to_string(), cell(*i1), cell(*i2)])?;
-                }
-            }
-            w.flush()
-        })?;
-        output::write_file(dir, "results.csv", |w| write_table(w, &outputs, &y))?;
-        output::write_file(dir, "indices.csv", |w| write_indices(w, &names, &analysis))?;
-        fs::copy(&a.space, dir.join("space.toml"))?;
-        output::write_file(dir, "scenario.toml", |w| {
-            w.write_all(output::resolved_toml(&s).as_bytes())
-        })?;
-        let manifest = output::scenario_manifest(
-            &s,
-            "sensitivity run",
-            serde_json::json!({
-            "method": a.method.method().name(),
-            "n": a.n,
-            "levels": if a.method == MethodArg::Morris { serde_json::json!(levels) } else { serde_json::Value::Null },
-            "space": a.space.display().to_string(),
-            "factors": factors.iter().map(Factor::to_json).collect::<Vec<_>>(),
-            "rows": x.len(),
-            "metrics": outputs,
-            "window": window.name(),
-            "seed": seed,
-            "replications": reps,
-            "years": s.params.run.years,
-            "output_per_row": "mean over replications of each metric over the window; every row runs replications 0..R with the same seed (common random numbers)",
-            "integer_keys": "whole-number keys are rounded when set; design.csv keeps the unrounded values",
-            "bootstrap": format!("{} resamples, seed {DEFAULT_ANALYZE_SEED}, interval = index ± 1.96 bootstrap sd (as SALib)", crate::experiment::sensitivity::RESAMPLES),
-            "command_line": args,
-            "threads": threads_used,
-            "wall_seconds": wall,
-            "resumed_rows": x.len() - pending.len(),
-            "resolved": serde_json::to_value(s.params.to_table()).unwrap_or(serde_json::Value::Null),
-                }),
-        );
-        output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))?;
-        draw(dir, &names, &analysis, a.method, &conv)
-            .map_err(|e| io::Error::other(format!("{e:#}")))
+    let info = RunInfo {
+        command_line: args.to_vec(),
+        wall_seconds: wall,
+        threads: threads.unwrap_or_else(rayon::current_num_threads),
+        posterior: None,
     };
-    let existed = out.exists();
-    let kept = |e: String| {
-        Error::Run(format!(
-            "{e}\n(nothing was published: {} {})",
-            out.display(),
-            if existed {
-                "is as it was before this run"
-            } else {
-                "was not created"
-            }
-        ))
-    };
-    fill(claim.dir()).map_err(|e| kept(e.to_string()))?;
-    claim.publish().map_err(|e| kept(e.to_string()))?;
+    let summary = publish_result(claim, &job, &y, &info, rows - pending.len())?;
     let _ = fs::remove_file(&ckpt);
     if !quiet {
         note(&format!(
@@ -341,7 +530,7 @@ pub(super) fn run(a: &RunArgs, args: &[String]) -> Result {
             throughput(household_months, wall),
             out.display()
         ));
-        crate::io::commands::emit(&summary_text(&names, &analysis));
+        crate::io::commands::emit(&summary);
     }
     Ok(())
 }
