@@ -408,3 +408,106 @@ fn plan_compare_keeps_windows_and_refuses_posterior() {
     );
     assert!(!refused.exists(), "nothing written");
 }
+
+/// A sensitivity study of two factors on one small community for one year, 2 replications.
+fn sensitivity_args<'a>(space: &'a str, method: &'a [&'a str]) -> Vec<&'a str> {
+    with(
+        &with(&[BASELINE, "--space", space], method),
+        &[
+            "--reps",
+            "2",
+            "--years",
+            "1",
+            "--set",
+            "world.communities=1",
+            "--set",
+            "world.households_per_community=200",
+            "--metrics",
+            "fee_collection_rate,managed_share",
+            "-q",
+        ],
+    )
+}
+
+/// `plan sensitivity` run in three shards and merged writes the folder of `sensitivity
+/// run` (CSVs, space, scenario, plots; the manifest but for timing), for Sobol' and Morris;
+/// units are (design row, replication) with the replication's derived seed.
+#[test]
+fn three_shards_merged_equal_the_one_machine_sensitivity_run() {
+    let d = tempfile::tempdir().unwrap();
+    let space = d.path().join("space.toml");
+    fs::write(
+        &space,
+        "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.2\nhi = 0.6\n\n[[factor]]\nname = \"owners.weight_satisfaction\"\nlo = 1\nhi = 3\n",
+    )
+    .unwrap();
+    let sobol = ["--method", "sobol", "--n", "8"];
+    let morris = ["--method", "morris", "--n", "4", "--levels", "4"];
+    // Sobol': 8 x (2 + 2) rows; Morris: 4 x (2 + 1) rows.
+    for (method, rows) in [(&sobol[..], 32), (&morris[..], 12)] {
+        let args = sensitivity_args(s(&space), method);
+        let one = d.path().join(format!("one-{}", method[1]));
+        run_ok(&with(&["sensitivity", "run"], &with(&args, &["--out", s(&one)])));
+        let plan = d.path().join(format!("plan-{}", method[1]));
+        make_plan("sensitivity", &args, &plan);
+        let units = fs::read_to_string(plan.join("units.csv")).unwrap();
+        let lines: Vec<&str> = units.lines().collect();
+        assert_eq!(lines[0], "unit,row,rep,seed,derived_seed");
+        assert_eq!(lines.len(), 1 + rows * 2, "{}", method[1]);
+        assert!(lines[4].starts_with("3,1,1,1,"), "{}", lines[4]);
+        // Replication r has one derived seed whatever the row.
+        assert_eq!(lines[2].rsplit(',').next(), lines[4].rsplit(',').next());
+        shards_then_merge(&plan, &["3/3", "1/3", "2/3"]);
+        assert_same_output(&one, &plan.join("result"));
+        assert!(
+            plan.join("result")
+                .join(format!("plots/{}_managed_share.png", method[1]))
+                .is_file()
+        );
+    }
+}
+
+/// `merge` refuses a sensitivity plan with a unit missing, naming its row and replication
+/// (exit 2, nothing written); a bad space file at plan time writes no plan (exit 2).
+#[test]
+fn sensitivity_plans_refuse_missing_units_and_bad_spaces() {
+    let d = tempfile::tempdir().unwrap();
+    let space = d.path().join("space.toml");
+    fs::write(
+        &space,
+        "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.2\nhi = 0.6\n",
+    )
+    .unwrap();
+    let args = sensitivity_args(s(&space), &["--method", "morris", "--n", "2"]);
+    let plan = d.path().join("plan");
+    make_plan("sensitivity", &args, &plan);
+    run_ok(&["run-plan", s(&plan), "-q"]);
+    fs::remove_file(plan.join("units").join("000000005.unit")).unwrap();
+    let out = d.path().join("out");
+    let o = run(&["merge", s(&plan), "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let e = text(&o.stderr);
+    assert!(e.contains("1 of 8 unit(s) are not done: 5 (row 2, rep 1)"), "{e}");
+    assert!(!out.exists(), "nothing written");
+
+    for (bad, says) in [
+        (
+            "[[factor]]\nname = \"owners.enforcment\"\nlo = 0\nhi = 1\n",
+            "not a scenario key",
+        ),
+        (
+            "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.5\nhi = 0.2\n",
+            "space.toml",
+        ),
+    ] {
+        fs::write(&space, bad).unwrap();
+        let refused = d.path().join("refused");
+        let o = run(&with(
+            &["plan", "sensitivity"],
+            &with(&args, &["--out", s(&refused)]),
+        ));
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(says), "{}", text(&o.stderr));
+        assert!(!refused.exists(), "nothing written");
+    }
+}
