@@ -409,8 +409,12 @@ fn plan_compare_keeps_windows_and_refuses_posterior() {
     assert!(!refused.exists(), "nothing written");
 }
 
-/// A sensitivity study of two factors on one small community for one year, 2 replications.
-fn sensitivity_args<'a>(space: &'a str, method: &'a [&'a str]) -> Vec<&'a str> {
+/// The space of the sensitivity plans: two factors.
+pub const SPACE: &str = "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.2\nhi = 0.6\n\n[[factor]]\nname = \"owners.weight_satisfaction\"\nlo = 1\nhi = 3\n";
+
+/// A sensitivity study of the factors of `space` by `method` on one small community for
+/// one year, 2 replications.
+pub fn sensitivity_args<'a>(space: &'a str, method: &'a [&'a str]) -> Vec<&'a str> {
     with(
         &with(&[BASELINE, "--space", space], method),
         &[
@@ -436,18 +440,17 @@ fn sensitivity_args<'a>(space: &'a str, method: &'a [&'a str]) -> Vec<&'a str> {
 fn three_shards_merged_equal_the_one_machine_sensitivity_run() {
     let d = tempfile::tempdir().unwrap();
     let space = d.path().join("space.toml");
-    fs::write(
-        &space,
-        "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.2\nhi = 0.6\n\n[[factor]]\nname = \"owners.weight_satisfaction\"\nlo = 1\nhi = 3\n",
-    )
-    .unwrap();
+    fs::write(&space, SPACE).unwrap();
     let sobol = ["--method", "sobol", "--n", "8"];
     let morris = ["--method", "morris", "--n", "4", "--levels", "4"];
     // Sobol': 8 x (2 + 2) rows; Morris: 4 x (2 + 1) rows.
     for (method, rows) in [(&sobol[..], 32), (&morris[..], 12)] {
         let args = sensitivity_args(s(&space), method);
         let one = d.path().join(format!("one-{}", method[1]));
-        run_ok(&with(&["sensitivity", "run"], &with(&args, &["--out", s(&one)])));
+        run_ok(&with(
+            &["sensitivity", "run"],
+            &with(&args, &["--out", s(&one)]),
+        ));
         let plan = d.path().join(format!("plan-{}", method[1]));
         make_plan("sensitivity", &args, &plan);
         let units = fs::read_to_string(plan.join("units.csv")).unwrap();
@@ -487,7 +490,10 @@ fn sensitivity_plans_refuse_missing_units_and_bad_spaces() {
     let o = run(&["merge", s(&plan), "--out", s(&out)]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     let e = text(&o.stderr);
-    assert!(e.contains("1 of 8 unit(s) are not done: 5 (row 2, rep 1)"), "{e}");
+    assert!(
+        e.contains("1 of 8 unit(s) are not done: 5 (row 2, rep 1)"),
+        "{e}"
+    );
     assert!(!out.exists(), "nothing written");
 
     for (bad, says) in [
