@@ -1,7 +1,9 @@
-//! Units of work: one (arm or point, replication) of a sweep or a comparison.
+//! Units of work: one (arm, point or design row, replication) of a comparison, a sweep or
+//! a sensitivity study.
 //!
-//! A sweep of `P` points or a comparison of `P` arms with `R` replications is `P x R` units,
-//! numbered group-major: unit `u` is group `u / R`, replication `u % R`. Every unit runs
+//! A sweep of `P` points, a comparison of `P` arms or a sensitivity design of `P` rows with
+//! `R` replications is `P x R` units, numbered group-major: unit `u` is group `u / R`,
+//! replication `u % R`. Every unit runs
 //! with the master seed; its random streams derive from (seed, replication, community,
 //! mechanism) ([`crate::model::rng::stream`]), so a unit's result depends on nothing but its
 //! group's parameters, the seed and its replication, whichever machine, process or thread
@@ -15,7 +17,7 @@ use rayon::prelude::*;
 use crate::experiment::in_pool;
 use crate::model::rng::mix;
 
-/// One unit: group (arm or point, from 0) and replication (from 0).
+/// One unit: group (arm, point or design row, from 0) and replication (from 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unit {
     pub group: usize,

@@ -55,8 +55,9 @@ pub enum Command {
     /// a Latin hypercube (--lhs N --vary KEY=LO:HI) or the points of a CSV file (--design);
     /// each metric over --window per point and replication in sweep.csv.
     Sweep(SweepArgs),
-    /// Write the units of a sweep or comparison to a plan folder (--out PLANDIR), to run
-    /// anywhere in shards (run-plan, slurm) and merge into the one-machine result.
+    /// Write the units of a sweep, comparison or sensitivity run to a plan folder (--out
+    /// PLANDIR), to run anywhere in shards (run-plan, slurm) and merge into the one-machine
+    /// result.
     Plan {
         #[command(subcommand)]
         command: PlanCommand,
@@ -64,8 +65,8 @@ pub enum Command {
     /// Run shard I of N of a plan's units (--shard I/N); units already done are skipped, so
     /// it may be run again, and several shards may run at once on a shared file system.
     RunPlan(RunPlanArgs),
-    /// Merge a plan whose units are all done into the folder the planned sweep or compare
-    /// would have written on one machine (default PLANDIR/result).
+    /// Merge a plan whose units are all done into the folder the planned sweep, compare or
+    /// sensitivity run would have written on one machine (default PLANDIR/result).
     Merge(MergeArgs),
     /// Write a Slurm job array (PLANDIR/submit.sbatch), its merge job and submit.sh for a plan.
     Slurm(SlurmArgs),

@@ -1,11 +1,12 @@
-//! Plan folders: the units of a sweep or comparison written down so that they can run
-//! anywhere, in any number of pieces, and be assembled into the one-machine result.
+//! Plan folders: the units of a sweep, comparison or sensitivity study written down so that
+//! they can run anywhere, in any number of pieces, and be assembled into the one-machine
+//! result.
 //!
 //! A plan folder holds
 //! - `plan.json` ([`PlanSpec`]): format, shequ version and commit, the command and its
-//!   command line, seed, replications, years, the groups (points or arms), the unit count,
-//!   the output manifest without its timing fields, and a fingerprint of all of it and of
-//!   the resolved scenarios;
+//!   command line, seed, replications, years, the groups (points, arms or design rows), the
+//!   unit count, the output manifest without its timing fields, a sensitivity study's
+//!   SPACE.toml text, and a fingerprint of all of it and of the resolved scenarios;
 //! - `scenarios/N.toml`: each resolved scenario, a file `shequ run` accepts as it is;
 //! - `units.csv`: one line per unit (`unit`, group, `rep`, `seed`, `derived_seed`);
 //! - `units/NNNNNNNNN.unit`: each finished unit's result, written to a temporary file and
@@ -15,8 +16,9 @@
 //! `shequ sweep` keeps its resume checkpoint in the same form, beside its output folder
 //! (`.NAME.sweep-partial`, [`checkpoint_path`]).
 //!
-//! A unit file is binary: `SHEQUNIT`, format byte, kind byte (1 a sweep's end state and
-//! the months it keeps with `--timeseries`, 2 a whole replication), the plan's fingerprint
+//! A unit file is binary: `SHEQUNIT`, format byte, kind byte (1 a sweep's or sensitivity
+//! study's end state and the months a sweep keeps with `--timeseries`, 2 a whole
+//! replication), the plan's fingerprint
 //! and the unit's index (u64 each), the payload (little-endian; floats as their bits, so
 //! results are kept exactly) and an FNV-1a checksum of everything before it.
 
@@ -99,12 +101,13 @@ pub struct PlanSpec {
     pub seed: u64,
     pub replications: u32,
     pub years: u32,
-    /// Points of a sweep or arms of a comparison.
+    /// Points of a sweep, arms of a comparison or rows of a sensitivity design.
     pub groups: usize,
     /// `groups x replications`.
     pub units: usize,
     pub scenarios: Vec<ScenarioRecord>,
-    /// A sweep's varied keys, its design (`grid`, `lhs N`) and each point's values as TOML.
+    /// A sweep's varied keys, its design (`grid`, `lhs N`) and each point's values as TOML;
+    /// a sensitivity study's factors and method.
     #[serde(default)]
     pub keys: Vec<String>,
     #[serde(default)]
@@ -387,7 +390,8 @@ pub fn write_unit(dir: &Path, u: usize, bytes: &[u8]) -> io::Result<()> {
 /// What a unit file holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UnitResult {
-    /// A sweep's unit: the end state (and every month, when the sweep keeps time series).
+    /// A sweep's or sensitivity study's unit: the end state (and every month, when a sweep
+    /// keeps time series).
     End(Box<Unit>),
     /// A comparison's unit: the whole replication (monthly rows and events).
     Run(Replication),
