@@ -7,8 +7,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::util::{
-    BASELINE, PROFESSIONAL, make_plan, path_str as s, read_bytes as bytes, run, run_ok,
-    shards_then_merge, shequ, text, with,
+    BASELINE, OWNERS_SPACE, PROFESSIONAL, make_plan, path_str as s, read_bytes as bytes, run,
+    run_ok, sensitivity_args, shards_then_merge, shequ, text, with,
 };
 
 /// A sweep of 3 points x 3 replications of a tiny city for 2 years.
@@ -409,30 +409,6 @@ fn plan_compare_keeps_windows_and_refuses_posterior() {
     assert!(!refused.exists(), "nothing written");
 }
 
-/// The space of the sensitivity plans: two factors.
-pub const SPACE: &str = "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.2\nhi = 0.6\n\n[[factor]]\nname = \"owners.weight_satisfaction\"\nlo = 1\nhi = 3\n";
-
-/// A sensitivity study of the factors of `space` by `method` on one small community for
-/// one year, 2 replications.
-pub fn sensitivity_args<'a>(space: &'a str, method: &'a [&'a str]) -> Vec<&'a str> {
-    with(
-        &with(&[BASELINE, "--space", space], method),
-        &[
-            "--reps",
-            "2",
-            "--years",
-            "1",
-            "--set",
-            "world.communities=1",
-            "--set",
-            "world.households_per_community=200",
-            "--metrics",
-            "fee_collection_rate,managed_share",
-            "-q",
-        ],
-    )
-}
-
 /// `plan sensitivity` run in three shards and merged writes the folder of `sensitivity
 /// run` (CSVs, space, scenario, plots; the manifest but for timing), for Sobol' and Morris;
 /// units are (design row, replication) with the replication's derived seed.
@@ -440,7 +416,7 @@ pub fn sensitivity_args<'a>(space: &'a str, method: &'a [&'a str]) -> Vec<&'a st
 fn three_shards_merged_equal_the_one_machine_sensitivity_run() {
     let d = tempfile::tempdir().unwrap();
     let space = d.path().join("space.toml");
-    fs::write(&space, SPACE).unwrap();
+    fs::write(&space, OWNERS_SPACE).unwrap();
     let sobol = ["--method", "sobol", "--n", "8"];
     let morris = ["--method", "morris", "--n", "4", "--levels", "4"];
     // Sobol': 8 x (2 + 2) rows; Morris: 4 x (2 + 1) rows.

@@ -5,7 +5,10 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{BASELINE, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok, text};
+use crate::util::{
+    OWNERS_SPACE, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok, sensitivity_args,
+    text, with,
+};
 
 fn write(path: &Path, text: &str) {
     fs::write(path, text).unwrap();
@@ -350,45 +353,21 @@ fn refuses_bad_input_and_never_overwrites() {
     assert!(!out.exists());
 }
 
-/// A tiny shequ run: two factors, a Sobol' design of 4 base points (16 rows), 2
-/// replications of 1 year on one community.
+/// A tiny shequ run: a Sobol' design of 4 base points on the space at `space` (16 rows
+/// for two factors), 2 replications of 1 year on one community.
 fn tiny_run(space: &Path, out: &Path, threads: &str) -> std::process::Output {
-    run(&[
-        "sensitivity",
-        "run",
-        BASELINE,
-        "--space",
-        s(space),
-        "--method",
-        "sobol",
-        "--n",
-        "4",
-        "--reps",
-        "2",
-        "--years",
-        "1",
-        "--set",
-        "world.communities=1",
-        "--set",
-        "world.households_per_community=300",
-        "--metrics",
-        "fee_collection_rate,managed_share",
-        "--threads",
-        threads,
-        "--out",
-        s(out),
-        "-q",
-    ])
+    let args = sensitivity_args(s(space), &["--method", "sobol", "--n", "4"]);
+    run(&with(
+        &["sensitivity", "run"],
+        &with(&args, &["--threads", threads, "--out", s(out)]),
+    ))
 }
 
 #[test]
 fn run_is_byte_identical_at_one_and_two_threads() {
     let dir = tempfile::tempdir().unwrap();
     let space = dir.path().join("space.toml");
-    write(
-        &space,
-        "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.2\nhi = 0.6\n\n[[factor]]\nname = \"owners.weight_satisfaction\"\nlo = 1\nhi = 3\n",
-    );
+    write(&space, OWNERS_SPACE);
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     for (out, t) in [(&one, "1"), (&two, "2")] {
         let o = tiny_run(&space, out, t);

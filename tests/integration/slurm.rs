@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::plan::{SPACE, SWEEP, assert_same_output, sensitivity_args};
-use crate::util::{ROOT, make_plan, path_str as s, run_ok, text, with};
+use crate::plan::{SWEEP, assert_same_output};
+use crate::util::{
+    OWNERS_SPACE, ROOT, make_plan, path_str as s, run_ok, sensitivity_args, text, with,
+};
 
 /// Stops the cluster's daemons by their pid files when the test ends, even on failure.
 struct Cluster {
@@ -65,7 +67,7 @@ fn a_real_slurm_array_and_merge_job_give_the_one_machine_sweep_and_sensitivity_r
     .unwrap();
     let cluster = Cluster::start(&d.path().join("cluster"));
     let space = d.path().join("space.toml");
-    std::fs::write(&space, SPACE).unwrap();
+    std::fs::write(&space, OWNERS_SPACE).unwrap();
     let sens = sensitivity_args(s(&space), &["--method", "sobol", "--n", "4"]);
     // A sweep and a sensitivity study, each planned and submitted as an array of tasks
     // and a merge job; both run on the cluster at once.

@@ -108,3 +108,27 @@ pub fn shards_then_merge(plan: &Path, shards: &[&str]) {
     }
     run_ok(&["merge", path_str(plan), "-q"]);
 }
+
+/// A SPACE.toml of two owners' keys, for quick sensitivity runs.
+pub const OWNERS_SPACE: &str = "[[factor]]\nname = \"owners.enforcement\"\nlo = 0.2\nhi = 0.6\n\n[[factor]]\nname = \"owners.weight_satisfaction\"\nlo = 1\nhi = 3\n";
+
+/// A sensitivity study of the factors of `space` by `method` on one small community for
+/// one year, 2 replications.
+pub fn sensitivity_args<'a>(space: &'a str, method: &'a [&'a str]) -> Vec<&'a str> {
+    with(
+        &with(&[BASELINE, "--space", space], method),
+        &[
+            "--reps",
+            "2",
+            "--years",
+            "1",
+            "--set",
+            "world.communities=1",
+            "--set",
+            "world.households_per_community=200",
+            "--metrics",
+            "fee_collection_rate,managed_share",
+            "-q",
+        ],
+    )
+}
