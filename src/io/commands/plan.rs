@@ -1,8 +1,8 @@
 //! `shequ plan sweep|compare|sensitivity ARGS... --out PLANDIR`, `shequ run-plan PLANDIR
 //! --shard I/N`, `shequ merge PLANDIR [--out DIR]` and `shequ slurm PLANDIR --tasks N`: a
-//! sweep, a comparison or a sensitivity study (`sensitivity run`) cut into units that run anywhere (a Slurm job array, several machines, one
-//! machine at several times) and merged into the folder the same command would have
-//! written on one machine. The plan folder's format is in [`crate::io::plan`].
+//! sweep, a comparison or a sensitivity study (`sensitivity run`) cut into units that run
+//! anywhere (a Slurm job array, several machines, one machine at several times) and merged
+//! into the folder the same command would have written on one machine. The plan folder's format is in [`crate::io::plan`].
 
 use std::fs;
 use std::path::{Path, PathBuf};

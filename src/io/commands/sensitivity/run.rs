@@ -152,8 +152,7 @@ pub struct SensJob {
     pub n: usize,
     /// Morris grid levels (0 for Sobol').
     pub levels: usize,
-    /// SPACE.toml as named on the command line, and its text.
-    pub space: PathBuf,
+    /// The text of SPACE.toml (the folder keeps a copy; a plan keeps it in plan.json).
     pub space_text: String,
     pub factors: Vec<Factor>,
     pub metrics: Vec<M>,
@@ -209,7 +208,6 @@ fn build(a: &RunArgs, s: Scenario, space_text: String, factors: Vec<Factor>) -> 
         method: a.method,
         n: a.n,
         levels,
-        space: a.space.clone(),
         space_text,
         factors,
         metrics,
@@ -224,11 +222,6 @@ impl SensJob {
     /// Replications per design row.
     pub fn reps(&self) -> u32 {
         self.s.params.run.replications
-    }
-
-    /// Design rows x replications.
-    pub fn units(&self) -> usize {
-        self.x.len() * self.reps() as usize
     }
 
     /// The factors' names (design.csv's header).
@@ -313,12 +306,11 @@ impl SensJob {
             ))
         };
         let m = &p.spec.manifest;
-        let text = |k: &str| m[k].as_str().ok_or_else(|| bad(&format!("its manifest has no `{k}`")));
+        let text =
+            |k: &str| m[k].as_str().ok_or_else(|| bad(&format!("its manifest has no `{k}`")));
         let method = MethodArg::from_str(text("method")?, false)
             .map_err(|_| bad("its manifest's `method` is not sobol or morris"))?;
-        let n = m["n"]
-            .as_u64()
-            .ok_or_else(|| bad("its manifest has no `n`"))?;
+        let n = m["n"].as_u64().ok_or_else(|| bad("its manifest has no `n`"))?;
         let metrics: Vec<&str> = m["metrics"]
             .as_array()
             .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
@@ -379,7 +371,8 @@ pub fn publish_result(
         DEFAULT_ANALYZE_SEED,
     )
     .map_err(Error::Run)?;
-    let conv = convergence(job.method, names.len(), x, &outputs, y, job.levels).map_err(Error::Run)?;
+    let conv =
+        convergence(job.method, names.len(), x, &outputs, y, job.levels).map_err(Error::Run)?;
     let fill = |dir: &Path| -> io::Result<()> {
         output::write_file(dir, "design.csv", |w| write_table(w, &names, x))?;
         output::write_file(dir, "convergence.csv", |w| {
