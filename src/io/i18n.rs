@@ -360,6 +360,11 @@ texts! {
     ACCEPTED_PTS = "accepted points", "接受的点";
     TARGET_RANGE = "target range", "目标区间";
     HELD_OUT_SUFFIX = ", held out", "，留出";
+    GRADE_OFFICIAL = "official statistic", "官方统计";
+    GRADE_PEER = "peer-reviewed", "同行评审文献";
+    GRADE_INDUSTRY = "industry", "行业报告";
+    GRADE_PRESS = "press", "新闻报道";
+    GRADE_ASSUMPTION = "assumption", "假设";
     TITLE_MARGINALS = "Factors: all {n} points and the {m} accepted", "因子：全部 {n} 个点与接受的 {m} 个点";
     TITLE_MARGINALS_SHORT = "Factors: all points and accepted points", "因子：全部点与接受的点";
     TITLE_TARGETS = "Targets: each point's replication mean against the target range", "目标：各点的重复均值与目标区间";
@@ -544,6 +549,23 @@ pub fn param_unit_zh(unit: &str) -> Option<&'static str> {
     })
 }
 
+/// A calibration target's grade (as `targets.toml` names it) in the current language.
+pub fn grade(name: &str) -> String {
+    use crate::experiment::calibrate::Grade;
+    match Grade::from_name(name) {
+        Some(g) => match g {
+            Grade::OfficialStatistic => GRADE_OFFICIAL,
+            Grade::PeerReviewed => GRADE_PEER,
+            Grade::Industry => GRADE_INDUSTRY,
+            Grade::Press => GRADE_PRESS,
+            Grade::Assumption => GRADE_ASSUMPTION,
+        }
+        .get()
+        .to_string(),
+        None => name.to_string(),
+    }
+}
+
 /// A compound kind's label in the current language.
 pub fn kind(k: CompoundKind) -> &'static str {
     pick(k.label(), k.zh())
@@ -645,6 +667,46 @@ mod tests {
                 "not Chinese: {t:?}"
             );
         }
+    }
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+    }
+
+    #[test]
+    fn every_parameter_and_metric_has_a_chinese_meaning_and_unit() {
+        for s in crate::model::params::Params::specs() {
+            assert!(has_cjk(s.zh), "{}: no Chinese meaning ({:?})", s.key, s.zh);
+            assert!(
+                param_unit_zh(s.unit).is_some(),
+                "{}: unit {:?} has no Chinese in param_unit_zh",
+                s.key,
+                s.unit
+            );
+        }
+        for m in METRICS {
+            assert!(has_cjk(m.meaning_zh), "{}: no Chinese meaning", m.name);
+            assert!(has_cjk(m.zh), "{}: no Chinese term", m.name);
+        }
+        assert_eq!(scoped(Lang::Zh, || param_unit("RMB/m2/month")), "元/平方米/月");
+        assert_eq!(param_unit("RMB/m2/month"), "RMB/m2/month");
+    }
+
+    #[test]
+    fn grades_and_windows_read_the_same_in_english() {
+        use crate::experiment::calibrate::Grade;
+        for g in Grade::ALL {
+            assert_eq!(grade(g.name()), g.name());
+            assert!(has_cjk(&scoped(Lang::Zh, || grade(g.name()))));
+        }
+        for w in Window::NAMED {
+            assert_eq!(window_phrase(w), w.phrase());
+        }
+        assert_eq!(scoped(Lang::Zh, || window_phrase(Window::Year(5))), "第 5 年");
+        assert_eq!(
+            fmt(CAL_LEAD, &[("n", "2"), ("m", "8"), ("keys", "a.b")]),
+            "2 of 8 points accepted over a.b."
+        );
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
                 t.name.clone(),
                 metric_window(&t.metric, &t.window),
                 format!("{}–{}", fmt_num(t.lo), fmt_num(t.hi)),
-                t.grade.clone(),
+                i18n::grade(&t.grade),
                 if t.holdout {
                     i18n::HELD_OUT
                 } else {
