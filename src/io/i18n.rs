@@ -393,6 +393,39 @@ texts! {
     SIZE_SOBOL = "N: base points of the Saltelli design (log scale)", "N：Saltelli 设计的基点数（对数刻度）";
     SIZE_MORRIS = "N: Morris trajectories (log scale)", "N：Morris 轨迹数（对数刻度）";
     // Terminal lines of the commands.
+    RUN_START = "shequ: {name} - {reps} replication(s) x {years} years, {c} communities, seed {seed}",
+        "shequ：{name} - {reps} 次重复 × {years} 年，{c} 个社区，随机种子 {seed}";
+    RUN_DONE = "done in {s} s ({t} million household-months/s); results in {dir}",
+        "完成，用时 {s} 秒（每秒 {t} 百万户·月）；结果在 {dir}";
+    CMP_START = "shequ compare: {name} vs {others} - {reps} replication(s) x {years} years each{at}, seed {seed} (common random numbers)",
+        "shequ compare：{name} 对比 {others} - 每个情景 {reps} 次重复 × {years} 年{at}，随机种子 {seed}（共同随机数）";
+    CMP_AT = " at each of {n} accepted point(s) of {dir}", "，在 {dir} 的 {n} 个接受点上各运行一次";
+    CMP_DONE = "done: {n} scenarios x {reps} replication(s) in {s} s ({t} million household-months/s); results in {dir}",
+        "完成：{n} 个情景 × {reps} 次重复，用时 {s} 秒（每秒 {t} 百万户·月）；结果在 {dir}";
+    SWEEP_START = "shequ sweep: {what}{resume}", "shequ sweep：{what}{resume}";
+    SWEEP_RESUMING = "; resuming: {n} of {m} unit(s) already done", "；续跑：{m} 个单元中已完成 {n} 个";
+    SWEEP_DESCRIBE = "{name} - {n} point(s) ({how} over {keys}) x {reps} replication(s) x {years} years, seed {seed} (common random numbers)",
+        "{name} - {n} 个点（{keys} 的{how}）× {reps} 次重复 × {years} 年，随机种子 {seed}（共同随机数）";
+    GRID = "grid", "网格";
+    LHS_SHORT = "Latin hypercube of {n}", "{n} 点拉丁超立方";
+    DESIGN_FILE = "design {name}", "设计文件 {name}";
+    SWEEP_DONE = "done: {n} point(s) x {reps} replication(s) in {s} s ({t} million household-months/s); results in {dir}",
+        "完成：{n} 个点 × {reps} 次重复，用时 {s} 秒（每秒 {t} 百万户·月）；结果在 {dir}";
+    CAL_START = "shequ calibrate: {name} - {n} point(s) (Latin hypercube over {keys}) x {reps} replication(s) x {years} years, seed {seed} (common random numbers); {t} target(s), {h} held out; cutoff {c}",
+        "shequ calibrate：{name} - {n} 个点（{keys} 上的拉丁超立方）× {reps} 次重复 × {years} 年，随机种子 {seed}（共同随机数）；{t} 个目标，其中 {h} 个留出；阈值 {c}";
+    CAL_DONE = "done: {n} point(s) x {reps} replication(s) in {s} s; {a} accepted (cutoff {c}); results in {dir}",
+        "完成：{n} 个点 × {reps} 次重复，用时 {s} 秒；接受 {a} 个（阈值 {c}）；结果在 {dir}";
+    CAL_NONE = "no point is accepted: calibrated.toml is not written (widen the space, add replications or check the targets)",
+        "没有点被接受：未写出 calibrated.toml（请扩大参数空间、增加重复次数或检查目标）";
+    CAL_FIT_LINE = "accepted median {m}, in range {r}", "接受点中位数 {m}，在区间内 {r}";
+    CAL_USE = "calibrate", "校准";
+    MEDIAN_OF_ACCEPTED = "(median of accepted)", "（接受点的中位数）";
+    PLOTS_IN = "plots in {dir}, report in {file} ({s} s)", "图表在 {dir}，报告在 {file}（{s} 秒）";
+    N_PLOTS_IN = "{n} plots in {dir}, report in {file} ({s} s)", "{n} 张图表在 {dir}，报告在 {file}（{s} 秒）";
+    VALIDATE_START = "shequ validate: {n} scenario files of {dir}, {reps} replication(s), {years} years ({short} for short-run levers), seed {seed}",
+        "shequ validate：{dir} 中的 {n} 个情景文件，{reps} 次重复，{years} 年（短期改革措施 {short} 年），随机种子 {seed}";
+    SCENARIOS_HEAD = "{n} scenario(s) in {dir} (run one with `shequ run {dir}/NAME.toml`):",
+        "{dir} 中有 {n} 个情景（运行其中一个：`shequ run {dir}/NAME.toml`）：";
     GROUP_TEXTBOOK = "textbook", "教科书案例";
     GROUP_ACCOUNTING = "accounting", "核算恒等式";
     GROUP_PATTERN = "pattern", "典型事实";
@@ -623,6 +656,11 @@ pub fn window(w: Window) -> Text {
 
 /// The width of `s` on a terminal: CJK characters take two columns.
 pub use crate::experiment::validate::width;
+
+/// `s` padded on the right to `w` terminal columns.
+pub fn left(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
 
 /// `s` padded on the left to `w` terminal columns.
 pub fn right(s: &str, w: usize) -> String {

@@ -200,10 +200,7 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
     s
 }
 
-/// `s` padded on the right to `w` terminal columns.
-fn pad_to(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(i18n::width(s))))
-}
+use i18n::left as pad_to;
 
 /// The terminal table of a sweep: per point, the varied values and the mean end state of
 /// the first four main metrics.
@@ -297,6 +294,16 @@ pub fn validate_table(results: &[crate::experiment::validate::Case]) -> String {
                 Verdict::Pass => "通过",
                 Verdict::Fail => "未通过",
                 Verdict::Finding => "发现",
+            },
+            group: |g| {
+                use crate::experiment::validate::Group;
+                match g {
+                    Group::Textbook => i18n::GROUP_TEXTBOOK,
+                    Group::Accounting => i18n::GROUP_ACCOUNTING,
+                    Group::Pattern => i18n::GROUP_PATTERN,
+                    Group::Reform => i18n::GROUP_REFORM,
+                }
+                .zh
             },
             count: |n, pass, fail, finding| {
                 format!(

@@ -28,10 +28,14 @@ pub fn scenarios(dir: &Path) -> Result {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} scenario(s) in {} (run one with `shequ run {}/NAME.toml`):",
-        files.len(),
-        dir.display(),
-        dir.display()
+        "{}",
+        i18n::fmt(
+            i18n::SCENARIOS_HEAD,
+            &[
+                ("n", &files.len().to_string()),
+                ("dir", &dir.display().to_string()),
+            ],
+        )
     );
     for f in &files {
         match scenario::load(f) {
