@@ -304,14 +304,14 @@ texts! {
     SWEEP_MANIFEST_NOTE = "Everything needed to rerun this sweep: the resolved scenario, the varied keys, the design, seed, replications, version and command line (manifest.json).",
         "复现本次扫描所需的一切：解析后的情景、扫描参数、设计、随机种子、重复次数、版本与命令行（manifest.json）。";
     SWEEP_LEAD = "Sweep of {name} over {keys}.", "对 {name} 扫描 {keys}。";
-    AGAINST = "{name} against {keys}", "{name} 随 {keys} 的变化";
-    AGAINST_VARIED = "{name} against the varied key", "{name} 随扫描参数的变化";
-    AGAINST_EACH = "{name} against each varied key", "{name} 随各扫描参数的变化";
-    OVER_GRID = "{name}: mean over the sweep grid", "{name}：扫描网格上的均值";
+    AGAINST = "{name} against {keys}", "{name}随 {keys} 的变化";
+    AGAINST_VARIED = "{name} against the varied key", "{name}随扫描参数的变化";
+    AGAINST_EACH = "{name} against each varied key", "{name}随各扫描参数的变化";
+    OVER_GRID = "{name}: mean over the sweep grid", "{name}: 扫描网格上的均值";
     GRID_TITLE = "{name} over {keys}", "{name}：{keys}";
     MEAN_OF_REPS_SWEEP = "mean of {n} replication(s)", "{n} 次重复的均值";
-    AT_EACH_POINT = "{name} at each point ({w})", "各点的{name}（{w}）";
-    ONE_POINT = "one point: {name} ({w})", "一个点：{name}（{w}）";
+    AT_EACH_POINT = "{name} at each point ({w})", "各点的 {name} ({w})";
+    ONE_POINT = "one point: {name} ({w})", "一个点: {name} ({w})";
     CI_SHORT = "95 % CI", "95% 置信区间";
     VALUE = "value", "取值";
     HOW_DOTS = "each dot is the mean over replications, its whisker the t-based 95 % confidence interval", "每个点为各次重复的均值，须线为基于 t 分布的 95% 置信区间";
@@ -359,39 +359,39 @@ texts! {
     ALL_POINTS = "all points", "全部点";
     ACCEPTED_PTS = "accepted points", "接受的点";
     TARGET_RANGE = "target range", "目标区间";
-    HELD_OUT_SUFFIX = ", held out", "，留出";
+    HELD_OUT_SUFFIX = ", held out", ", 留出";
     GRADE_OFFICIAL = "official statistic", "官方统计";
     GRADE_PEER = "peer-reviewed", "同行评审文献";
     GRADE_INDUSTRY = "industry", "行业报告";
     GRADE_PRESS = "press", "新闻报道";
     GRADE_ASSUMPTION = "assumption", "假设";
-    TITLE_MARGINALS = "Factors: all {n} points and the {m} accepted", "因子：全部 {n} 个点与接受的 {m} 个点";
+    TITLE_MARGINALS = "Factors: all {n} points and the {m} accepted", "因子: 全部 {n} 个点与接受的 {m} 个点";
     TITLE_MARGINALS_SHORT = "Factors: all points and accepted points", "因子：全部点与接受的点";
-    TITLE_TARGETS = "Targets: each point's replication mean against the target range", "目标：各点的重复均值与目标区间";
+    TITLE_TARGETS = "Targets: each point's replication mean against the target range", "目标: 各点的重复均值与目标区间";
     TITLE_FIT = "Fit of each target", "各目标的拟合";
     CAP_MARGINALS = "Histograms of each factor's values over the {n} points of the Latin hypercube (grey) and over the {m} accepted points (blue). Where the blue piles up the targets constrain the factor; where it is spread like the grey they do not.",
         "每个因子的取值直方图：拉丁超立方的全部 {n} 个点（灰色）与接受的 {m} 个点（蓝色）。蓝色集中之处，目标约束了该因子；蓝色和灰色一样分散之处，目标没有约束它。";
     CAP_TARGETS = "Histograms of the points' replication means of each target's metric over its window, all points (grey) and accepted ones (blue), with the target range (green). Held-out targets were not used to accept points: how the blue falls on their range is a check of the calibration.",
         "各目标指标在其时间窗内的各点重复均值直方图：全部点（灰色）与接受的点（蓝色），绿色为目标区间。留出目标未用于接受点：蓝色落在其区间上的情况是对校准的检验。";
     // Sensitivity plots.
-    TITLE_SOBOL = "Sobol' indices of {name}", "{name} 的 Sobol' 指数";
+    TITLE_SOBOL = "Sobol' indices of {name}", "{name}的 Sobol' 指数";
     SOBOL_AXIS = "share of the output's variance (0-1)", "占输出方差的比例 (0-1)";
-    SOBOL_S1 = "S1: first order (alone)", "S1：一阶（单独）";
-    SOBOL_ST = "ST: total (with interactions)", "ST：总效应（含交互）";
-    MORRIS_DOT = "factor: mu* with its 95 % bootstrap interval", "因子：mu* 及其 95% 自助法区间";
-    MORRIS_LINE = "sigma = mu* (above: effects vary in sign or size)", "sigma = mu*（上方：效应的符号或大小不一）";
-    MORRIS_X = "mu*: mean |elementary effect| (output per unit of the factor's range)", "mu*：|基本效应| 的均值（每单位因子范围的输出变化）";
-    MORRIS_Y = "sigma: sd of the elementary effects", "sigma：基本效应的标准差";
-    TITLE_MORRIS = "Morris screening of {name}", "{name} 的 Morris 筛选";
-    TITLE_CONVERGENCE = "Convergence of {n} for {name}", "{name} 的 {n} 收敛情况";
+    SOBOL_S1 = "S1: first order (alone)", "S1: 一阶 (单独)";
+    SOBOL_ST = "ST: total (with interactions)", "ST: 总效应 (含交互)";
+    MORRIS_DOT = "factor: mu* with its 95 % bootstrap interval", "因子: mu* 及其 95% 自助法区间";
+    MORRIS_LINE = "sigma = mu* (above: effects vary in sign or size)", "sigma = mu* (上方: 效应的符号或大小不一)";
+    MORRIS_X = "mu*: mean |elementary effect| (output per unit of the factor's range)", "mu*: |基本效应| 的均值 (每单位因子范围的输出变化)";
+    MORRIS_Y = "sigma: sd of the elementary effects", "sigma: 基本效应的标准差";
+    TITLE_MORRIS = "Morris screening of {name}", "{name}的 Morris 筛选";
+    TITLE_CONVERGENCE = "Convergence of {n} for {name}", "{name}的 {n} 收敛情况";
     CAP_SOBOL = "Each dot is a factor's Sobol' index, the whiskers and the numbers in square brackets its 95 % bootstrap interval (index ± 1.96 bootstrap sd, as SALib). S1 is the share of the output's variance the factor explains alone, ST the share it explains with all its interactions; ST well above S1 means interactions. Values are clamped to 0-1 in the chart only.",
         "每个点是一个因子的 Sobol' 指数，须线和方括号中的数字为其 95% 自助法区间（指数 ± 1.96 个自助法标准差，与 SALib 相同）。S1 是该因子单独解释的输出方差比例，ST 是连同其全部交互作用解释的比例；ST 明显高于 S1 说明存在交互作用。仅在图中把数值截断到 0-1。";
     CAP_MORRIS = "Each dot is a factor: right means a large average effect on the output (mu*, in output units per unit of the factor's range scaled to 0-1), up means effects that vary across the space (sigma: non-linear or interacting). The horizontal whisker is mu*'s 95 % bootstrap interval. The eight factors furthest from the origin are named (all are in indices.csv); factors near the origin can be fixed anywhere in their range.",
         "每个点是一个因子：越靠右，对输出的平均效应越大（mu*，以输出单位计，因子范围缩放到 0-1）；越靠上，效应在参数空间中变化越大（sigma：非线性或存在交互）。水平须线为 mu* 的 95% 自助法区间。离原点最远的八个因子标出了名称（全部见 indices.csv）；靠近原点的因子可在其范围内任意固定。";
     CAP_CONVERGENCE = "{n} of the leading factors computed from the first N base points or trajectories of the design (nested: each size's design is the start of the next). Flat lines mean the size run was enough to rank these factors.",
         "用设计的前 N 个基点或轨迹计算的主要因子的 {n}（嵌套：每个规模的设计都是下一个规模的开头）。线条平稳说明本次运行的规模足以给这些因子排序。";
-    SIZE_SOBOL = "N: base points of the Saltelli design (log scale)", "N：Saltelli 设计的基点数（对数刻度）";
-    SIZE_MORRIS = "N: Morris trajectories (log scale)", "N：Morris 轨迹数（对数刻度）";
+    SIZE_SOBOL = "N: base points of the Saltelli design (log scale)", "N: Saltelli 设计的基点数 (对数刻度)";
+    SIZE_MORRIS = "N: Morris trajectories (log scale)", "N: Morris 轨迹数 (对数刻度)";
     // Terminal lines of the commands.
     RUN_START = "shequ: {name} - {reps} replication(s) x {years} years, {c} communities, seed {seed}",
         "shequ：{name} - {reps} 次重复 × {years} 年，{c} 个社区，随机种子 {seed}";

@@ -289,7 +289,7 @@ pub fn target_label(tr: &TargetRow) -> String {
             let metric = M::from_name(&tr.metric).map_or(tr.metric.as_str(), |m| i18n::title(m));
             let window = Window::from_name(&tr.window)
                 .map_or_else(|| tr.window.clone(), |w| i18n::window(w).zh.to_string());
-            format!("{metric}（{window}）{held}")
+            format!("{metric} ({window}){held}")
         }
     }
 }
