@@ -354,7 +354,7 @@ struct LineChart<'a> {
 
 impl Chart for LineChart<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let area = title(root, &fmt(i18n::AGAINST_VARIED, &[("name", &self.spec.title)]))?;
+        let area = title(root, &fmt(i18n::AGAINST_VARIED, &[("name", self.spec.title)]))?;
         let c = colour(0);
         let mut keys = vec![(
             if self.categories.is_some() {
@@ -467,7 +467,7 @@ impl Chart for HeatMap<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(
             root,
-            &fmt(i18n::OVER_GRID, &[("name", &self.spec.title)]),
+            &fmt(i18n::OVER_GRID, &[("name", self.spec.title)]),
         )?;
         let area = area.split_vertically(12).1;
         let (w, _) = area.dim_in_pixel();
@@ -607,7 +607,7 @@ impl Chart for Scatter<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(
             root,
-            &fmt(i18n::AGAINST_EACH, &[("name", &self.spec.title)]),
+            &fmt(i18n::AGAINST_EACH, &[("name", self.spec.title)]),
         )?;
         let c = colour(0);
         let keys = vec![
@@ -753,7 +753,7 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 };
                 Figure {
                     stem,
-                    title: fmt(i18n::AGAINST, &[("name", &spec.title), ("keys", &sw.keys[0])]),
+                    title: fmt(i18n::AGAINST, &[("name", spec.title), ("keys", &sw.keys[0])]),
                     caption: fmt(
                         i18n::CAP_SWEEP_LINE,
                         &[
@@ -790,7 +790,7 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                     title: fmt(
                         i18n::GRID_TITLE,
                         &[
-                            ("name", &spec.title),
+                            ("name", spec.title),
                             ("keys", &format!("{} × {}", sw.keys[0], sw.keys[1])),
                         ],
                     ),
@@ -816,7 +816,7 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 save(&chart, plots_dir, &stem)?;
                 Figure {
                     stem,
-                    title: fmt(i18n::AGAINST_EACH, &[("name", &spec.title)]),
+                    title: fmt(i18n::AGAINST_EACH, &[("name", spec.title)]),
                     caption: fmt(
                         i18n::CAP_SWEEP_SCATTER,
                         &[("name", &spec.label), ("w", &window)],

@@ -243,7 +243,7 @@ pub fn time_series(
     let reps: Vec<String> = scenarios.iter().map(|s| s.reps.len().to_string()).collect();
     if i18n::lang() == i18n::Lang::Zh {
         let base = if scenarios.len() > 1 {
-            i18n::fill(i18n::CAP_TS_BASE, "name", &scenarios[0].name)
+            i18n::fill(i18n::CAP_TS_BASE, "name", scenarios[0].name)
         } else {
             String::new()
         };
