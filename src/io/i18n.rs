@@ -269,6 +269,8 @@ texts! {
     DEPENDS = "depends on the parameters", "取决于参数";
     ROBUST_TERMINAL = "across {n} accepted point(s) (last-year means; robust = at >= {m} % of points)", "共 {n} 个接受的参数点（最后一年均值；稳健 = 至少 {m}% 的点成立）";
     P_BETTER = "p_better", "更好比例";
+    BETTER_COL = "better", "较好方向";
+    OVER_WINDOW = "over the window {name}", "时间窗 {name} 内";
     PCT_OF_POINTS = "95 % of points", "95% 的点";
     MONEY_NOTE = "Extra public cost over the whole run (public_cost, window whole_run, paired difference with its 95 % CI, million RMB) and, per outcome, the last-year difference divided by it, per 100 million RMB. A ratio only where the extra cost is clearly above zero; it carries the uncertainty of both differences, and the outcomes are not additive.",
         "全程新增的公共支出（public_cost，时间窗 whole_run，配对差值及其 95% 置信区间，百万元），以及每项结果最后一年的差值除以它，按每 1 亿元计。只在新增支出明确大于零时给出比值；比值同时带有两个差值的不确定性，各项结果不可相加。";

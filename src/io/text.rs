@@ -171,7 +171,7 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
             "{} {} {} {}  {} {}",
             pad_to(i18n::METRIC.get(), 22),
             pad_to(i18n::UNIT.get(), wu),
-            i18n::right(i18n::BETTER_IS.get(), 8),
+            i18n::right(i18n::BETTER_COL.get(), 8),
             i18n::right(i18n::P_BETTER.get(), 8),
             pad_to(i18n::PCT_OF_POINTS.get(), 27),
             i18n::VERDICT.get()

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use shequ::model::metrics::M;
 
-use crate::util::{SMALL, path_str, run_ok, text};
+use crate::util::{SMALL, TINY, path_str, run_ok, text, with};
 
 /// A short run ([`SMALL`]) of a scenario with one scheduled typhoon (events to plot).
 fn small_run(dir: &Path, extra: &[&str]) -> String {
@@ -349,19 +349,16 @@ fn zh_reports_and_plots_have_no_english_left() {
         "[mobilisation]\ntyphoons_per_year = 0.0\n[[events]]\nmonth = 3\nseverity = 1.0\n\
          [workforce]\npay_ratio_staff = 1.0\n",
     );
-    let tiny = [
-        "--years",
-        "2",
-        "--reps",
-        "2",
-        "--set",
-        "world.communities=1",
-        "--set",
-        "world.households_per_community=200",
-        "--lang",
-        "zh",
-        "--quiet",
-    ];
+    // TINY without --quiet (calibrate has none), 200 households, in Chinese.
+    let tiny = with(
+        &TINY[..TINY.len() - 1],
+        &[
+            "--set",
+            "world.households_per_community=200",
+            "--lang",
+            "zh",
+        ],
+    );
     let accepted = d.join("accepted.csv");
     fs::write(
         &accepted,
@@ -377,6 +374,7 @@ fn zh_reports_and_plots_have_no_english_left() {
         path_str(&accepted),
         "--out",
         path_str(&cmp),
+        "--quiet",
     ];
     args.extend_from_slice(&tiny);
     run_ok(&args);
@@ -388,6 +386,7 @@ fn zh_reports_and_plots_have_no_english_left() {
         "property.guided_price=1:2:2",
         "--out",
         path_str(&sw),
+        "--quiet",
     ];
     args.extend_from_slice(&tiny);
     run_ok(&args);
@@ -413,7 +412,7 @@ fn zh_reports_and_plots_have_no_english_left() {
         "--out",
         path_str(&cal),
     ];
-    args.extend_from_slice(&tiny[..tiny.len() - 1]);
+    args.extend_from_slice(&tiny);
     run_ok(&args);
     assert!(
         fs::read_to_string(cmp.join("report.html"))
@@ -437,7 +436,7 @@ fn zh_reports_and_plots_have_no_english_left() {
         "--out",
         path_str(&sens),
     ];
-    args.extend_from_slice(&tiny[..tiny.len() - 1]);
+    args.extend_from_slice(&tiny);
     run_ok(&args);
     assert!(!svg_texts(&sens.join("plots")).is_empty());
     assert_all_chinese(&[&cmp, &sw, &cal, &sens], &["测试情景"]);

@@ -259,7 +259,10 @@ impl SweepDir {
     /// The window in words, for captions: "in the last year", "in year 5".
     pub fn window_phrase(&self) -> String {
         crate::experiment::windows::Window::parse(&self.window)
-            .map_or_else(|| self.window.clone(), i18n::window_phrase)
+            .map_or_else(
+                || i18n::fill(i18n::OVER_WINDOW, "name", &self.window),
+                i18n::window_phrase,
+            )
     }
 
     /// Replications per point (the largest, if they differ).
