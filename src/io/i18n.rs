@@ -223,6 +223,215 @@ texts! {
     CMP_LEAD = "{others} compared with the base scenario {name}, replication by replication.", "{others} 与基准情景 {name} 逐次重复对比。";
     VS = "vs", "对比";
     MONEY_HEADING = "What the money buys", "投入的效果";
+    // Captions of the run and compare plots.
+    CAP_END_STATE = "Each dot is the mean over replications of the metric's last-year average; the whiskers and the numbers in square brackets are its t-based 95 % confidence interval (from summary.csv).",
+        "每个点是该指标最后一年平均值在各次重复上的均值；须线和方括号中的数字是其基于 t 分布的 95% 置信区间（summary.csv）。";
+    CAP_SPIRAL = "Each dot is the mean of one simulated year (fee collection rate across, service quality up); arrows show the direction of time, thin lines are single replications. A path running down and to the left is the vicious cycle: fewer owners pay, service is cut, still fewer pay (物业费越来越难收，服务越来越差).",
+        "每个点是一个模拟年的均值（横轴为物业费收缴率，纵轴为物业服务质量）；箭头表示时间方向，细线为单次重复。向左下方延伸的路径就是恶性循环：缴费的业主越来越少，服务随之削减，缴费的人更少（物业费越来越难收，服务越来越差）。";
+    CAP_DIFFS = "Paired differences scenario − {name} of the last-year means (comparison.csv): replication r of each scenario is compared with replication r of the base (same random draws), the dot is the mean difference and the whiskers and the numbers in square brackets its t-based 95 % confidence interval. Right of the black zero line: higher than the base. A filled dot's interval excludes zero (a clear difference); an open dot's does not. \"0 (identical)\": every replication gave the scenario exactly the base's value (the scenario does not touch this metric).",
+        "最后一年均值的配对差值（情景 − {name}，comparison.csv）：每个情景的第 r 次重复与基准的第 r 次重复相比（随机抽样相同），点为差值的均值，须线和方括号中的数字为其基于 t 分布的 95% 置信区间。黑色零线右侧：高于基准。实心点的区间不含零（差异明确）；空心点的区间含零。“0 (相同)”：每次重复中该情景的取值都与基准完全相同（该情景不影响这一指标）。";
+    CAP_DIFFS_OTHER = " Each panel has its own unit; flows (firm withdrawals, public cost) are shown per year: 12 times the last year's monthly mean.",
+        "各分图单位不同；流量（物业企业退管、公共支出）按年显示：最后一年月均值的 12 倍。";
+    CAP_T90 = "How fast the warning spreads (events.csv, t90_hours): the share of observations (event, community and replication) in which fewer than 90 % of the occupied dwellings of the kind had the warning, by hour after the official alert.",
+        "预警传播得多快（events.csv，t90_hours）：按正式预警后的小时数，该类小区有人居住的住户中收到预警者不足 90% 的观测（事件、社区与重复）所占比例。";
+    CAP_HELPED = "Whether help reached the vulnerable (events.csv, vulnerable_helped_share): the share of vulnerable households needing help that a worker, volunteer or party member visited within the window, one observation per event, community and replication (where someone needed help).",
+        "救助是否到达困难户（events.csv，vulnerable_helped_share）：需救助的困难户中，在时限内得到社区工作者、志愿者或党员上门探访的比例；每个事件、社区与重复（有人需要救助时）为一个观测。";
+    CAP_HELP_T90 = "How fast help arrives (events.csv, help_t90_hours): the share of observations (event, community and replication where someone needed help) in which fewer than 90 % of the vulnerable households needing help had been visited, by hour after the official alert.",
+        "救助来得多快（events.csv，help_t90_hours）：按正式预警后的小时数，需救助困难户中已被探访者不足 90% 的观测（有人需要救助的事件、社区与重复）所占比例。";
+    CAP_BOXES = "Each box is the middle half of the observations (25th to 75th percentile) with the median as a black line; whiskers reach the 5th and 95th percentiles; the dots beside the box are single observations (at most {n} per box, evenly sampled).",
+        "每个箱体是观测值的中间一半（第 25 至 75 百分位），黑线为中位数；须线延伸到第 5 和第 95 百分位；箱体旁的点为单个观测（每箱至多 {n} 个，均匀抽取）。";
+    CAP_BOX_COUNTS_NEVER = " The counts under the boxes are the observations and, in bold, how many never reached 90 % within the simulated hours (those are not in the box).",
+        "箱体下方的数字为观测数，粗体为模拟时段内从未达到 90% 的个数（不计入箱体）。";
+    CAP_BOX_COUNTS = " The counts under the boxes are the observations.", "箱体下方的数字为观测数。";
+    CAP_SURVIVAL = "Each curve starts at 100 % at the alert and falls as observations reach 90 %; where it ends, at the right edge (the longest time observed), is the share that never reached 90 % within the simulated hours, written in each panel: {name}. A curve further left is faster; one that ends higher leaves more behind.",
+        "每条曲线在预警时从 100% 开始，随观测达到 90% 而下降；曲线在右端（观测到的最长时间）停留的高度，就是模拟时段内从未达到 90% 的比例，已标在各分图中：{name}。曲线越靠左越快；终点越高，被落下的越多。";
+    CAP_TS_BASE = "The dashed line is the base, {name}, drawn on top.", "虚线为基准 {name}，画在最上层。";
+    CAP_TS_TARGET = "The dotted line is the essay's target ({name}, section {s}).", "点线为文章目标（{name}，第 {s} 节）。";
+    NOT_REACHED = "not reached", "未达到";
+    EACH = " each", " (各)";
+    // The comparison report: posterior, robust rankings, cost-effectiveness.
+    POSTERIOR_ROW = "accepted parameter points (compare --posterior)", "接受的参数点（compare --posterior）";
+    POSTERIOR_FACT = "{n} from {name}, {m} replication(s) at each", "{n} 个，来自 {name}，每点 {m} 次重复";
+    MANIFEST_CMP = "manifest.json (the comparison)", "manifest.json（对比）";
+    ROBUST_HEADING = "Which rankings hold across the plausible parameters", "哪些排序在可信参数范围内都成立";
+    ROBUST_NOTE = "Every scenario ran at each of the {n} accepted parameter points of the calibration (compare --posterior), with the same seed and replications at every point. At each point the difference scenario − base is the mean over its replications (last year). \"Better\" and \"worse\" are the shares of points where that difference goes the metric's better or worse way; a ranking is called robust when it holds at no fewer than {m} % of points. The range is the 2.5 %–97.5 % quantiles of the points' differences: the parameter uncertainty the accepted set leaves, with the replication noise at each point. Which way is better is a judgement stated in docs/ODD.md §9.4.",
+        "每个情景都在校准接受的 {n} 个参数点上各运行一次（compare --posterior），每个点使用相同的随机种子和重复次数。在每个点上，差值（情景 − 基准）是该点各次重复的均值（最后一年）。“更好”“更差”是差值朝该指标较好或较坏方向的参数点所占比例；当一个排序在不少于 {m}% 的参数点上成立时，称为稳健。区间为各点差值的 2.5%–97.5% 分位数：即接受集合留下的参数不确定性，加上每个点的重复噪声。哪个方向更好是一种判断，见 docs/ODD.md §9.4。";
+    BETTER_IS = "better is", "较好方向";
+    BETTER_AT = "better at", "更好的点";
+    WORSE_AT = "worse at", "更差的点";
+    ACROSS_POINTS = "difference across points (95 %)", "各点差值 (95%)";
+    VERDICT = "verdict", "结论";
+    HIGHER = "higher", "更高";
+    LOWER = "lower", "更低";
+    BETTER_ROBUST = "better: robust", "更好：稳健";
+    WORSE_ROBUST = "worse: robust", "更差：稳健";
+    NO_CHANGE = "no change", "无变化";
+    DEPENDS = "depends on the parameters", "取决于参数";
+    ROBUST_TERMINAL = "across {n} accepted point(s) (last-year means; robust = at >= {m} % of points)", "共 {n} 个接受的参数点（最后一年均值；稳健 = 至少 {m}% 的点成立）";
+    P_BETTER = "p_better", "更好比例";
+    BETTER_COL = "better", "较好方向";
+    OVER_WINDOW = "over the window {name}", "时间窗 {name} 内";
+    PCT_OF_POINTS = "95 % of points", "95% 的点";
+    MONEY_NOTE = "Extra public cost over the whole run (public_cost, window whole_run, paired difference with its 95 % CI, million RMB) and, per outcome, the last-year difference divided by it, per 100 million RMB. A ratio only where the extra cost is clearly above zero; it carries the uncertainty of both differences, and the outcomes are not additive.",
+        "全程新增的公共支出（public_cost，时间窗 whole_run，配对差值及其 95% 置信区间，百万元），以及每项结果最后一年的差值除以它，按每 1 亿元计。只在新增支出明确大于零时给出比值；比值同时带有两个差值的不确定性，各项结果不可相加。";
+    EXTRA_COST = "extra public cost over the run (M RMB)", "全程新增公共支出（百万元）";
+    OUTCOME = "outcome", "结果";
+    LAST_YEAR_DIFF = "last-year difference", "最后一年差值";
+    PER_100M = "difference per 100 M RMB", "每 1 亿元的差值";
+    SAVES_MONEY = "saves money", "节省支出";
+    NO_CLEAR_COST = "no clear extra cost", "无明确新增支出";
+    // The sweep report and plots.
+    THE_SWEEP = "The sweep", "参数扫描设置";
+    DESIGN = "design", "设计";
+    FULL_GRID = "full grid", "完整网格";
+    LHS_OF = "Latin hypercube of {n} points", "{n} 个点的拉丁超立方";
+    ONE_KEY = "one key", "单个参数";
+    GRID_TWO = "full grid of two keys", "两个参数的完整网格";
+    SCATTERED = "scattered points", "分散的点";
+    POINTS = "points", "点数";
+    REPS_PER_POINT = "replications per point", "每点重复次数";
+    YEARS = "years", "年数";
+    SEED_EVERY_POINT = "seed (every point)", "随机种子（所有点）";
+    VARIED_KEY = "varied key", "扫描参数";
+    FROM = "from", "从";
+    TO = "to", "到";
+    VALUES = "values", "取值个数";
+    DEFAULT = "default", "默认值";
+    SWEEP_NOTE = "<p>Every point runs the same replications with the same seed (common random numbers), so points differ only by the varied keys. A replication's value of each metric is taken {w} (window <code>{name}</code>); <code>sweep.csv</code> has one row per point and replication, <code>sweep_points.csv</code> the mean and 95 % confidence interval per point. <code>scenario.toml</code> is the scenario before the keys are varied.</p>",
+        "<p>每个点都用相同的随机种子运行相同的重复（共同随机数），因此各点只在扫描参数上不同。每次重复中各指标的取值为{w}的值（时间窗 <code>{name}</code>）；<code>sweep.csv</code> 每个点和每次重复一行，<code>sweep_points.csv</code> 为每个点的均值和 95% 置信区间。<code>scenario.toml</code> 是扫描参数改变之前的情景。</p>";
+    RESULTS_BY_POINT = "Results by point", "各点结果";
+    RESULTS_NOTE = "Per point: the varied values and, for the main metrics, the mean over replications of each metric {w} ± the half-width of its t-based 95 % confidence interval (sweep_points.csv has every kept metric).",
+        "每个点：扫描参数的取值，以及主要指标{w}在各次重复上的均值 ± 其基于 t 分布的 95% 置信区间的半宽（全部保留的指标见 sweep_points.csv）。";
+    N_POINTS = "{n} points", "{n} 个点";
+    SWEEP_MANIFEST_NOTE = "Everything needed to rerun this sweep: the resolved scenario, the varied keys, the design, seed, replications, version and command line (manifest.json).",
+        "复现本次扫描所需的一切：解析后的情景、扫描参数、设计、随机种子、重复次数、版本与命令行（manifest.json）。";
+    SWEEP_LEAD = "Sweep of {name} over {keys}.", "对 {name} 扫描 {keys}。";
+    AGAINST = "{name} against {keys}", "{name}随 {keys} 的变化";
+    AGAINST_VARIED = "{name} against the varied key", "{name}随扫描参数的变化";
+    AGAINST_EACH = "{name} against each varied key", "{name}随各扫描参数的变化";
+    OVER_GRID = "{name}: mean over the sweep grid", "{name}: 扫描网格上的均值";
+    GRID_TITLE = "{name} over {keys}", "{name}：{keys}";
+    MEAN_OF_REPS_SWEEP = "mean of {n} replication(s)", "{n} 次重复的均值";
+    AT_EACH_POINT = "{name} at each point ({w})", "各点的 {name} ({w})";
+    ONE_POINT = "one point: {name} ({w})", "一个点: {name} ({w})";
+    CI_SHORT = "95 % CI", "95% 置信区间";
+    VALUE = "value", "取值";
+    HOW_DOTS = "each dot is the mean over replications, its whisker the t-based 95 % confidence interval", "每个点为各次重复的均值，须线为基于 t 分布的 95% 置信区间";
+    HOW_LINE = "the line joins the means over replications; the shaded band (whiskers for a single point) is its t-based 95 % confidence interval", "折线连接各次重复的均值；阴影带（单个点时为须线）为其基于 t 分布的 95% 置信区间";
+    CAP_SWEEP_LINE = "{name} {w} for each value of {keys} (sweep_points.csv): {how}. Every point runs the same replications with the same seed, so points differ only by the key.",
+        "{keys} 每个取值下{w}的{name}（sweep_points.csv）：{how}。每个点都用相同的随机种子运行相同的重复，因此各点只在该参数上不同。";
+    CAP_SWEEP_GRID = "{name} {w} (mean over replications) at each point of the grid (sweep_points.csv): colour and number are the mean; the 95 % confidence intervals are in sweep_points.csv and the table below.",
+        "网格每个点上{w}的{name}（各次重复的均值，sweep_points.csv）：颜色和数字为均值；95% 置信区间见 sweep_points.csv 及下表。";
+    CAP_SWEEP_SCATTER = "{name} {w} for each sweep point (sweep_points.csv), one panel per varied key: each dot is a point's mean over replications, its whisker the t-based 95 % confidence interval. The other keys vary too, so a panel shows the key's effect averaged over them (a trend) plus their scatter.",
+        "每个扫描点上{w}的{name}（sweep_points.csv），每个扫描参数一个分图：每个点为该点各次重复的均值，须线为基于 t 分布的 95% 置信区间。其他参数也在变化，所以一个分图显示的是该参数对其他参数平均后的效应（趋势）加上它们带来的散布。";
+    MORE_POINTS = "... {n} more point(s) in sweep_points.csv", "…… 另有 {n} 个点见 sweep_points.csv";
+    SWEEP_FOOT = "(means over replications of each metric {w} ({name}); every kept metric with its 95 % CI is in sweep_points.csv)",
+        "（各指标{w}在各次重复上的均值（{name}）；全部保留的指标及其 95% 置信区间见 sweep_points.csv）";
+    POINT = "point", "点";
+    // The calibration report and plots.
+    CALIBRATION = "calibration", "校准";
+    CALIBRATION_HEADING = "Calibration", "校准";
+    CAL_NOTE = "History matching with rejection: every point of the design is run with the same replications (common random numbers); for each target the implausibility I = |mean − centre| / sqrt(half-width²/3 + sd² + sd²/reps) measures how far the replication mean lies from the target range (Vernon et al. 2010; Andrianakis et al. 2015). A point is accepted when every calibration target has I below the cutoff (3: Pukelsheim's three-sigma rule). Held-out targets are not used to accept: they check the accepted set (docs/ODD.md §9).",
+        "带拒绝的历史匹配：设计中的每个点都用相同的重复运行（共同随机数）；对每个目标，不可信度 I = |均值 − 中心| / sqrt(半宽²/3 + sd² + sd²/重复次数) 衡量重复均值离目标区间有多远（Vernon 等 2010；Andrianakis 等 2015）。当所有校准目标的 I 都低于阈值（3：Pukelsheim 三西格玛规则）时接受该点。留出目标不参与接受：它们用于检验接受的点集（docs/ODD.md §9）。";
+    CUTOFF = "implausibility cutoff", "不可信度阈值";
+    ACCEPTED_POINTS = "accepted points", "接受的点";
+    N_OF_M = "{n} of {m}", "{m} 个中的 {n} 个";
+    FIT_HEADING = "Fit of each target", "各目标的拟合";
+    FIT_NOTE = "Over the {n} accepted points: the median and range of the points' replication means, the share of points whose mean lies in the target range and the share with I below the cutoff (for calibration targets this is 100 % by construction).",
+        "在 {n} 个接受的点上：各点重复均值的中位数与范围，均值落在目标区间内的点所占比例，以及 I 低于阈值的点所占比例（校准目标按构造为 100%）。";
+    TARGET_NAME = "target", "目标";
+    METRIC_WINDOW = "metric (window)", "指标（时间窗）";
+    RANGE = "range", "区间";
+    GRADE = "grade", "等级";
+    USE = "use", "用途";
+    MEDIAN = "median", "中位数";
+    MIN_MAX = "min–max", "最小–最大";
+    IN_RANGE = "in range", "在区间内";
+    I_BELOW = "I < cutoff", "I < 阈值";
+    HELD_OUT = "held out", "留出";
+    SOURCES = "Sources", "来源";
+    SOURCE = "source", "来源";
+    CALIBRATED_HEADING = "Calibrated values", "校准值";
+    CALIBRATED_NOTE = "calibrated.toml extends the scenario with each factor at the median of the accepted points:", "calibrated.toml 在情景基础上把每个因子设为接受点的中位数：";
+    FACTOR = "factor", "因子";
+    MEDIAN_ACCEPTED = "median of accepted", "接受点的中位数";
+    NONE_ACCEPTED = "No point was accepted: no calibrated.toml was written. The targets cannot all be met within this space at this cutoff (or the replications are too few).",
+        "没有点被接受：未写出 calibrated.toml。在这个参数空间和阈值下无法同时满足所有目标（或重复次数太少）。";
+    CAL_LEAD = "{n} of {m} points accepted over {keys}.", "在 {keys} 上，{m} 个点中接受了 {n} 个。";
+    ALL_POINTS = "all points", "全部点";
+    ACCEPTED_PTS = "accepted points", "接受的点";
+    TARGET_RANGE = "target range", "目标区间";
+    HELD_OUT_SUFFIX = ", held out", ", 留出";
+    GRADE_OFFICIAL = "official statistic", "官方统计";
+    GRADE_PEER = "peer-reviewed", "同行评审文献";
+    GRADE_INDUSTRY = "industry", "行业报告";
+    GRADE_PRESS = "press", "新闻报道";
+    GRADE_ASSUMPTION = "assumption", "假设";
+    TITLE_MARGINALS = "Factors: all {n} points and the {m} accepted", "因子: 全部 {n} 个点与接受的 {m} 个点";
+    TITLE_MARGINALS_SHORT = "Factors: all points and accepted points", "因子：全部点与接受的点";
+    TITLE_TARGETS = "Targets: each point's replication mean against the target range", "目标: 各点的重复均值与目标区间";
+    TITLE_FIT = "Fit of each target", "各目标的拟合";
+    CAP_MARGINALS = "Histograms of each factor's values over the {n} points of the Latin hypercube (grey) and over the {m} accepted points (blue). Where the blue piles up the targets constrain the factor; where it is spread like the grey they do not.",
+        "每个因子的取值直方图：拉丁超立方的全部 {n} 个点（灰色）与接受的 {m} 个点（蓝色）。蓝色集中之处，目标约束了该因子；蓝色和灰色一样分散之处，目标没有约束它。";
+    CAP_TARGETS = "Histograms of the points' replication means of each target's metric over its window, all points (grey) and accepted ones (blue), with the target range (green). Held-out targets were not used to accept points: how the blue falls on their range is a check of the calibration.",
+        "各目标指标在其时间窗内的各点重复均值直方图：全部点（灰色）与接受的点（蓝色），绿色为目标区间。留出目标未用于接受点：蓝色落在其区间上的情况是对校准的检验。";
+    // Sensitivity plots.
+    TITLE_SOBOL = "Sobol' indices of {name}", "{name}的 Sobol' 指数";
+    SOBOL_AXIS = "share of the output's variance (0-1)", "占输出方差的比例 (0-1)";
+    SOBOL_S1 = "S1: first order (alone)", "S1: 一阶 (单独)";
+    SOBOL_ST = "ST: total (with interactions)", "ST: 总效应 (含交互)";
+    MORRIS_DOT = "factor: mu* with its 95 % bootstrap interval", "因子: mu* 及其 95% 自助法区间";
+    MORRIS_LINE = "sigma = mu* (above: effects vary in sign or size)", "sigma = mu* (上方: 效应的符号或大小不一)";
+    MORRIS_X = "mu*: mean |elementary effect| (output per unit of the factor's range)", "mu*: |基本效应| 的均值 (每单位因子范围的输出变化)";
+    MORRIS_Y = "sigma: sd of the elementary effects", "sigma: 基本效应的标准差";
+    TITLE_MORRIS = "Morris screening of {name}", "{name}的 Morris 筛选";
+    TITLE_CONVERGENCE = "Convergence of {n} for {name}", "{name}的 {n} 收敛情况";
+    CAP_SOBOL = "Each dot is a factor's Sobol' index, the whiskers and the numbers in square brackets its 95 % bootstrap interval (index ± 1.96 bootstrap sd, as SALib). S1 is the share of the output's variance the factor explains alone, ST the share it explains with all its interactions; ST well above S1 means interactions. Values are clamped to 0-1 in the chart only.",
+        "每个点是一个因子的 Sobol' 指数，须线和方括号中的数字为其 95% 自助法区间（指数 ± 1.96 个自助法标准差，与 SALib 相同）。S1 是该因子单独解释的输出方差比例，ST 是连同其全部交互作用解释的比例；ST 明显高于 S1 说明存在交互作用。仅在图中把数值截断到 0-1。";
+    CAP_MORRIS = "Each dot is a factor: right means a large average effect on the output (mu*, in output units per unit of the factor's range scaled to 0-1), up means effects that vary across the space (sigma: non-linear or interacting). The horizontal whisker is mu*'s 95 % bootstrap interval. The eight factors furthest from the origin are named (all are in indices.csv); factors near the origin can be fixed anywhere in their range.",
+        "每个点是一个因子：越靠右，对输出的平均效应越大（mu*，以输出单位计，因子范围缩放到 0-1）；越靠上，效应在参数空间中变化越大（sigma：非线性或存在交互）。水平须线为 mu* 的 95% 自助法区间。离原点最远的八个因子标出了名称（全部见 indices.csv）；靠近原点的因子可在其范围内任意固定。";
+    CAP_CONVERGENCE = "{n} of the leading factors computed from the first N base points or trajectories of the design (nested: each size's design is the start of the next). Flat lines mean the size run was enough to rank these factors.",
+        "用设计的前 N 个基点或轨迹计算的主要因子的 {n}（嵌套：每个规模的设计都是下一个规模的开头）。线条平稳说明本次运行的规模足以给这些因子排序。";
+    SIZE_SOBOL = "N: base points of the Saltelli design (log scale)", "N: Saltelli 设计的基点数 (对数刻度)";
+    SIZE_MORRIS = "N: Morris trajectories (log scale)", "N: Morris 轨迹数 (对数刻度)";
+    // Terminal lines of the commands.
+    RUN_START = "shequ: {name} - {reps} replication(s) x {years} years, {c} communities, seed {seed}",
+        "shequ：{name} - {reps} 次重复 × {years} 年，{c} 个社区，随机种子 {seed}";
+    RUN_DONE = "done in {s} s ({t} million household-months/s); results in {dir}",
+        "完成，用时 {s} 秒（每秒 {t} 百万户·月）；结果在 {dir}";
+    CMP_START = "shequ compare: {name} vs {others} - {reps} replication(s) x {years} years each{at}, seed {seed} (common random numbers)",
+        "shequ compare：{name} 对比 {others} - 每个情景 {reps} 次重复 × {years} 年{at}，随机种子 {seed}（共同随机数）";
+    CMP_AT = " at each of {n} accepted point(s) of {dir}", "，在 {dir} 的 {n} 个接受点上各运行一次";
+    CMP_DONE = "done: {n} scenarios x {reps} replication(s) in {s} s ({t} million household-months/s); results in {dir}",
+        "完成：{n} 个情景 × {reps} 次重复，用时 {s} 秒（每秒 {t} 百万户·月）；结果在 {dir}";
+    SWEEP_START = "shequ sweep: {what}{resume}", "shequ sweep：{what}{resume}";
+    SWEEP_RESUMING = "; resuming: {n} of {m} unit(s) already done", "；续跑：{m} 个单元中已完成 {n} 个";
+    SWEEP_DESCRIBE = "{name} - {n} point(s) ({how} over {keys}) x {reps} replication(s) x {years} years, seed {seed} (common random numbers)",
+        "{name} - {n} 个点（{keys} 的{how}）× {reps} 次重复 × {years} 年，随机种子 {seed}（共同随机数）";
+    GRID = "grid", "网格";
+    LHS_SHORT = "Latin hypercube of {n}", "{n} 点拉丁超立方";
+    DESIGN_FILE = "design {name}", "设计文件 {name}";
+    SWEEP_DONE = "done: {n} point(s) x {reps} replication(s) in {s} s ({t} million household-months/s); results in {dir}",
+        "完成：{n} 个点 × {reps} 次重复，用时 {s} 秒（每秒 {t} 百万户·月）；结果在 {dir}";
+    CAL_START = "shequ calibrate: {name} - {n} point(s) (Latin hypercube over {keys}) x {reps} replication(s) x {years} years, seed {seed} (common random numbers); {t} target(s), {h} held out; cutoff {c}",
+        "shequ calibrate：{name} - {n} 个点（{keys} 上的拉丁超立方）× {reps} 次重复 × {years} 年，随机种子 {seed}（共同随机数）；{t} 个目标，其中 {h} 个留出；阈值 {c}";
+    CAL_DONE = "done: {n} point(s) x {reps} replication(s) in {s} s; {a} accepted (cutoff {c}); results in {dir}",
+        "完成：{n} 个点 × {reps} 次重复，用时 {s} 秒；接受 {a} 个（阈值 {c}）；结果在 {dir}";
+    CAL_NONE = "no point is accepted: calibrated.toml is not written (widen the space, add replications or check the targets)",
+        "没有点被接受：未写出 calibrated.toml（请扩大参数空间、增加重复次数或检查目标）";
+    CAL_FIT_LINE = "accepted median {m}, in range {r}", "接受点中位数 {m}，在区间内 {r}";
+    CAL_USE = "calibrate", "校准";
+    MEDIAN_OF_ACCEPTED = "(median of accepted)", "（接受点的中位数）";
+    PLOTS_IN = "plots in {dir}, report in {file} ({s} s)", "图表在 {dir}，报告在 {file}（{s} 秒）";
+    N_PLOTS_IN = "{n} plots in {dir}, report in {file} ({s} s)", "{n} 张图表在 {dir}，报告在 {file}（{s} 秒）";
+    VALIDATE_START = "shequ validate: {n} scenario files of {dir}, {reps} replication(s), {years} years ({short} for short-run levers), seed {seed}",
+        "shequ validate：{dir} 中的 {n} 个情景文件，{reps} 次重复，{years} 年（短期改革措施 {short} 年），随机种子 {seed}";
+    SCENARIOS_HEAD = "{n} scenario(s) in {dir} (run one with `shequ run {dir}/NAME.toml`):",
+        "{dir} 中有 {n} 个情景（运行其中一个：`shequ run {dir}/NAME.toml`）：";
+    GROUP_TEXTBOOK = "textbook", "教科书案例";
+    GROUP_ACCOUNTING = "accounting", "核算恒等式";
+    GROUP_PATTERN = "pattern", "典型事实";
+    GROUP_REFORM = "reform", "改革方向";
     // Terminal.
     GLANCE_NOTE = "(means over replications and over each year, flows per year; every month is in timeseries.csv)",
         "（各次重复及每年的均值，流量按年计；逐月数据见 timeseries.csv）";
@@ -234,6 +443,27 @@ texts! {
 /// `text` with `{name}` replaced by `value`.
 pub fn fill(text: Text, name: &str, value: &str) -> String {
     text.get().replace(&format!("{{{name}}}"), value)
+}
+
+/// `text` in the current language with each `{name}` of `args` replaced by its value.
+pub fn fmt(text: Text, args: &[(&str, &str)]) -> String {
+    args.iter().fold(text.get().to_string(), |s, (name, value)| {
+        s.replace(&format!("{{{name}}}"), value)
+    })
+}
+
+/// A window in words for a sentence ("in the last year" / "最后一年"), in the current
+/// language.
+pub fn window_phrase(w: Window) -> String {
+    match lang() {
+        Lang::En => w.phrase(),
+        Lang::Zh => match w {
+            Window::Settled => "第 2 年起".to_string(),
+            Window::Months(a, b) => format!("第 {a}-{b} 个月"),
+            Window::Year(n) => format!("第 {n} 年"),
+            w => window(w).zh.to_string(),
+        },
+    }
 }
 
 /// A metric's title in the current language: the English title or the Chinese term.
@@ -263,6 +493,114 @@ pub fn display_unit(meta: &Metric, lang: Lang) -> &'static str {
     }
 }
 
+/// A parameter's unit (as declared in `model/params`) in the current language; a unit
+/// without a Chinese entry here is shown as declared (a test checks every declared one has).
+pub fn param_unit(unit: &'static str) -> &'static str {
+    match lang() {
+        Lang::En => unit,
+        Lang::Zh => param_unit_zh(unit).unwrap_or(unit),
+    }
+}
+
+/// The Chinese of a declared parameter unit.
+pub fn param_unit_zh(unit: &str) -> Option<&'static str> {
+    Some(match unit {
+        "-" => "-",
+        "0-1" => "0-1",
+        "0-1 per month" => "0-1/月",
+        "0-1 per ln income" => "0-1/对数收入",
+        "share" => "比例",
+        "share of households" => "占住户比例",
+        "share of compounds" => "占小区比例",
+        "share of dwellings" => "占住房比例",
+        "share of stairwells" => "占楼道比例",
+        "share of owners" => "占业主比例",
+        "share of buildings" => "占楼栋比例",
+        "share of hours" => "占工时比例",
+        "share per month" => "比例/月",
+        "share of revenue" => "占收入比例",
+        "share per drill" => "比例/次演练",
+        "share of standard" => "占标准比例",
+        "share of income" => "占收入比例",
+        "share of disputes" => "占纠纷比例",
+        "share of communities" => "占社区比例",
+        "share of casework hours" => "占个案工时比例",
+        "share of a firm's cost" => "占企业成本比例",
+        "per year" => "每年",
+        "per month" => "每月",
+        "per hour" => "每小时",
+        "per organisation" => "每个组织",
+        "per RMB of base pay" => "每元基本工资",
+        "per 1000 RMB/month" => "每 1000 元/月",
+        "households" => "户",
+        "months" => "月",
+        "years" => "年",
+        "hours" => "小时",
+        "minutes" => "分钟",
+        "runs" => "次",
+        "communities" => "个社区",
+        "workers" => "人",
+        "positions" => "个岗位",
+        "persons" => "人",
+        "assistants" => "名协管员",
+        "hand-offs" => "个层级",
+        "x" => "倍",
+        "x average wage" => "× 平均工资",
+        "x guided price" => "× 指导价",
+        "x guided" => "× 指导价",
+        "x wage growth" => "× 工资增长",
+        "x the compound's price" => "× 小区单价",
+        "log-hazard" => "对数风险",
+        "log-hazard per unit" => "对数风险/单位",
+        "m2" => "平方米",
+        "months of cost" => "月成本",
+        "month of year" => "月份",
+        "staff per 100 households" => "员工/百户",
+        "organisations/community" => "个组织/社区",
+        "helpers/community" => "人/社区",
+        "hours/household/month" => "小时/户/月",
+        "hours/organisation/month" => "小时/组织/月",
+        "households/hour" => "户/小时",
+        "events/year" => "次/年",
+        "drills/year" => "次演练/年",
+        "RMB/month" => "元/月",
+        "RMB/year" => "元/年",
+        "RMB/hour" => "元/小时",
+        "RMB/household" => "元/户",
+        "RMB/m2/month" => "元/平方米/月",
+        "RMB/community/month" => "元/社区/月",
+        "RMB/household/month" => "元/户/月",
+        "RMB/compound/month" => "元/小区/月",
+        "RMB/owner in arrears/month" => "元/欠费业主/月",
+        "RMB/worker/year" => "元/人/年",
+        "RMB/volunteer/month" => "元/志愿者/月",
+        "RMB/staff/month" => "元/员工/月",
+        "RMB/organisation/month" => "元/组织/月",
+        "RMB/leader/month" => "元/楼长/月",
+        "RMB/council/month" => "元/理事会/月",
+        "RMB/community/drill" => "元/社区/次演练",
+        "RMB/assistant/month" => "元/协管员/月",
+        _ => return None,
+    })
+}
+
+/// A calibration target's grade (as `targets.toml` names it) in the current language.
+pub fn grade(name: &str) -> String {
+    use crate::experiment::calibrate::Grade;
+    match Grade::from_name(name) {
+        Some(g) => match g {
+            Grade::OfficialStatistic => GRADE_OFFICIAL,
+            Grade::PeerReviewed => GRADE_PEER,
+            Grade::Industry => GRADE_INDUSTRY,
+            Grade::Press => GRADE_PRESS,
+            Grade::Assumption => GRADE_ASSUMPTION,
+        }
+        .get()
+        .to_string(),
+        None => name.to_string(),
+    }
+}
+
 /// A compound kind's label in the current language.
 pub fn kind(k: CompoundKind) -> &'static str {
     pick(k.label(), k.zh())
@@ -273,9 +611,12 @@ pub fn kind(k: CompoundKind) -> &'static str {
 pub fn printed_zh() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = ALL.iter().map(|t| t.zh).collect();
     for m in METRICS {
-        out.extend([m.zh, m.unit.zh, display_unit(m, Lang::Zh)]);
+        out.extend([m.zh, m.meaning_zh, m.unit.zh, display_unit(m, Lang::Zh)]);
     }
     out.extend(CompoundKind::ALL.map(CompoundKind::zh));
+    for s in crate::model::params::Params::specs() {
+        out.extend([s.zh, param_unit_zh(s.unit).unwrap_or("")]);
+    }
     out.extend(Window::NAMED.iter().map(|w| window(*w).zh));
     out
 }
@@ -318,6 +659,11 @@ pub fn window(w: Window) -> Text {
 /// The width of `s` on a terminal: CJK characters take two columns.
 pub use crate::experiment::validate::width;
 
+/// `s` padded on the right to `w` terminal columns.
+pub fn left(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
 /// `s` padded on the left to `w` terminal columns.
 pub fn right(s: &str, w: usize) -> String {
     format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
@@ -341,9 +687,18 @@ mod tests {
     fn every_text_has_both_languages_and_the_same_placeholders() {
         for t in ALL {
             assert!(!t.en.is_empty() && !t.zh.is_empty(), "{t:?}");
-            for p in ["{n}", "{m}", "{y}", "{name}", "{others}"] {
-                assert_eq!(t.en.contains(p), t.zh.contains(p), "{p} in {t:?}");
-            }
+            let holes = |s: &str| {
+                let mut v: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|r| r.split_once('}').map(|(h, _)| h.to_string()))
+                    .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_lowercase()))
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            assert_eq!(holes(t.en), holes(t.zh), "placeholders of {t:?}");
             assert!(
                 t.zh.chars().any(|c| u32::from(c) > 0x2E80)
                     || t.zh == t.en
@@ -352,6 +707,46 @@ mod tests {
                 "not Chinese: {t:?}"
             );
         }
+    }
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+    }
+
+    #[test]
+    fn every_parameter_and_metric_has_a_chinese_meaning_and_unit() {
+        for s in crate::model::params::Params::specs() {
+            assert!(has_cjk(s.zh), "{}: no Chinese meaning ({:?})", s.key, s.zh);
+            assert!(
+                param_unit_zh(s.unit).is_some(),
+                "{}: unit {:?} has no Chinese in param_unit_zh",
+                s.key,
+                s.unit
+            );
+        }
+        for m in METRICS {
+            assert!(has_cjk(m.meaning_zh), "{}: no Chinese meaning", m.name);
+            assert!(has_cjk(m.zh), "{}: no Chinese term", m.name);
+        }
+        assert_eq!(scoped(Lang::Zh, || param_unit("RMB/m2/month")), "元/平方米/月");
+        assert_eq!(param_unit("RMB/m2/month"), "RMB/m2/month");
+    }
+
+    #[test]
+    fn grades_and_windows_read_the_same_in_english() {
+        use crate::experiment::calibrate::Grade;
+        for g in Grade::ALL {
+            assert_eq!(grade(g.name()), g.name());
+            assert!(has_cjk(&scoped(Lang::Zh, || grade(g.name()))));
+        }
+        for w in Window::NAMED {
+            assert_eq!(window_phrase(w), w.phrase());
+        }
+        assert_eq!(scoped(Lang::Zh, || window_phrase(Window::Year(5))), "第 5 年");
+        assert_eq!(
+            fmt(CAL_LEAD, &[("n", "2"), ("m", "8"), ("keys", "a.b")]),
+            "2 of 8 points accepted over a.b."
+        );
     }
 
     #[test]

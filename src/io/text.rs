@@ -156,18 +156,25 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
         let points = spreads.first().map_or(0, |x| x.points);
         let _ = writeln!(
             s,
-            "\n{label} - {} across {points} accepted point(s) (last-year means; robust = at >= {:.0} % of points)",
+            "\n{label} - {} {}",
             labels[0],
-            views::ROBUST_SHARE * 100.0
+            i18n::fmt(
+                i18n::ROBUST_TERMINAL,
+                &[
+                    ("n", &points.to_string()),
+                    ("m", &format!("{:.0}", views::ROBUST_SHARE * 100.0)),
+                ]
+            )
         );
         let _ = writeln!(
             s,
-            "{} {} {:>8} {:>8}  {:<27} verdict",
+            "{} {} {} {}  {} {}",
             pad_to(i18n::METRIC.get(), 22),
             pad_to(i18n::UNIT.get(), wu),
-            "better",
-            "p_better",
-            "95 % of points"
+            i18n::right(i18n::BETTER_COL.get(), 8),
+            i18n::right(i18n::P_BETTER.get(), 8),
+            pad_to(i18n::PCT_OF_POINTS.get(), 27),
+            i18n::VERDICT.get()
         );
         for m in views::TERMINAL_MAIN {
             let Some((_, sp)) = diffs.iter().zip(spreads).find(|(d, _)| {
@@ -181,10 +188,10 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
             let range = format!("[{}, {}]", signed(sp.lo * f), signed(sp.hi * f));
             let _ = writeln!(
                 s,
-                "{:<22} {} {:>8} {:>8.2}  {range:<27} {}",
+                "{:<22} {} {} {:>8.2}  {range:<27} {}",
                 m.name(),
                 pad_to(i18n::unit(*m), wu),
-                b.name(),
+                i18n::right(b.word(), 8),
                 pb,
                 Better::verdict(pb, pw)
             );
@@ -193,10 +200,7 @@ pub fn robust_table(labels: &[String], diffs: &[Difference], spreads: &[Spread])
     s
 }
 
-/// `s` padded on the right to `w` terminal columns.
-fn pad_to(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(i18n::width(s))))
-}
+use i18n::left as pad_to;
 
 /// The terminal table of a sweep: per point, the varied values and the mean end state of
 /// the first four main metrics.
@@ -213,7 +217,7 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
     if cols.is_empty() {
         cols = kept.iter().copied().take(4).collect();
     }
-    let _ = write!(s, "{:>6}", "point");
+    let _ = write!(s, "{}", i18n::right(i18n::POINT.get(), 6));
     for k in &plan.keys {
         let short = k.rsplit('.').next().unwrap_or(k);
         let _ = write!(s, " {short:>20}");
@@ -253,15 +257,24 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
     if plan.points.len() > MAX_ROWS {
         let _ = writeln!(
             s,
-            "... {} more point(s) in sweep_points.csv",
-            plan.points.len() - MAX_ROWS
+            "{}",
+            i18n::fill(
+                i18n::MORE_POINTS,
+                "n",
+                &(plan.points.len() - MAX_ROWS).to_string()
+            )
         );
     }
     let _ = writeln!(
         s,
-        "(means over replications of each metric {} ({}); every kept metric with its 95 % CI is in sweep_points.csv)",
-        plan.outputs.window.phrase(),
-        plan.outputs.window.name()
+        "{}",
+        i18n::fmt(
+            i18n::SWEEP_FOOT,
+            &[
+                ("w", &i18n::window_phrase(plan.outputs.window)),
+                ("name", &plan.outputs.window.name()),
+            ]
+        )
     );
     s
 }
@@ -281,6 +294,16 @@ pub fn validate_table(results: &[crate::experiment::validate::Case]) -> String {
                 Verdict::Pass => "通过",
                 Verdict::Fail => "未通过",
                 Verdict::Finding => "发现",
+            },
+            group: |g| {
+                use crate::experiment::validate::Group;
+                match g {
+                    Group::Textbook => i18n::GROUP_TEXTBOOK,
+                    Group::Accounting => i18n::GROUP_ACCOUNTING,
+                    Group::Pattern => i18n::GROUP_PATTERN,
+                    Group::Reform => i18n::GROUP_REFORM,
+                }
+                .zh
             },
             count: |n, pass, fail, finding| {
                 format!(

@@ -180,18 +180,30 @@ impl Better {
         }
     }
 
-    /// The verdict on a ranking across a plausible set: better, or worse, at no fewer than
-    /// [`ROBUST_SHARE`] of its points, else it depends on the uncertain parameters.
-    pub fn verdict(p_better: f64, p_worse: f64) -> &'static str {
-        if p_better >= ROBUST_SHARE {
-            "better: robust"
-        } else if p_worse >= ROBUST_SHARE {
-            "worse: robust"
-        } else if p_better + p_worse == 0.0 {
-            "no change"
-        } else {
-            "depends on the parameters"
+    /// `higher` or `lower` in the current language (reports and terminal tables).
+    pub fn word(self) -> &'static str {
+        match self {
+            Better::Higher => crate::io::i18n::HIGHER,
+            Better::Lower => crate::io::i18n::LOWER,
         }
+        .get()
+    }
+
+    /// The verdict on a ranking across a plausible set: better, or worse, at no fewer than
+    /// [`ROBUST_SHARE`] of its points, else it depends on the uncertain parameters (in the
+    /// current language).
+    pub fn verdict(p_better: f64, p_worse: f64) -> &'static str {
+        use crate::io::i18n::{BETTER_ROBUST, DEPENDS, NO_CHANGE, WORSE_ROBUST};
+        if p_better >= ROBUST_SHARE {
+            BETTER_ROBUST
+        } else if p_worse >= ROBUST_SHARE {
+            WORSE_ROBUST
+        } else if p_better + p_worse == 0.0 {
+            NO_CHANGE
+        } else {
+            DEPENDS
+        }
+        .get()
     }
 
     /// (share of points better, share worse) from the shares above and below zero.

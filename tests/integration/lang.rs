@@ -7,7 +7,7 @@ use std::path::Path;
 
 use shequ::model::metrics::M;
 
-use crate::util::{SMALL, path_str, run_ok, text};
+use crate::util::{SMALL, TINY, path_str, run_ok, text, with};
 
 /// A short run ([`SMALL`]) of a scenario with one scheduled typhoon (events to plot).
 fn small_run(dir: &Path, extra: &[&str]) -> String {
@@ -167,4 +167,277 @@ fn units_agree_between_terminal_plots_and_report() {
     assert!(svg.contains("(per year)"));
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<td>million RMB/year</td>") && html.contains("<td>per year</td>"));
+}
+
+/// Words a Chinese page may keep in Latin letters: the program, units and abbreviations,
+/// and the names of methods and of the authors the notes cite.
+const LATIN_ALLOWED: &[&str] = &[
+    "shequ",
+    "RMB",
+    "CI",
+    "PNG",
+    "SVG",
+    "git",
+    "sqrt",
+    "sd",
+    "Sobol",
+    "Morris",
+    "SALib",
+    "Saltelli",
+    "Vernon",
+    "Andrianakis",
+    "Pukelsheim",
+    "et",
+    "al",
+    "mu",
+    "sigma",
+    "Beta",
+    "true",
+    "false",
+    "zh",
+];
+
+/// Command names, as the command line in a report shows them.
+const COMMANDS: &[&str] = &["run", "compare", "sweep", "calibrate", "plot"];
+
+/// The English left in `text`: every word of Latin letters (and hyphens) with three letters in
+/// a row that is not in [`LATIN_ALLOWED`], a command or a metric's column name. Identifiers (`fee_collection_rate`,
+/// `property.guided_price`), file names, paths, options and numbers contain `_ . / = :` or
+/// digits and are not words.
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || "_./=:-*".contains(c)))
+        .filter(|w| {
+            w.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+                && w.split('-').any(|p| p.len() >= 3)
+                && !LATIN_ALLOWED.contains(w)
+                && !COMMANDS.contains(w)
+                && M::from_name(w).is_none()
+                && !w.starts_with('-')
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text a reader sees in an HTML page: outside tags, `<code>`, `<pre>` (manifests),
+/// `<style>` and `<script>`, entities decoded.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut skip = 0usize;
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        if skip == 0 {
+            out.push_str(&rest[..i]);
+            out.push(' ');
+        }
+        let Some(j) = rest[i..].find('>') else { break };
+        let tag = &rest[i + 1..i + j];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if ["code", "pre", "style", "script"].contains(&name.as_str()) {
+            if tag.starts_with('/') {
+                skip = skip.saturating_sub(1);
+            } else {
+                skip += 1;
+            }
+        }
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+/// The texts drawn in the SVGs of a plots folder.
+fn svg_texts(plots: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(plots).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "svg") {
+            let svg = fs::read_to_string(&p).unwrap();
+            for t in svg.split("<text").skip(1) {
+                let inner = t.split_once('>').map_or("", |x| x.1);
+                let inner = inner.split("</text>").next().unwrap_or("");
+                out.push((p.display().to_string(), visible_text(inner)));
+            }
+        }
+    }
+    out
+}
+
+/// Fails with every English word of the reports and plots of `dirs` (each a result folder),
+/// after taking out `user` texts (scenario names and descriptions the test wrote).
+fn assert_all_chinese(dirs: &[&Path], user: &[&str]) {
+    let mut leaks = Vec::new();
+    for dir in dirs {
+        // `sensitivity run` writes plots and no report.
+        let html = fs::read_to_string(dir.join("report.html")).unwrap_or_default();
+        let mut page = visible_text(&html);
+        for u in user {
+            page = page.replace(u, " ");
+        }
+        for w in english_words(&page) {
+            leaks.push(format!("{}/report.html: {w}", dir.display()));
+        }
+        for (file, t) in svg_texts(&dir.join("plots")) {
+            let mut t = t;
+            for u in user {
+                t = t.replace(u, " ");
+            }
+            for w in english_words(&t) {
+                leaks.push(format!("{file}: {w} (in {t:?})"));
+            }
+        }
+    }
+    leaks.sort();
+    leaks.dedup();
+    assert!(
+        leaks.is_empty(),
+        "English under --lang zh:\n{}",
+        leaks.join("\n")
+    );
+}
+
+#[test]
+fn english_words_finds_sentences_and_spares_identifiers() {
+    assert_eq!(
+        english_words("物业费收缴率（fee_collection_rate）per year 95% CI shequ t-based"),
+        ["per", "year", "t-based"]
+    );
+    assert!(english_words("--set world.communities=2 docs/ODD.md §9.4 2.5 %–97.5 %").is_empty());
+    assert_eq!(
+        visible_text("<p>a <code>b c</code> d &amp; e</p>")
+            .split_whitespace()
+            .count(),
+        4
+    );
+}
+
+/// Every report and plot of compare (with a plausible set: the robust rankings and the cost
+/// table), sweep and calibrate under `--lang zh` is Chinese: no English word outside
+/// identifiers, file names and the few allowed abbreviations.
+#[test]
+fn zh_reports_and_plots_have_no_english_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let base = root.join("scenarios/baseline.toml");
+    let scenario = |file: &str, name: &str, body: &str| {
+        let p = d.join(file);
+        fs::write(
+            &p,
+            format!(
+                "name = \"{name}\"\ndescription = \"测试情景\"\nextends = {:?}\n{body}",
+                base.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        p
+    };
+    let a = scenario(
+        "a.toml",
+        "a",
+        "[mobilisation]\ntyphoons_per_year = 0.0\n[[events]]\nmonth = 3\nseverity = 1.0\n",
+    );
+    let b = scenario(
+        "b.toml",
+        "b",
+        "[mobilisation]\ntyphoons_per_year = 0.0\n[[events]]\nmonth = 3\nseverity = 1.0\n\
+         [workforce]\npay_ratio_staff = 1.0\n",
+    );
+    // TINY without --quiet (calibrate has none), 200 households, in Chinese.
+    let tiny = with(
+        &TINY[..TINY.len() - 1],
+        &[
+            "--set",
+            "world.households_per_community=200",
+            "--lang",
+            "zh",
+        ],
+    );
+    let accepted = d.join("accepted.csv");
+    fs::write(
+        &accepted,
+        "point,owners.enforcement,owners.noise,accepted\n0,0.2,0.1,true\n1,0.5,0.15,true\n",
+    )
+    .unwrap();
+    let cmp = d.join("cmp");
+    let mut args = vec![
+        "compare",
+        path_str(&a),
+        path_str(&b),
+        "--posterior",
+        path_str(&accepted),
+        "--out",
+        path_str(&cmp),
+        "--quiet",
+    ];
+    args.extend_from_slice(&tiny);
+    run_ok(&args);
+    let sw = d.join("sw");
+    let mut args = vec![
+        "sweep",
+        path_str(&a),
+        "--vary",
+        "property.guided_price=1:2:2",
+        "--out",
+        path_str(&sw),
+        "--quiet",
+    ];
+    args.extend_from_slice(&tiny);
+    run_ok(&args);
+    let targets = d.join("targets.toml");
+    fs::write(
+        &targets,
+        "[[target]]\nname = \"c\"\nmetric = \"fee_collection_rate\"\nwindow = \"last_year\"\n\
+         lo = 0.5\nhi = 0.95\nsource = \"测试\"\ngrade = \"official statistic\"\nholdout = false\n\n\
+         [[target]]\nname = \"m\"\nmetric = \"firm_profit_margin\"\nwindow = \"last_year\"\n\
+         lo = -1.0\nhi = 1.0\nsource = \"测试\"\ngrade = \"assumption\"\nholdout = true\n",
+    )
+    .unwrap();
+    let cal = d.join("cal");
+    let mut args = vec![
+        "calibrate",
+        path_str(&a),
+        "--targets",
+        path_str(&targets),
+        "--space",
+        "scenarios/spaces/fee_cycle.toml",
+        "--n",
+        "4",
+        "--out",
+        path_str(&cal),
+    ];
+    args.extend_from_slice(&tiny);
+    run_ok(&args);
+    assert!(
+        fs::read_to_string(cmp.join("report.html"))
+            .unwrap()
+            .contains("哪些排序在可信参数范围内都成立"),
+        "the robust rankings are in the report"
+    );
+    let sens = d.join("sens");
+    let mut args = vec![
+        "sensitivity",
+        "run",
+        path_str(&a),
+        "--space",
+        "scenarios/spaces/workforce.toml",
+        "--method",
+        "morris",
+        "--n",
+        "2",
+        "--metrics",
+        "worker_turnover_annual",
+        "--out",
+        path_str(&sens),
+    ];
+    args.extend_from_slice(&tiny);
+    run_ok(&args);
+    assert!(!svg_texts(&sens.join("plots")).is_empty());
+    assert_all_chinese(&[&cmp, &sw, &cal, &sens], &["测试情景"]);
 }

@@ -9,19 +9,8 @@ use std::fs;
 use std::path::Path;
 
 use crate::util::{
-    BASELINE, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok, text, with,
+    BASELINE, TINY, col, path_str as s, read_bytes as bytes, read_csv, run, run_ok, text, with,
 };
-
-/// Tiny runs: 1 community, 2 years, 2 replications.
-const TINY: [&str; 7] = [
-    "--years",
-    "2",
-    "--reps",
-    "2",
-    "--set",
-    "world.communities=1",
-    "--quiet",
-];
 
 #[test]
 fn value_lists_of_a_boolean_and_a_number_with_timeseries_and_chosen_metrics() {

@@ -19,6 +19,16 @@ pub const SMALL: [&str; 6] = [
     "--set",
     "world.communities=4",
 ];
+/// Tiny runs: 1 community, 2 years, 2 replications.
+pub const TINY: [&str; 7] = [
+    "--years",
+    "2",
+    "--reps",
+    "2",
+    "--set",
+    "world.communities=1",
+    "--quiet",
+];
 /// The counter-scenario that breaks the fee spiral.
 pub const PROFESSIONAL: &str = "scenarios/professional_firms.toml";
 

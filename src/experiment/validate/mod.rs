@@ -519,6 +519,7 @@ pub const HEADER: [&str; 6] = [
 pub struct TableWords {
     pub header: [&'static str; 6],
     pub verdict: fn(Verdict) -> &'static str,
+    pub group: fn(Group) -> &'static str,
     pub count: fn(usize, usize, usize, usize) -> String,
 }
 
@@ -529,6 +530,7 @@ pub fn table(results: &[Case]) -> String {
         &TableWords {
             header: HEADER,
             verdict: Verdict::name,
+            group: Group::name,
             count: |n, pass, fail, finding| {
                 format!(
                     "{n} cases: {pass} pass, {fail} fail, {finding} finding (the model answers otherwise than the essay expects; not failures)"
@@ -578,7 +580,7 @@ pub fn table_in(results: &[Case], words: &TableWords) -> String {
     for (r, cells) in results.iter().zip(&rows) {
         if group != Some(r.group) {
             group = Some(r.group);
-            let _ = writeln!(s, "-- {} --", r.group.name());
+            let _ = writeln!(s, "-- {} --", (words.group)(r.group));
         }
         s.push_str(&line(cells));
     }

@@ -18,6 +18,7 @@ use clap::Args;
 
 use crate::experiment::calibrate::{self, DEFAULT_CUTOFF, PointFit, Target};
 use crate::experiment::sweep::{MAX_POINTS, lhs_unit};
+use crate::io::i18n;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
     check_all_fit, claim, note, progress_bar, publish, resolve, say, threads,
@@ -379,20 +380,23 @@ pub fn calibrate(a: &CalibrateArgs, args: &[String]) -> Result {
     let extends = relative(&out_abs, &scenario_abs);
     let n_points = points.len();
     if !quiet {
-        note(&format!(
-            "shequ calibrate: {} - {n_points} point(s) (Latin hypercube over {}) x {} replication(s) x {} years, seed {} (common random numbers); {} target(s), {} held out; cutoff {}",
-            s.name,
-            factors
-                .iter()
-                .map(|f| f.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            run.replications,
-            run.years,
-            run.seed,
-            targets.len(),
-            targets.iter().filter(|t| t.holdout).count(),
-            a.cutoff
+        let keys: Vec<&str> = factors.iter().map(|f| f.name.as_str()).collect();
+        note(&i18n::fmt(
+            i18n::CAL_START,
+            &[
+                ("name", &s.name),
+                ("n", &n_points.to_string()),
+                ("keys", &keys.join(", ")),
+                ("reps", &run.replications.to_string()),
+                ("years", &run.years.to_string()),
+                ("seed", &run.seed.to_string()),
+                ("t", &targets.len().to_string()),
+                (
+                    "h",
+                    &targets.iter().filter(|t| t.holdout).count().to_string(),
+                ),
+                ("c", &a.cutoff.to_string()),
+            ],
         ));
     }
     let started = Instant::now();
@@ -479,46 +483,72 @@ pub fn calibrate(a: &CalibrateArgs, args: &[String]) -> Result {
         output::write_file(dir, "manifest.json", |w| output::write_json(w, &manifest))
     })?;
     if !quiet {
-        note(&format!(
-            "done: {n_points} point(s) x {} replication(s) in {wall:.2} s; {} accepted (cutoff {}); results in {}",
-            run.replications,
-            accepted.len(),
-            a.cutoff,
-            out.display()
+        note(&i18n::fmt(
+            i18n::CAL_DONE,
+            &[
+                ("n", &n_points.to_string()),
+                ("reps", &run.replications.to_string()),
+                ("s", &format!("{wall:.2}")),
+                ("a", &accepted.len().to_string()),
+                ("c", &a.cutoff.to_string()),
+                ("dir", &out.display().to_string()),
+            ],
         ));
         if calibrated.is_none() {
-            note(
-                "no point is accepted: calibrated.toml is not written (widen the space, add replications or check the targets)",
-            );
+            note(i18n::CAL_NONE.get());
         }
         let mut lines = String::new();
         for (i, t) in targets.iter().enumerate() {
             let f = calibrate::set_fit(t, i, &fits, &accepted, a.cutoff);
             let _ = writeln!(
                 lines,
-                "{:<12} {:<28} {:<11} [{}, {}] {:<9} accepted median {}, in range {}",
+                "{:<12} {:<28} {:<11} [{}, {}] {} {}",
                 t.name,
                 t.metric.name(),
                 t.window.name(),
                 t.lo,
                 t.hi,
-                if t.holdout { "held out" } else { "calibrate" },
-                if f.median_mean.is_nan() {
-                    "-".into()
-                } else {
-                    format!("{:.4}", f.median_mean)
-                },
-                if f.share_in_range.is_nan() {
-                    "-".into()
-                } else {
-                    format!("{:.0} %", 100.0 * f.share_in_range)
-                },
+                i18n::left(
+                    if t.holdout {
+                        i18n::HELD_OUT
+                    } else {
+                        i18n::CAL_USE
+                    }
+                    .get(),
+                    9
+                ),
+                i18n::fmt(
+                    i18n::CAL_FIT_LINE,
+                    &[
+                        (
+                            "m",
+                            &if f.median_mean.is_nan() {
+                                "-".into()
+                            } else {
+                                format!("{:.4}", f.median_mean)
+                            }
+                        ),
+                        (
+                            "r",
+                            &if f.share_in_range.is_nan() {
+                                "-".into()
+                            } else {
+                                format!("{:.0} %", 100.0 * f.share_in_range)
+                            }
+                        ),
+                    ]
+                ),
             );
         }
         say(lines.trim_end());
         for (f, v) in factors.iter().zip(&medians) {
             if !accepted.is_empty() {
-                say(&format!("{} = {} (median of accepted)", f.name, text(v)));
+                say(&format!(
+                    "{} = {} {}",
+                    f.name,
+                    text(v),
+                    i18n::MEDIAN_OF_ACCEPTED.get()
+                ));
             }
         }
     }

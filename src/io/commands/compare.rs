@@ -9,6 +9,7 @@ use clap::Args;
 
 use crate::experiment::RunResult;
 use crate::experiment::compare::{self, Spread, Window};
+use crate::io::i18n;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::sweep::with_timing;
 use crate::io::commands::{
@@ -328,12 +329,15 @@ pub fn report_done(
 ) {
     let run = &job.scenarios[0].params.run;
     let hm: f64 = results.iter().map(RunResult::household_months).sum();
-    note(&format!(
-        "done: {} scenarios x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
-        job.scenarios.len(),
-        run.replications,
-        throughput(hm, wall),
-        out.display()
+    note(&i18n::fmt(
+        i18n::CMP_DONE,
+        &[
+            ("n", &job.scenarios.len().to_string()),
+            ("reps", &run.replications.to_string()),
+            ("s", &format!("{wall:.2}")),
+            ("t", &format!("{:.1}", throughput(hm, wall))),
+            ("dir", &out.display().to_string()),
+        ],
     ));
     emit(&text::comparison_table(
         &job.labels,
@@ -374,19 +378,25 @@ pub fn compare(a: &CompareArgs, args: &[String]) -> Result {
     let points = job.points();
     if !quiet {
         let at = match &a.posterior {
-            Some(path) => format!(
-                " at each of {points} accepted point(s) of {}",
-                path.display()
+            Some(path) => i18n::fmt(
+                i18n::CMP_AT,
+                &[
+                    ("n", &points.to_string()),
+                    ("dir", &path.display().to_string()),
+                ],
             ),
             None => String::new(),
         };
-        note(&format!(
-            "shequ compare: {} vs {} - {} replication(s) x {} years each{at}, seed {} (common random numbers)",
-            labels[0],
-            labels[1..].join(", "),
-            run.replications,
-            run.years,
-            run.seed
+        note(&i18n::fmt(
+            i18n::CMP_START,
+            &[
+                ("name", &labels[0]),
+                ("others", &labels[1..].join(", ")),
+                ("reps", &run.replications.to_string()),
+                ("years", &run.years.to_string()),
+                ("at", &at),
+                ("seed", &run.seed.to_string()),
+            ],
         ));
     }
     let started = Instant::now();

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::io::commands::emit;
 use crate::io::error::{Error, Result};
+use crate::io::i18n::{self, Lang, width};
 use crate::io::scenario;
 use crate::model::metrics::METRICS;
 use crate::model::params::Params;
+use crate::model::params::domain::Domain;
 
 /// `shequ scenarios [DIR]`: every scenario file of DIR with its name and description.
 pub fn scenarios(dir: &Path) -> Result {
@@ -26,10 +28,14 @@ pub fn scenarios(dir: &Path) -> Result {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} scenario(s) in {} (run one with `shequ run {}/NAME.toml`):",
-        files.len(),
-        dir.display(),
-        dir.display()
+        "{}",
+        i18n::fmt(
+            i18n::SCENARIOS_HEAD,
+            &[
+                ("n", &files.len().to_string()),
+                ("dir", &dir.display().to_string()),
+            ],
+        )
     );
     for f in &files {
         match scenario::load(f) {
@@ -68,9 +74,22 @@ pub fn explain(key: Option<&str>, markdown: bool) -> Result {
         )));
     }
     let one = chosen.len() == 1;
+    let zh = i18n::lang() == Lang::Zh;
     let mut out = String::new();
     for s in chosen {
-        if one {
+        if one && zh {
+            // The source stays as written: it quotes the essay and the literature.
+            let _ = writeln!(
+                out,
+                "{}\n  含义：  {}\n  单位：  {}\n  取值：  {}\n  默认值：{}\n  来源：  {}",
+                s.key,
+                s.zh,
+                i18n::param_unit(s.unit),
+                domain_zh(&s.domain),
+                s.default,
+                s.source
+            );
+        } else if one {
             let _ = writeln!(
                 out,
                 "{}\n  meaning: {}\n  unit:    {}\n  allowed: {}\n  default: {}\n  source:  {}",
@@ -82,7 +101,7 @@ pub fn explain(key: Option<&str>, markdown: bool) -> Result {
                 "{:<42} {:>10}  {}",
                 s.key,
                 s.default.to_string(),
-                s.doc
+                i18n::pick(s.doc, s.zh)
             );
         }
     }
@@ -90,9 +109,21 @@ pub fn explain(key: Option<&str>, markdown: bool) -> Result {
     Ok(())
 }
 
+/// What a key accepts, in Chinese (the English is [`Domain`]'s `Display`).
+pub fn domain_zh(d: &Domain) -> String {
+    match d {
+        Domain::Real { lo, hi } => format!("{lo} 到 {hi} 之间的数"),
+        Domain::Int { lo, hi } => format!("{lo} 到 {hi} 之间的整数"),
+        Domain::Bool => "true 或 false".to_string(),
+        Domain::Choice(words) => {
+            let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+            format!("{} 之一", quoted.join("、"))
+        }
+    }
+}
+
 /// `shequ explain --metrics`: one line per output column: name, unit, Chinese term, meaning.
 pub fn metrics() -> Result {
-    use crate::io::i18n::{self, Lang, width};
     let mut out = String::new();
     // The unit is the one every table and plot shows (flows per year, money in millions);
     // with --lang zh the Chinese term comes first and the unit is Chinese.
@@ -116,7 +147,7 @@ pub fn metrics() -> Result {
                 pad(m.zh, wz),
                 m.name,
                 pad(unit(m), wu),
-                m.meaning
+                m.meaning_zh
             ),
         };
         let _ = writeln!(out, "{}", line.trim_end());

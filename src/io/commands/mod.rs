@@ -131,11 +131,13 @@ pub fn publish(claim: Claim, quiet: bool, fill: impl FnOnce(&Path) -> io::Result
     let r = crate::io::report::render_dir(claim.dir()).map_err(|e| kept(format!("{e:#}")))?;
     claim.publish().map_err(|e| kept(e.to_string()))?;
     if !quiet {
-        note(&format!(
-            "plots in {}, report in {} ({:.2} s)",
-            out.join("plots").display(),
-            out.join("report.html").display(),
-            r.seconds
+        note(&crate::io::i18n::fmt(
+            crate::io::i18n::PLOTS_IN,
+            &[
+                ("dir", &out.join("plots").display().to_string()),
+                ("file", &out.join("report.html").display().to_string()),
+                ("s", &format!("{:.2}", r.seconds)),
+            ],
         ));
     }
     Ok(())

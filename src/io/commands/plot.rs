@@ -30,12 +30,14 @@ pub fn plot(dir: &Path) -> Result {
         )));
     }
     let r = crate::io::report::render_dir(dir).map_err(|e| Error::Run(format!("{e:#}")))?;
-    note(&format!(
-        "{} plots in {}, report in {} ({:.2} s)",
-        r.figures.len(),
-        r.plots_dir.display(),
-        r.report.display(),
-        r.seconds
+    note(&crate::io::i18n::fmt(
+        crate::io::i18n::N_PLOTS_IN,
+        &[
+            ("n", &r.figures.len().to_string()),
+            ("dir", &r.plots_dir.display().to_string()),
+            ("file", &r.report.display().to_string()),
+            ("s", &format!("{:.2}", r.seconds)),
+        ],
     ));
     Ok(())
 }

@@ -8,6 +8,7 @@ use clap::Args;
 
 use crate::experiment;
 use crate::experiment::footprint;
+use crate::io::i18n;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
     check_fits, claim, cores, emit, note, progress_bar, publish, resolve, threads, throughput,
@@ -43,9 +44,15 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
     )?;
     let claim = claim(&out)?;
     if !quiet {
-        note(&format!(
-            "shequ: {} - {} replication(s) x {} years, {} communities, seed {}",
-            s.name, p.run.replications, p.run.years, p.world.communities, p.run.seed
+        note(&i18n::fmt(
+            i18n::RUN_START,
+            &[
+                ("name", &s.name),
+                ("reps", &p.run.replications.to_string()),
+                ("years", &p.run.years.to_string()),
+                ("c", &p.world.communities.to_string()),
+                ("seed", &p.run.seed.to_string()),
+            ],
         ));
     }
     let started = Instant::now();
@@ -65,10 +72,16 @@ pub fn run(a: &RunArgs, args: &[String], demo: bool) -> Result {
         output::write_run(dir, &s, &result, &info)
     })?;
     if !quiet {
-        note(&format!(
-            "done in {wall:.2} s ({:.1} million household-months/s); results in {}",
-            throughput(result.household_months(), wall),
-            out.display()
+        note(&i18n::fmt(
+            i18n::RUN_DONE,
+            &[
+                ("s", &format!("{wall:.2}")),
+                (
+                    "t",
+                    &format!("{:.1}", throughput(result.household_months(), wall)),
+                ),
+                ("dir", &out.display().to_string()),
+            ],
         ));
         emit(&text::glance(&result, demo));
     }

@@ -11,6 +11,7 @@ use clap::Args;
 
 use crate::experiment::sweep::{self, Design, Plan, SweepResult, Unit, Vary};
 use crate::experiment::units;
+use crate::io::i18n;
 use crate::io::cli::CommonArgs;
 use crate::io::commands::{
     check_all_fit, claim, emit, note, parse_metrics, parse_window, progress_bar, publish, resolve,
@@ -95,18 +96,25 @@ impl SweepJob {
     pub fn describe(&self) -> String {
         let run = &self.s.params.run;
         let how = match self.plan.design {
-            Design::Grid => "grid".to_string(),
-            Design::Lhs(n) => format!("Latin hypercube of {n}"),
-            Design::Given => format!("design {}", self.design.trim_start_matches("file ")),
+            Design::Grid => i18n::GRID.get().to_string(),
+            Design::Lhs(n) => i18n::fill(i18n::LHS_SHORT, "n", &n.to_string()),
+            Design::Given => i18n::fill(
+                i18n::DESIGN_FILE,
+                "name",
+                self.design.trim_start_matches("file "),
+            ),
         };
-        format!(
-            "{} - {} point(s) ({how} over {}) x {} replication(s) x {} years, seed {} (common random numbers)",
-            self.s.name,
-            self.plan.points.len(),
-            self.plan.keys.join(", "),
-            run.replications,
-            run.years,
-            run.seed
+        i18n::fmt(
+            i18n::SWEEP_DESCRIBE,
+            &[
+                ("name", &self.s.name),
+                ("n", &self.plan.points.len().to_string()),
+                ("how", &how),
+                ("keys", &self.plan.keys.join(", ")),
+                ("reps", &run.replications.to_string()),
+                ("years", &run.years.to_string()),
+                ("seed", &run.seed.to_string()),
+            ],
         )
     }
 
@@ -251,12 +259,15 @@ pub fn report_done(job: &SweepJob, result: &SweepResult, wall: f64, out: &Path, 
         .sum::<f64>()
         * ran as f64
         / result.households.len().max(1) as f64;
-    note(&format!(
-        "done: {} point(s) x {} replication(s) in {wall:.2} s ({:.1} million household-months/s); results in {}",
-        job.plan.points.len(),
-        result.reps,
-        throughput(hm, wall),
-        out.display()
+    note(&i18n::fmt(
+        i18n::SWEEP_DONE,
+        &[
+            ("n", &job.plan.points.len().to_string()),
+            ("reps", &result.reps.to_string()),
+            ("s", &format!("{wall:.2}")),
+            ("t", &format!("{:.1}", throughput(hm, wall))),
+            ("dir", &out.display().to_string()),
+        ],
     ));
     emit(&text::sweep_table(&job.plan, result));
 }
@@ -335,14 +346,17 @@ pub fn sweep(a: &SweepArgs, args: &[String]) -> Result {
     let pending: Vec<usize> = (0..total).filter(|u| done[*u].is_none()).collect();
     if !quiet {
         let resumed = total - pending.len();
-        note(&format!(
-            "shequ sweep: {}{}",
-            job.describe(),
-            if a.resume {
-                format!("; resuming: {resumed} of {total} unit(s) already done")
-            } else {
-                String::new()
-            }
+        let resume = if a.resume {
+            i18n::fmt(
+                i18n::SWEEP_RESUMING,
+                &[("n", &resumed.to_string()), ("m", &total.to_string())],
+            )
+        } else {
+            String::new()
+        };
+        note(&i18n::fmt(
+            i18n::SWEEP_START,
+            &[("what", &job.describe()), ("resume", &resume)],
         ));
     }
     let started = Instant::now();

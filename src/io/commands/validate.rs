@@ -64,14 +64,16 @@ pub fn validate(a: &ValidateArgs) -> Result {
         load: &load,
         levers,
     };
-    note(&format!(
-        "shequ validate: {} scenario files of {}, {} replication(s), {} years ({} for short-run levers), seed {}",
-        lib.files().len(),
-        a.scenarios.display(),
-        o.reps,
-        o.years,
-        o.short_years,
-        o.seed
+    note(&crate::io::i18n::fmt(
+        crate::io::i18n::VALIDATE_START,
+        &[
+            ("n", &lib.files().len().to_string()),
+            ("dir", &a.scenarios.display().to_string()),
+            ("reps", &o.reps.to_string()),
+            ("years", &o.years.to_string()),
+            ("short", &o.short_years.to_string()),
+            ("seed", &o.seed.to_string()),
+        ],
     ));
     let started = Instant::now();
     let go = || validate::run(&o, &lib);

@@ -8,7 +8,10 @@ use anyhow::{Context, Result, bail};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::experiment::windows::Window;
+use crate::io::i18n::{self, fmt};
 use crate::io::plot::Figure;
+use crate::model::metrics::M;
 use crate::io::plot::style::{
     Backend, Chart, DrawResult, Key, NOTE_PX, axis_range, bold, chart_builder, colour, legend,
     pale, save, styled_mesh, tick, title,
@@ -195,8 +198,8 @@ impl Chart for Histograms {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(root, &self.title)?;
         let mut keys = vec![
-            (Key::Band(colour(6)), "all points".to_string()),
-            (Key::Line(colour(0)), "accepted points".to_string()),
+            (Key::Band(colour(6)), i18n::ALL_POINTS.get().to_string()),
+            (Key::Line(colour(0)), i18n::ACCEPTED_PTS.get().to_string()),
         ];
         if let Some(b) = &self.band_label {
             keys.push((Key::Band(colour(2)), b.clone()));
@@ -272,6 +275,25 @@ fn factor_range(cal: &CalibrationDir, k: usize) -> (f64, f64) {
     }
 }
 
+/// A target's panel label: `metric (window)`, `, held out` for a held-out one; in Chinese the
+/// metric's term and the window's name.
+pub fn target_label(tr: &TargetRow) -> String {
+    let held = if tr.holdout {
+        i18n::HELD_OUT_SUFFIX.get()
+    } else {
+        ""
+    };
+    match i18n::lang() {
+        i18n::Lang::En => format!("{} ({}){held}", tr.metric, tr.window),
+        i18n::Lang::Zh => {
+            let metric = M::from_name(&tr.metric).map_or(tr.metric.as_str(), |m| i18n::title(m));
+            let window = Window::from_name(&tr.window)
+                .map_or_else(|| tr.window.clone(), |w| i18n::window(w).zh.to_string());
+            format!("{metric} ({window}){held}")
+        }
+    }
+}
+
 /// Draws the plots of a calibration directory into `plots_dir`.
 pub fn plot_calibration(cal: &CalibrationDir, plots_dir: &Path) -> Result<Vec<Figure>> {
     let n_acc = cal.n_accepted();
@@ -283,7 +305,10 @@ pub fn plot_calibration(cal: &CalibrationDir, plots_dir: &Path) -> Result<Vec<Fi
             .collect()
     };
     let marginals = Histograms {
-        title: format!("Factors: all {n} points and the {n_acc} accepted"),
+        title: fmt(
+            i18n::TITLE_MARGINALS,
+            &[("n", &n.to_string()), ("m", &n_acc.to_string())],
+        ),
         band_label: None,
         panels: (0..cal.factors.len())
             .map(|k| Panel {
@@ -297,8 +322,8 @@ pub fn plot_calibration(cal: &CalibrationDir, plots_dir: &Path) -> Result<Vec<Fi
     };
     save(&marginals, plots_dir, "calibration_marginals")?;
     let fit = Histograms {
-        title: "Targets: each point's replication mean against the target range".to_string(),
-        band_label: Some("target range".to_string()),
+        title: i18n::TITLE_TARGETS.get().to_string(),
+        band_label: Some(i18n::TARGET_RANGE.get().to_string()),
         panels: cal
             .targets
             .iter()
@@ -311,12 +336,7 @@ pub fn plot_calibration(cal: &CalibrationDir, plots_dir: &Path) -> Result<Vec<Fi
                     .filter(|x| x.is_finite())
                     .fold((tr.lo, tr.hi), |(a, b), x| (a.min(x), b.max(x)));
                 Panel {
-                    label: format!(
-                        "{} ({}){}",
-                        tr.metric,
-                        tr.window,
-                        if tr.holdout { ", held out" } else { "" }
-                    ),
+                    label: target_label(tr),
                     accepted: pick(&|p| cal.means[p][t], true),
                     all,
                     range: axis_range(a, b, (None, None)),
@@ -329,22 +349,16 @@ pub fn plot_calibration(cal: &CalibrationDir, plots_dir: &Path) -> Result<Vec<Fi
     Ok(vec![
         Figure {
             stem: "calibration_marginals".into(),
-            title: "Factors: all points and accepted points".into(),
-            caption: format!(
-                "Histograms of each factor's values over the {n} points of the Latin hypercube \
-                 (grey) and over the {n_acc} accepted points (blue). Where the blue piles up \
-                 the targets constrain the factor; where it is spread like the grey they do not."
+            title: i18n::TITLE_MARGINALS_SHORT.get().to_string(),
+            caption: fmt(
+                i18n::CAP_MARGINALS,
+                &[("n", &n.to_string()), ("m", &n_acc.to_string())],
             ),
         },
         Figure {
             stem: "calibration_targets".into(),
-            title: "Fit of each target".into(),
-            caption:
-                "Histograms of the points' replication means of each target's metric over its \
-                      window, all points (grey) and accepted ones (blue), with the target range \
-                      (green). Held-out targets were not used to accept points: how the blue \
-                      falls on their range is a check of the calibration."
-                    .into(),
+            title: i18n::TITLE_FIT.get().to_string(),
+            caption: i18n::CAP_TARGETS.get().to_string(),
         },
     ])
 }

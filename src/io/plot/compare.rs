@@ -449,15 +449,7 @@ pub fn differences(
     Ok(Figure {
         stem: stem.to_string(),
         title: title.to_string(),
-        caption: format!(
-            "Paired differences scenario − {base} of the last-year means (comparison.csv): \
-             replication r of each scenario is compared with replication r of the base (same \
-             random draws), the dot is the mean difference and the whiskers and the numbers in \
-             square brackets its t-based 95 % confidence interval. Right of the black zero line: \
-             higher than the base. A filled dot's interval excludes zero (a clear difference); \
-             an open dot's does not. \"0 (identical)\": every replication gave the scenario \
-             exactly the base's value (the scenario does not touch this metric)."
-        ),
+        caption: i18n::fill(i18n::CAP_DIFFS, "name", base),
     })
 }
 
@@ -563,10 +555,7 @@ pub fn plot_compare(cmp: &CompareDir, plots_dir: &Path) -> Result<Vec<Figure>> {
             others,
             &panels,
         )?;
-        f.caption.push_str(
-            " Each panel has its own unit; flows (firm withdrawals, public cost) are shown per \
-             year: 12 times the last year's monthly mean.",
-        );
+        f.caption.push_str(i18n::CAP_DIFFS_OTHER.get());
         figures.push(f);
     }
 

@@ -151,10 +151,7 @@ pub fn end_state(
     Ok(Figure {
         stem: stem.to_string(),
         title: title.to_string(),
-        caption: "Each dot is the mean over replications of the metric's last-year average; \
-                  the whiskers and the numbers in square brackets are its t-based 95 % \
-                  confidence interval (from summary.csv)."
-            .to_string(),
+        caption: crate::io::i18n::CAP_END_STATE.get().to_string(),
     })
 }
 

@@ -119,9 +119,9 @@ pub struct DistPlot {
     /// Whether the row counts at all (a kind with no households, no vulnerable in need).
     pub applies: fn(&EventRow) -> bool,
     /// What a NaN among the rows that apply means ("never"), if it can happen.
-    pub never: Option<&'static str>,
+    pub never: Option<i18n::Text>,
     pub bounds: (Option<f64>, Option<f64>),
-    pub caption: &'static str,
+    pub caption: i18n::Text,
 }
 
 /// The mobilisation plots, in report order.
@@ -133,12 +133,9 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         column: EventColumn::T90Hours,
         value: |r| r.t90_hours,
         applies: |r| r.households > 0,
-        never: Some("never"),
+        never: Some(i18n::NEVER),
         bounds: NON_NEGATIVE,
-        caption: "How fast the warning spreads (events.csv, t90_hours): the share of \
-                  observations (event, community and replication) in which fewer than 90 % of \
-                  the occupied dwellings of the kind had the warning, by hour after the \
-                  official alert.",
+        caption: i18n::CAP_T90,
     },
     DistPlot {
         stem: "mobilisation_helped",
@@ -149,10 +146,7 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         applies: |r| r.vulnerable_total > 0,
         never: None,
         bounds: UNIT_INTERVAL,
-        caption: "Whether help reached the vulnerable (events.csv, vulnerable_helped_share): \
-                  the share of vulnerable households needing help that a worker, volunteer or \
-                  party member visited within the window, one observation per event, community \
-                  and replication (where someone needed help).",
+        caption: i18n::CAP_HELPED,
     },
     DistPlot {
         stem: "mobilisation_help_t90",
@@ -161,12 +155,9 @@ pub const MOBILISATION_PLOTS: [DistPlot; 3] = [
         column: EventColumn::HelpT90Hours,
         value: |r| r.help_t90_hours,
         applies: |r| r.vulnerable_total > 0,
-        never: Some("never"),
+        never: Some(i18n::NEVER),
         bounds: NON_NEGATIVE,
-        caption: "How fast help arrives (events.csv, help_t90_hours): the share of \
-                  observations (event, community and replication where someone needed help) \
-                  in which fewer than 90 % of the vulnerable households needing help had been \
-                  visited, by hour after the official alert.",
+        caption: i18n::CAP_HELP_T90,
     },
 ];
 
@@ -299,7 +290,7 @@ impl Chart for DistChart<'_> {
                     let each = if single {
                         ""
                     } else {
-                        i18n::pick(" each", " (各)")
+                        i18n::EACH.get()
                     };
                     root.draw_text(&format!("n = {n}{each}"), &note, (cx, base_y))?;
                 }
@@ -326,7 +317,7 @@ impl Chart for DistChart<'_> {
                     root.draw_text(&counts, &note.color(&c), (px, base_y + stagger))?;
                 }
                 if b.never > 0 {
-                    let text = format!("{} {}", b.never, self.spec.never.unwrap_or("not reached"));
+                    let text = format!("{} {}", b.never, self.spec.never.unwrap_or(i18n::NOT_REACHED).get());
                     root.draw_text(&text, &note_bold.color(&c), (px, base_y + 48))?;
                 }
                 if b.dots.is_empty() {
@@ -411,20 +402,18 @@ pub fn distribution_by_kind(
     };
     save(&chart, plots_dir, spec.stem)?;
     let never = if spec.never.is_some() {
-        " The counts under the boxes are the observations and, in bold, how many never reached \
-         90 % within the simulated hours (those are not in the box)."
+        i18n::CAP_BOX_COUNTS_NEVER.get()
     } else {
-        " The counts under the boxes are the observations."
+        i18n::CAP_BOX_COUNTS.get()
     };
     Ok(Figure {
         stem: spec.stem.to_string(),
         title: spec.title.get().to_string(),
         caption: format!(
-            "{} Each box is the middle half of the observations (25th to 75th percentile) with \
-             the median as a black line; whiskers reach the 5th and 95th percentiles; the dots \
-             beside the box are single observations (at most {MAX_DOTS} per box, evenly \
-             sampled).{never}",
-            spec.caption
+            "{}{}{}{never}",
+            spec.caption.get(),
+            i18n::pick(" ", ""),
+            i18n::fill(i18n::CAP_BOXES, "n", &MAX_DOTS.to_string())
         ),
     })
 }
@@ -613,12 +602,14 @@ pub fn survival_by_kind(
         stem: spec.stem.to_string(),
         title: spec.title.get().to_string(),
         caption: format!(
-            "{} Each curve starts at 100 % at the alert and falls as observations reach 90 %; \
-             where it ends, at the right edge (the longest time observed), is the share that \
-             never reached 90 % within the simulated hours, written in each panel: {}. \
-             A curve further left is faster; one that ends higher leaves more behind.",
-            spec.caption,
-            never.join("; ")
+            "{}{}{}",
+            spec.caption.get(),
+            i18n::pick(" ", ""),
+            i18n::fill(
+                i18n::CAP_SURVIVAL,
+                "name",
+                &never.join(i18n::pick("; ", "；"))
+            )
         ),
     })
 }

@@ -376,10 +376,6 @@ pub fn spiral(plots_dir: &Path, traces: &[PhaseTrace<'_>]) -> Result<Figure> {
         y_bounds: y.meta().display_bounds(),
     };
     let mut f = phase(plots_dir, "spiral", &spec, traces)?;
-    f.caption = "Each dot is the mean of one simulated year (fee collection rate across, \
-                 service quality up); arrows show the direction of time, thin lines are single \
-                 replications. A path running down and to the left is the vicious cycle: fewer \
-                 owners pay, service is cut, still fewer pay (物业费越来越难收，服务越来越差)."
-        .to_string();
+    f.caption = crate::io::i18n::CAP_SPIRAL.get().to_string();
     Ok(f)
 }

@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::io::i18n::{self, fmt};
 use crate::io::plot::Figure;
 use crate::io::plot::data::Estimate;
 use crate::io::plot::end_state::{EndStateRow, indices_chart};
@@ -39,20 +40,24 @@ pub fn sobol(plots_dir: &Path, stem: &str, output: &str, rows: &[SobolRow]) -> R
             estimates: vec![est(r.s1), est(r.st)],
         })
         .collect();
-    let title = format!("Sobol' indices of {output}");
+    let title = fmt(i18n::TITLE_SOBOL, &[("name", output_name(output))]);
     indices_chart(
         plots_dir,
         stem,
         &title,
-        "share of the output's variance (0-1)",
-        &["S1: first order (alone)", "ST: total (with interactions)"],
+        i18n::SOBOL_AXIS.get(),
+        &[i18n::SOBOL_S1.get(), i18n::SOBOL_ST.get()],
         &rows,
-        "Each dot is a factor's Sobol' index, the whiskers and the numbers in square brackets \
-         its 95 % bootstrap interval (index ± 1.96 bootstrap sd, as SALib). S1 is the share of \
-         the output's variance the factor explains alone, ST the share it explains with all \
-         its interactions; ST well above S1 means interactions. Values are clamped to 0-1 in \
-         the chart only.",
+        i18n::CAP_SOBOL.get(),
     )
+}
+
+/// An output's name in a title: as given (a column name), in Chinese a metric's term.
+fn output_name(output: &str) -> &str {
+    match (i18n::lang(), crate::model::metrics::M::from_name(output)) {
+        (i18n::Lang::Zh, Some(m)) => i18n::title(m),
+        _ => output,
+    }
 }
 
 /// One factor's Morris measures for the chart.
@@ -78,11 +83,11 @@ impl Chart for MorrisChart<'_> {
         let keys = vec![
             (
                 Key::DotLine(colour(0)),
-                "factor: mu* with its 95 % bootstrap interval".to_string(),
+                i18n::MORRIS_DOT.get().to_string(),
             ),
             (
                 Key::ThinLine(colour(1)),
-                "sigma = mu* (above: effects vary in sign or size)".to_string(),
+                i18n::MORRIS_LINE.get().to_string(),
             ),
         ];
         let area = legend(&area, &keys, 40)?;
@@ -99,8 +104,8 @@ impl Chart for MorrisChart<'_> {
         let xfmt = |v: &f64| tick(*v, x1 - x0, 10);
         let yfmt = |v: &f64| tick(*v, y1 - y0, 8);
         styled_mesh(&mut chart, 10, 8)
-            .x_desc("mu*: mean |elementary effect| (output per unit of the factor's range)")
-            .y_desc("sigma: sd of the elementary effects")
+            .x_desc(i18n::MORRIS_X.get())
+            .y_desc(i18n::MORRIS_Y.get())
             .x_label_formatter(&xfmt)
             .y_label_formatter(&yfmt)
             .draw()?;
@@ -161,20 +166,14 @@ pub fn morris(
         bail!("morris: no factor to draw");
     }
     let chart = MorrisChart {
-        title: format!("Morris screening of {output}"),
+        title: fmt(i18n::TITLE_MORRIS, &[("name", output_name(output))]),
         points,
     };
     save(&chart, plots_dir, stem)?;
     Ok(Figure {
         stem: stem.to_string(),
         title: chart.title.clone(),
-        caption: "Each dot is a factor: right means a large average effect on the output (mu*, \
-                  in output units per unit of the factor's range scaled to 0-1), up means \
-                  effects that vary across the space (sigma: non-linear or interacting). The \
-                  horizontal whisker is mu*'s 95 % bootstrap interval. The eight factors \
-                  furthest from the origin are named (all are in indices.csv); factors near \
-                  the origin can be fixed anywhere in their range."
-            .to_string(),
+        caption: i18n::CAP_MORRIS.get().to_string(),
     })
 }
 
@@ -258,8 +257,16 @@ pub fn convergence(
     if lines.is_empty() {
         bail!("convergence: no factor to draw");
     }
+    // The size axis as the command names it, in the current language.
+    let size_label = [i18n::SIZE_SOBOL, i18n::SIZE_MORRIS]
+        .into_iter()
+        .find(|t| t.en == size_label)
+        .map_or(size_label, |t| t.get());
     let chart = ConvergenceChart {
-        title: format!("Convergence of {index} for {output}"),
+        title: fmt(
+            i18n::TITLE_CONVERGENCE,
+            &[("n", index), ("name", output_name(output))],
+        ),
         y_label: index,
         size_label,
         lines,
@@ -268,10 +275,6 @@ pub fn convergence(
     Ok(Figure {
         stem: stem.to_string(),
         title: chart.title.clone(),
-        caption: format!(
-            "{index} of the leading factors computed from the first N base points or \
-             trajectories of the design (nested: each size's design is the start of the \
-             next). Flat lines mean the size run was enough to rank these factors."
-        ),
+        caption: fmt(i18n::CAP_CONVERGENCE, &[("n", index)]),
     })
 }

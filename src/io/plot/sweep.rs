@@ -23,6 +23,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use crate::io::i18n::{self, fmt};
 use crate::io::plot::Figure;
 use crate::io::plot::data::{
     Columns, Estimate, cell, num, read_manifest, required_file, scenario_named,
@@ -257,10 +258,11 @@ impl SweepDir {
 
     /// The window in words, for captions: "in the last year", "in year 5".
     pub fn window_phrase(&self) -> String {
-        crate::experiment::windows::Window::parse(&self.window).map_or_else(
-            || format!("over the window {}", self.window),
-            |w| w.phrase(),
-        )
+        crate::experiment::windows::Window::parse(&self.window)
+            .map_or_else(
+                || i18n::fill(i18n::OVER_WINDOW, "name", &self.window),
+                i18n::window_phrase,
+            )
     }
 
     /// Replications per point (the largest, if they differ).
@@ -272,7 +274,9 @@ impl SweepDir {
 /// `key (unit)`, with the unit from the parameter declarations (none for `-`).
 pub fn key_label(key: &str) -> String {
     match Params::specs().into_iter().find(|s| s.key == key) {
-        Some(s) if !s.unit.is_empty() && s.unit != "-" => format!("{key} ({})", s.unit),
+        Some(s) if !s.unit.is_empty() && s.unit != "-" => {
+            format!("{key} ({})", i18n::param_unit(s.unit))
+        }
         _ => key.to_string(),
     }
 }
@@ -326,10 +330,13 @@ fn scaled(e: Estimate, f: f64) -> Estimate {
 
 /// "mean of 1 replication", "mean of 3 replications".
 fn mean_of_reps(reps: usize) -> String {
-    format!(
-        "mean of {reps} replication{}",
-        if reps == 1 { "" } else { "s" }
-    )
+    match i18n::lang() {
+        i18n::Lang::En => format!(
+            "mean of {reps} replication{}",
+            if reps == 1 { "" } else { "s" }
+        ),
+        i18n::Lang::Zh => fmt(i18n::MEAN_OF_REPS_SWEEP, &[("n", &reps.to_string())]),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -350,7 +357,7 @@ struct LineChart<'a> {
 
 impl Chart for LineChart<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let area = title(root, &format!("{} against the varied key", self.spec.title))?;
+        let area = title(root, &fmt(i18n::AGAINST_VARIED, &[("name", self.spec.title)]))?;
         let c = colour(0);
         let mut keys = vec![(
             if self.categories.is_some() {
@@ -358,10 +365,9 @@ impl Chart for LineChart<'_> {
             } else {
                 Key::DotLine(c)
             },
-            format!(
-                "{} at each point ({})",
-                mean_of_reps(self.reps),
-                self.window
+            fmt(
+                i18n::AT_EACH_POINT,
+                &[("name", &mean_of_reps(self.reps)), ("w", &self.window)],
             ),
         )];
         let any_band = self
@@ -375,7 +381,7 @@ impl Chart for LineChart<'_> {
                 } else {
                     Key::Band(c)
                 },
-                "95 % confidence interval of the mean".to_string(),
+                i18n::CI_OF_MEAN.get().to_string(),
             ));
         }
         let area = legend(&area, &keys, 40)?;
@@ -464,7 +470,7 @@ impl Chart for HeatMap<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(
             root,
-            &format!("{}: mean over the sweep grid", self.spec.title),
+            &fmt(i18n::OVER_GRID, &[("name", self.spec.title)]),
         )?;
         let area = area.split_vertically(12).1;
         let (w, _) = area.dim_in_pixel();
@@ -604,15 +610,18 @@ impl Chart for Scatter<'_> {
     fn draw<DB: Backend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let area = title(
             root,
-            &format!("{} against each varied key", self.spec.title),
+            &fmt(i18n::AGAINST_EACH, &[("name", self.spec.title)]),
         )?;
         let c = colour(0);
         let keys = vec![
             (
                 Key::Dot(c),
-                format!("one point: {} ({})", mean_of_reps(self.reps), self.window),
+                fmt(
+                    i18n::ONE_POINT,
+                    &[("name", &mean_of_reps(self.reps)), ("w", &self.window)],
+                ),
             ),
-            (Key::Whisker(pale(c, 0.5)), "95 % CI".to_string()),
+            (Key::Whisker(pale(c, 0.5)), i18n::CI_SHORT.get().to_string()),
         ];
         let area = legend(&area, &keys, 40)?;
         let k = self.keys.len().max(1);
@@ -665,7 +674,7 @@ impl Chart for Scatter<'_> {
                 .find(|s| &s.key == key)
                 .map(|s| s.unit)
                 .filter(|u| !u.is_empty() && *u != "-")
-                .unwrap_or("value");
+                .unwrap_or(i18n::VALUE.get());
             let mut mesh = styled_mesh(&mut chart, names.map_or(5, |c| c.len() + 1), 6);
             mesh.x_desc(unit)
                 .x_label_formatter(&xfmt)
@@ -741,20 +750,21 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 };
                 save(&chart, plots_dir, &stem)?;
                 let how = if categories.is_some() {
-                    "each dot is the mean over replications, its whisker the t-based 95 % \
-                     confidence interval"
+                    i18n::HOW_DOTS
                 } else {
-                    "the line joins the means over replications; the shaded band (whiskers \
-                     for a single point) is its t-based 95 % confidence interval"
+                    i18n::HOW_LINE
                 };
                 Figure {
                     stem,
-                    title: format!("{} against {}", spec.title, sw.keys[0]),
-                    caption: format!(
-                        "{} {window} for each value of {} (sweep_points.csv): {how}. Every \
-                         point runs the same replications with the same seed, so points \
-                         differ only by the key.",
-                        spec.label, sw.keys[0]
+                    title: fmt(i18n::AGAINST, &[("name", spec.title), ("keys", &sw.keys[0])]),
+                    caption: fmt(
+                        i18n::CAP_SWEEP_LINE,
+                        &[
+                            ("name", &spec.label),
+                            ("w", &window),
+                            ("keys", &sw.keys[0]),
+                            ("how", how.get()),
+                        ],
                     ),
                 }
             }
@@ -780,12 +790,16 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 save(&chart, plots_dir, &stem)?;
                 Figure {
                     stem,
-                    title: format!("{} over {} × {}", spec.title, sw.keys[0], sw.keys[1]),
-                    caption: format!(
-                        "{} {window} (mean over replications) at each point of the grid \
-                         (sweep_points.csv): colour and number are the mean; the 95 % \
-                         confidence intervals are in sweep_points.csv and the table below.",
-                        spec.label
+                    title: fmt(
+                        i18n::GRID_TITLE,
+                        &[
+                            ("name", spec.title),
+                            ("keys", &format!("{} × {}", sw.keys[0], sw.keys[1])),
+                        ],
+                    ),
+                    caption: fmt(
+                        i18n::CAP_SWEEP_GRID,
+                        &[("name", &spec.label), ("w", &window)],
                     ),
                 }
             }
@@ -805,14 +819,10 @@ pub fn plot_sweep(sw: &SweepDir, plots_dir: &Path) -> Result<Vec<Figure>> {
                 save(&chart, plots_dir, &stem)?;
                 Figure {
                     stem,
-                    title: format!("{} against each varied key", spec.title),
-                    caption: format!(
-                        "{} {window} for each sweep point (sweep_points.csv), \
-                         one panel per varied key: each dot is a point's mean over \
-                         replications, its whisker the t-based 95 % confidence interval. The \
-                         other keys vary too, so a panel shows the key's effect averaged over \
-                         them (a trend) plus their scatter.",
-                        spec.label
+                    title: fmt(i18n::AGAINST_EACH, &[("name", spec.title)]),
+                    caption: fmt(
+                        i18n::CAP_SWEEP_SCATTER,
+                        &[("name", &spec.label), ("w", &window)],
                     ),
                 }
             }

@@ -242,11 +242,22 @@ pub fn time_series(
     let meta = metric.meta();
     let reps: Vec<String> = scenarios.iter().map(|s| s.reps.len().to_string()).collect();
     if i18n::lang() == i18n::Lang::Zh {
+        let base = if scenarios.len() > 1 {
+            i18n::fill(i18n::CAP_TS_BASE, "name", scenarios[0].name)
+        } else {
+            String::new()
+        };
+        let target = metric.target().map_or(String::new(), |t| {
+            i18n::fmt(
+                i18n::CAP_TS_TARGET,
+                &[("name", &target_label(t)), ("s", t.section)],
+            )
+        });
         return Ok(Figure {
             stem: stem.to_string(),
             title: format!("{}（{}）", meta.zh, meta.name),
             caption: format!(
-                "{}（timeseries.csv）：线为各次重复（{}）的均值，阴影为该均值基于 t 分布的 95% 置信区间（单次重复时无）。单位：{}。",
+                "{}（timeseries.csv）：线为各次重复（{}）的均值，阴影为该均值基于 t 分布的 95% 置信区间（单次重复时无）。单位：{}。{base}{target}",
                 meta.zh,
                 reps.join(" / "),
                 i18n::unit(metric)

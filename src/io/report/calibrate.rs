@@ -2,10 +2,11 @@
 //! points were accepted, the fit of every target (held-out ones apart), the calibrated
 //! values, every plot and the manifest.
 
+use crate::io::i18n::{self, fmt};
 use crate::io::plot::Figure;
 use crate::io::plot::calibrate::CalibrationDir;
 use crate::io::report::{
-    Block, Report, Section, fmt_num, manifest_text, plots_section, provenance_rows,
+    Block, Report, Section, fmt_num, manifest_text, plots_section, provenance_rows, words,
 };
 
 fn share(x: f64) -> String {
@@ -16,6 +17,23 @@ fn share(x: f64) -> String {
     }
 }
 
+/// `N of M` (`M 个中的 N 个`).
+fn n_of_m(n: usize, m: usize) -> String {
+    fmt(i18n::N_OF_M, &[("n", &n.to_string()), ("m", &m.to_string())])
+}
+
+/// `metric (window)`; in Chinese the metric's term and the window's name.
+fn metric_window(metric: &str, window: &str) -> String {
+    match i18n::lang() {
+        i18n::Lang::En => format!("{metric} ({window})"),
+        i18n::Lang::Zh => format!(
+            "{}（{}）",
+            crate::model::metrics::M::from_name(metric).map_or(metric, |m| i18n::title(m)),
+            crate::io::report::window_text(window)
+        ),
+    }
+}
+
 /// The report of one `shequ calibrate` directory.
 pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
     let m = &cal.manifest;
@@ -23,37 +41,28 @@ pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
     let n_acc = cal.n_accepted();
     let scenario = manifest_text(m, "scenario");
     let mut facts = vec![
-        vec!["scenario".to_string(), scenario.clone()],
+        vec![i18n::SCENARIO.get().to_string(), scenario.clone()],
         vec![
-            "design".to_string(),
-            format!("Latin hypercube of {n} points"),
+            i18n::DESIGN.get().to_string(),
+            fmt(i18n::LHS_OF, &[("n", &n.to_string())]),
         ],
         vec![
-            "replications per point".to_string(),
+            i18n::REPS_PER_POINT.get().to_string(),
             manifest_text(m, "replications"),
         ],
-        vec!["years".to_string(), manifest_text(m, "years")],
-        vec!["seed (every point)".to_string(), manifest_text(m, "seed")],
+        vec![i18n::YEARS.get().to_string(), manifest_text(m, "years")],
         vec![
-            "implausibility cutoff".to_string(),
-            manifest_text(m, "cutoff"),
+            i18n::SEED_EVERY_POINT.get().to_string(),
+            manifest_text(m, "seed"),
         ],
-        vec!["accepted points".to_string(), format!("{n_acc} of {n}")],
+        vec![i18n::CUTOFF.get().to_string(), manifest_text(m, "cutoff")],
+        vec![i18n::ACCEPTED_POINTS.get().to_string(), n_of_m(n_acc, n)],
     ];
     facts.extend(provenance_rows(m));
     let mut sections = vec![Section {
-        heading: "Calibration".to_string(),
+        heading: i18n::CALIBRATION_HEADING.get().to_string(),
         blocks: vec![
-            Block::Paragraph(
-                "History matching with rejection: every point of the design is run with the same \
-                 replications (common random numbers); for each target the implausibility \
-                 I = |mean − centre| / sqrt(half-width²/3 + sd² + sd²/reps) measures how far the \
-                 replication mean lies from the target range (Vernon et al. 2010; Andrianakis et \
-                 al. 2015). A point is accepted when every calibration target has I below the \
-                 cutoff (3: Pukelsheim's three-sigma rule). Held-out targets are not used to \
-                 accept: they check the accepted set (docs/ODD.md §9)."
-                    .to_string(),
-            ),
+            Block::Paragraph(i18n::CAL_NOTE.get().to_string()),
             Block::Table {
                 header: Vec::new(),
                 rows: facts,
@@ -67,10 +76,16 @@ pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
         .map(|t| {
             vec![
                 t.name.clone(),
-                format!("{} ({})", t.metric, t.window),
+                metric_window(&t.metric, &t.window),
                 format!("{}–{}", fmt_num(t.lo), fmt_num(t.hi)),
-                t.grade.clone(),
-                if t.holdout { "held out" } else { "calibration" }.to_string(),
+                i18n::grade(&t.grade),
+                if t.holdout {
+                    i18n::HELD_OUT
+                } else {
+                    i18n::CALIBRATION
+                }
+                .get()
+                .to_string(),
                 fmt_num(t.median_mean),
                 format!("{}–{}", fmt_num(t.min_mean), fmt_num(t.max_mean)),
                 share(t.share_in_range),
@@ -79,35 +94,28 @@ pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
         })
         .collect();
     sections.push(Section {
-        heading: "Fit of each target".to_string(),
+        heading: i18n::FIT_HEADING.get().to_string(),
         blocks: vec![
-            Block::Paragraph(format!(
-                "Over the {n_acc} accepted points: the median and range of the points' \
-                 replication means, the share of points whose mean lies in the target range and \
-                 the share with I below the cutoff (for calibration targets this is 100 % by \
-                 construction)."
-            )),
+            Block::Paragraph(fmt(i18n::FIT_NOTE, &[("n", &n_acc.to_string())])),
             Block::Table {
-                header: [
-                    "target",
-                    "metric (window)",
-                    "range",
-                    "grade",
-                    "use",
-                    "median",
-                    "min–max",
-                    "in range",
-                    "I < cutoff",
-                ]
-                .map(str::to_string)
-                .to_vec(),
+                header: words(&[
+                    i18n::TARGET_NAME,
+                    i18n::METRIC_WINDOW,
+                    i18n::RANGE,
+                    i18n::GRADE,
+                    i18n::USE,
+                    i18n::MEDIAN,
+                    i18n::MIN_MAX,
+                    i18n::IN_RANGE,
+                    i18n::I_BELOW,
+                ]),
                 rows,
                 numeric: vec![5, 6, 7, 8],
             },
             Block::Folded {
-                summary: "Sources".to_string(),
+                summary: i18n::SOURCES.get().to_string(),
                 blocks: vec![Block::Table {
-                    header: vec!["target".to_string(), "source".to_string()],
+                    header: words(&[i18n::TARGET_NAME, i18n::SOURCE]),
                     rows: cal
                         .targets
                         .iter()
@@ -123,16 +131,12 @@ pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
         .and_then(|v| v.as_object())
         .filter(|_| n_acc > 0);
     sections.push(Section {
-        heading: "Calibrated values".to_string(),
+        heading: i18n::CALIBRATED_HEADING.get().to_string(),
         blocks: match calibrated {
             Some(meds) => vec![
-                Block::Paragraph(
-                    "calibrated.toml extends the scenario with each factor at the median of the \
-                     accepted points:"
-                        .to_string(),
-                ),
+                Block::Paragraph(i18n::CALIBRATED_NOTE.get().to_string()),
                 Block::Table {
-                    header: vec!["factor".to_string(), "median of accepted".to_string()],
+                    header: words(&[i18n::FACTOR, i18n::MEDIAN_ACCEPTED]),
                     rows: meds
                         .iter()
                         .map(|(k, v)| vec![k.clone(), fmt_num(v.as_f64().unwrap_or(f64::NAN))])
@@ -140,17 +144,13 @@ pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
                     numeric: vec![1],
                 },
             ],
-            None => vec![Block::Paragraph(
-                "No point was accepted: no calibrated.toml was written. The targets cannot all be \
-                 met within this space at this cutoff (or the replications are too few)."
-                    .to_string(),
-            )],
+            None => vec![Block::Paragraph(i18n::NONE_ACCEPTED.get().to_string())],
         },
     });
     sections.push(plots_section(figures));
     if !m.is_null() {
         sections.push(Section {
-            heading: "Manifest".to_string(),
+            heading: i18n::MANIFEST.get().to_string(),
             blocks: vec![Block::Pre {
                 summary: Some("manifest.json".to_string()),
                 text: serde_json::to_string_pretty(m).unwrap_or_default(),
@@ -158,10 +158,14 @@ pub fn calibration_report(cal: &CalibrationDir, figures: &[Figure]) -> Report {
         });
     }
     Report {
-        title: format!("shequ (社区) calibration: {scenario}"),
-        lead: format!(
-            "{n_acc} of {n} points accepted over {}.",
-            cal.factors.join(", ")
+        title: format!("shequ (社区) {}: {scenario}", i18n::CALIBRATION.get()),
+        lead: fmt(
+            i18n::CAL_LEAD,
+            &[
+                ("n", &n_acc.to_string()),
+                ("m", &n.to_string()),
+                ("keys", &cal.factors.join(", ")),
+            ],
         ),
         sections,
     }

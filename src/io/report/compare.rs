@@ -1,7 +1,7 @@
 //! The report of one `shequ compare` directory: the scenarios, the paired differences with
 //! their CIs, every plot and the manifests.
 
-use crate::io::i18n::{self, fill};
+use crate::io::i18n::{self, fill, fmt};
 use crate::io::plot::Figure;
 use crate::io::plot::compare::CompareDir;
 use crate::io::plot::events::EventSet;
@@ -54,12 +54,14 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
     ];
     if let Some(post) = m.get("posterior") {
         facts.push(vec![
-            "accepted parameter points (compare --posterior)".to_string(),
-            format!(
-                "{} from {}, {} replication(s) at each",
-                manifest_text(post, "points"),
-                manifest_text(post, "file"),
-                manifest_text(post, "replications_per_point")
+            i18n::POSTERIOR_ROW.get().to_string(),
+            fmt(
+                i18n::POSTERIOR_FACT,
+                &[
+                    ("n", &manifest_text(post, "points")),
+                    ("name", &manifest_text(post, "file")),
+                    ("m", &manifest_text(post, "replications_per_point")),
+                ],
             ),
         ]);
     }
@@ -96,10 +98,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
                 continue;
             };
             rows.push(vec![
-                i18n::pick(
-                    format!("{} ({})", meta.title, meta.zh),
-                    format!("{}（{}）", meta.zh, meta.name),
-                ),
+                metric_label(metric),
                 i18n::unit(metric).to_string(),
                 (*o).to_string(),
                 fmt_num(d.base_mean * k),
@@ -192,7 +191,7 @@ pub fn compare_report(cmp: &CompareDir, figures: &[Figure]) -> Report {
     let mut manifests = Vec::new();
     if !m.is_null() {
         manifests.push(Block::Pre {
-            summary: Some("manifest.json (the comparison)".to_string()),
+            summary: Some(i18n::MANIFEST_CMP.get().to_string()),
             text: serde_json::to_string_pretty(m).unwrap_or_default(),
         });
     }
@@ -242,16 +241,16 @@ fn robust_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
             };
             points = post.points;
             rows.push(vec![
-                format!("{} ({})", meta.title, meta.zh),
+                metric_label(metric),
                 (*o).to_string(),
-                better.name().to_string(),
+                better.word().to_string(),
                 format!("{:.0} %", post.p_better * 100.0),
                 format!("{:.0} %", post.p_worse * 100.0),
                 format!(
                     "[{}, {}] {}",
                     signed_num(post.lo * k),
                     signed_num(post.hi * k),
-                    meta.display_unit()
+                    i18n::unit(metric)
                 ),
                 Better::verdict(post.p_better, post.p_worse).to_string(),
             ]);
@@ -261,37 +260,39 @@ fn robust_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
         return None;
     }
     Some(Section {
-        heading: "Which rankings hold across the plausible parameters".to_string(),
+        heading: i18n::ROBUST_HEADING.get().to_string(),
         blocks: vec![
-            Block::Paragraph(format!(
-                "Every scenario ran at each of the {points} accepted parameter points of the \
-                 calibration (compare --posterior), with the same seed and replications at \
-                 every point. At each point the difference scenario − base is the mean over \
-                 its replications (last year). \"Better\" and \"worse\" are the shares of \
-                 points where that difference goes the metric's better or worse way; a \
-                 ranking is called robust when it holds at no fewer than {:.0} % of points. \
-                 The range is the 2.5 %–97.5 % quantiles of the points' differences: the \
-                 parameter uncertainty the accepted set leaves, with the replication noise \
-                 at each point. Which way is better is a judgement stated in docs/ODD.md §9.4.",
-                views::ROBUST_SHARE * 100.0
+            Block::Paragraph(fmt(
+                i18n::ROBUST_NOTE,
+                &[
+                    ("n", &points.to_string()),
+                    ("m", &format!("{:.0}", views::ROBUST_SHARE * 100.0)),
+                ],
             )),
             Block::Table {
-                header: [
-                    "metric",
-                    "scenario",
-                    "better is",
-                    "better at",
-                    "worse at",
-                    "difference across points (95 %)",
-                    "verdict",
-                ]
-                .map(String::from)
-                .to_vec(),
+                header: words(&[
+                    i18n::METRIC,
+                    i18n::SCENARIO,
+                    i18n::BETTER_IS,
+                    i18n::BETTER_AT,
+                    i18n::WORSE_AT,
+                    i18n::ACROSS_POINTS,
+                    i18n::VERDICT,
+                ]),
                 rows,
                 numeric: vec![3, 4],
             },
         ],
     })
+}
+
+/// A metric in a table row: `Title (中文)` in English, `中文（name）` in Chinese.
+fn metric_label(metric: M) -> String {
+    let meta = metric.meta();
+    i18n::pick(
+        format!("{} ({})", meta.title, meta.zh),
+        format!("{}（{}）", meta.zh, meta.name),
+    )
 }
 
 fn yes_no(yes: bool) -> String {
@@ -325,14 +326,14 @@ fn cost_effect_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
             let per = if c.ci_low > 0.0 {
                 signed_num(d.diff_mean * k / millions * 100.0)
             } else if c.ci_high < 0.0 {
-                "saves money".to_string()
+                i18n::SAVES_MONEY.get().to_string()
             } else {
-                "no clear extra cost".to_string()
+                i18n::NO_CLEAR_COST.get().to_string()
             };
             rows.push(vec![
                 (*o).to_string(),
                 spend.clone(),
-                format!("{} ({})", meta.title, meta.zh),
+                metric_label(metric),
                 i18n::unit(metric).to_string(),
                 diff_text(d.diff_mean * k, d.diff_sd),
                 per,
@@ -345,25 +346,16 @@ fn cost_effect_section(cmp: &CompareDir, others: &[&str]) -> Option<Section> {
     Some(Section {
         heading: i18n::MONEY_HEADING.get().to_string(),
         blocks: vec![
-            Block::Paragraph(
-                "Extra public cost over the whole run (public_cost, window whole_run, paired \
-                 difference with its 95 % CI, million RMB) and, per outcome, the last-year \
-                 difference divided by it, per 100 million RMB. A ratio only where the extra \
-                 cost is clearly above zero; it carries the uncertainty of both differences, \
-                 and the outcomes are not additive."
-                    .to_string(),
-            ),
+            Block::Paragraph(i18n::MONEY_NOTE.get().to_string()),
             Block::Table {
-                header: [
-                    "scenario",
-                    "extra public cost over the run (M RMB)",
-                    "outcome",
-                    "unit",
-                    "last-year difference",
-                    "difference per 100 M RMB",
-                ]
-                .map(String::from)
-                .to_vec(),
+                header: words(&[
+                    i18n::SCENARIO,
+                    i18n::EXTRA_COST,
+                    i18n::OUTCOME,
+                    i18n::UNIT,
+                    i18n::LAST_YEAR_DIFF,
+                    i18n::PER_100M,
+                ]),
                 rows,
                 numeric: vec![4, 5],
             },
@@ -398,6 +390,6 @@ fn diff_ci(lo: f64, hi: f64, sd: f64) -> String {
     } else if lo.is_finite() && hi.is_finite() {
         format!("[{}, {}]", signed_num(lo), signed_num(hi))
     } else {
-        "– (one replication)".to_string()
+        i18n::ONE_REP_CI.get().to_string()
     }
 }

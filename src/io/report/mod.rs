@@ -452,8 +452,13 @@ pub(super) fn manifest_list(m: &serde_json::Value, key: &str, sep: &str) -> Stri
     texts.join(sep)
 }
 
-/// The meaning of a metric as stored in the manifest.
+/// The meaning of a metric: in Chinese from the registry, else as stored in the manifest.
 pub(super) fn meaning<'a>(manifest: &'a serde_json::Value, metric: &str) -> &'a str {
+    if i18n::lang() == i18n::Lang::Zh
+        && let Some(m) = crate::model::metrics::M::from_name(metric)
+    {
+        return m.meta().meaning_zh;
+    }
     manifest
         .get("metrics")
         .and_then(|m| m.as_array())

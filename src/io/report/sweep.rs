@@ -1,11 +1,12 @@
 //! The report of one `shequ sweep` directory: the varied keys with units, the results per
 //! point, every plot and the manifest.
 
+use crate::io::i18n::{self, fmt};
 use crate::io::plot::Figure;
 use crate::io::plot::data::Estimate;
 use crate::io::plot::sweep::{SweepDir, SweepLayout};
 use crate::io::report::{
-    Block, Report, Section, fmt_num, manifest_text, plots_section, provenance_rows,
+    Block, Report, Section, fmt_num, manifest_text, plots_section, provenance_rows, words,
 };
 use crate::model::metrics::Metric;
 use crate::model::params::Params;
@@ -38,21 +39,24 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
     let m = &sw.manifest;
     let mut sections = Vec::new();
     let design = match manifest_text(m, "design").as_str() {
-        "grid" => "full grid".to_string(),
-        d if d.starts_with("lhs ") => format!("Latin hypercube of {} points", &d[4..]),
+        "grid" => i18n::FULL_GRID.get().to_string(),
+        d if d.starts_with("lhs ") => fmt(i18n::LHS_OF, &[("n", &d[4..])]),
         _ => match sw.layout() {
-            SweepLayout::Line => "one key".to_string(),
-            SweepLayout::Grid { .. } => "full grid of two keys".to_string(),
-            SweepLayout::Scatter => "scattered points".to_string(),
+            SweepLayout::Line => i18n::ONE_KEY.get().to_string(),
+            SweepLayout::Grid { .. } => i18n::GRID_TWO.get().to_string(),
+            SweepLayout::Scatter => i18n::SCATTERED.get().to_string(),
         },
     };
     let mut facts = vec![
-        vec!["scenario".to_string(), sw.scenario.clone()],
-        vec!["design".to_string(), design],
-        vec!["points".to_string(), sw.points.len().to_string()],
-        vec!["replications per point".to_string(), sw.reps().to_string()],
-        vec!["years".to_string(), manifest_text(m, "years")],
-        vec!["seed (every point)".to_string(), manifest_text(m, "seed")],
+        vec![i18n::SCENARIO.get().to_string(), sw.scenario.clone()],
+        vec![i18n::DESIGN.get().to_string(), design],
+        vec![i18n::POINTS.get().to_string(), sw.points.len().to_string()],
+        vec![i18n::REPS_PER_POINT.get().to_string(), sw.reps().to_string()],
+        vec![i18n::YEARS.get().to_string(), manifest_text(m, "years")],
+        vec![
+            i18n::SEED_EVERY_POINT.get().to_string(),
+            manifest_text(m, "seed"),
+        ],
     ];
     facts.extend(provenance_rows(m));
     let specs = Params::specs();
@@ -78,17 +82,17 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
             distinct.dedup();
             vec![
                 key.clone(),
-                spec.map_or("", |s| s.unit).to_string(),
+                spec.map_or("", |s| i18n::param_unit(s.unit)).to_string(),
                 lo,
                 hi,
                 distinct.len().to_string(),
                 spec.map_or_else(String::new, |s| s.default.to_string()),
-                spec.map_or("", |s| s.doc).to_string(),
+                spec.map_or("", |s| i18n::pick(s.doc, s.zh)).to_string(),
             ]
         })
         .collect();
     sections.push(Section {
-        heading: "The sweep".to_string(),
+        heading: i18n::THE_SWEEP.get().to_string(),
         blocks: vec![
             Block::Table {
                 header: vec![],
@@ -96,30 +100,24 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
                 numeric: vec![],
             },
             Block::Table {
-                header: [
-                    "varied key",
-                    "unit",
-                    "from",
-                    "to",
-                    "values",
-                    "default",
-                    "meaning",
-                ]
-                .map(String::from)
-                .to_vec(),
+                header: words(&[
+                    i18n::VARIED_KEY,
+                    i18n::UNIT,
+                    i18n::FROM,
+                    i18n::TO,
+                    i18n::VALUES,
+                    i18n::DEFAULT,
+                    i18n::MEANING,
+                ]),
                 rows: key_rows,
                 numeric: vec![2, 3, 4],
             },
-            Block::Html(format!(
-                "<p>Every point runs the same replications with the same seed (common random \
-                 numbers), so points differ only by the varied keys. A replication's value \
-                 of each metric is taken {} (window <code>{}</code>); \
-                 <code>sweep.csv</code> has one row per point and replication, \
-                 <code>sweep_points.csv</code> the mean and 95 % confidence interval per \
-                 point. <code>scenario.toml</code> is the scenario before the keys are \
-                 varied.</p>",
-                crate::io::report::escape(&sw.window_phrase()),
-                crate::io::report::escape(&sw.window)
+            Block::Html(fmt(
+                i18n::SWEEP_NOTE,
+                &[
+                    ("w", &crate::io::report::escape(&sw.window_phrase())),
+                    ("name", &crate::io::report::escape(&sw.window)),
+                ],
             )),
         ],
     });
@@ -168,21 +166,16 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
         rows,
         numeric: (0..nk + shown.len()).collect(),
     };
-    let intro = Block::Paragraph(format!(
-        "Per point: the varied values and, for the main metrics, the mean over replications \
-         of each metric {} ± the half-width of its t-based 95 % confidence interval \
-         (sweep_points.csv has every kept metric).",
-        sw.window_phrase()
-    ));
+    let intro = Block::Paragraph(fmt(i18n::RESULTS_NOTE, &[("w", &sw.window_phrase())]));
     sections.push(Section {
-        heading: "Results by point".to_string(),
+        heading: i18n::RESULTS_BY_POINT.get().to_string(),
         blocks: if sw.points.len() <= 25 {
             vec![intro, table]
         } else {
             vec![
                 intro,
                 Block::Folded {
-                    summary: format!("{} points", sw.points.len()),
+                    summary: fmt(i18n::N_POINTS, &[("n", &sw.points.len().to_string())]),
                     blocks: vec![table],
                 },
             ]
@@ -195,12 +188,7 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
         sections.push(Section {
             heading: crate::io::i18n::MANIFEST.get().to_string(),
             blocks: vec![
-                Block::Paragraph(
-                    "Everything needed to rerun this sweep: the resolved scenario, the varied \
-                     keys, the design, seed, replications, version and command line \
-                     (manifest.json)."
-                        .to_string(),
-                ),
+                Block::Paragraph(i18n::SWEEP_MANIFEST_NOTE.get().to_string()),
                 Block::Pre {
                     summary: Some("manifest.json".to_string()),
                     text: serde_json::to_string_pretty(m).unwrap_or_default(),
@@ -209,16 +197,13 @@ pub fn sweep_report(sw: &SweepDir, figures: &[Figure]) -> Report {
         });
     }
 
-    let lead = if sw.description.is_empty() {
-        format!("Sweep of {} over {}.", sw.scenario, sw.keys.join(", "))
-    } else {
-        format!(
-            "Sweep of {} over {}. {}",
-            sw.scenario,
-            sw.keys.join(", "),
-            sw.description
-        )
-    };
+    let mut lead = fmt(
+        i18n::SWEEP_LEAD,
+        &[("name", &sw.scenario), ("keys", &sw.keys.join(", "))],
+    );
+    if !sw.description.is_empty() {
+        lead = format!("{lead} {}", sw.description);
+    }
     Report {
         title: crate::io::report::titled(crate::io::i18n::SWEEP, &sw.scenario, &sw.manifest),
         lead,

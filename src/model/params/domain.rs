@@ -86,7 +86,10 @@ pub struct FieldSpec {
     pub name: &'static str,
     pub domain: Domain,
     pub unit: &'static str,
+    /// The meaning in English.
     pub doc: &'static str,
+    /// The meaning in Chinese (`shequ --lang zh explain`, the sweep report).
+    pub zh: &'static str,
     pub source: &'static str,
 }
 
@@ -96,7 +99,10 @@ pub struct ParamSpec {
     pub key: String,
     pub domain: Domain,
     pub unit: &'static str,
+    /// The meaning in English.
     pub doc: &'static str,
+    /// The meaning in Chinese.
+    pub zh: &'static str,
     pub source: &'static str,
     pub default: toml::Value,
 }
