@@ -117,12 +117,12 @@ fn line(m: &Measure, note: &str) -> String {
         x.map_or("-".to_string(), |v| format!("{:.*}", prec, v / scale))
     };
     format!(
-        "{:>11} {:>5} {:>7} {:>9.2} {:>9} {:>11.1} {:>11} {:>11.2}{note}",
+        "{:>11} {:>5} {:>7} {:>9.3} {:>9} {:>11.1} {:>11} {:>11.2}{note}",
         m.households,
         m.reps,
         m.months,
         m.seconds,
-        cpu(m.cpu_seconds, 1.0, 2),
+        cpu(m.cpu_seconds, 1.0, 3),
         m.household_months_per_second() / 1e6,
         cpu(m.household_months_per_cpu_second(), 1e6, 1),
         m.seconds * 1e3 / f64::from(m.months) / f64::from(m.reps),
