@@ -1,5 +1,7 @@
-//! Throughput of the fee model, in household-months per second (criterion reports
-//! "elements/s"; one element = one household for one month).
+//! Throughput of the monthly phases, in household-months per second (criterion reports
+//! "elements/s"; one element = one household for one month; ns per household-month =
+//! 1e9 / elements per second): the residents' step alone, the owners' payment decisions
+//! alone, the whole monthly step of one community, and a replication of the baseline world.
 //!
 //! cargo bench --bench fees
 
@@ -7,9 +9,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use shequ::experiment::run_replication;
-use shequ::model::fees::decide_building;
+use shequ::model::fees::{Rule, decide_building};
 use shequ::model::firms::fee_price;
 use shequ::model::params::Params;
+use shequ::model::residents::step_compound;
 use shequ::model::schedule::step;
 use shequ::model::world::Community;
 
@@ -27,19 +30,54 @@ fn fees(c: &mut Criterion) {
                 households,
                 building_start,
                 compounds,
-                fees_rng,
+                fees_lanes,
                 ..
             } = &mut community;
+            let rule = Rule::new(&p.owners);
             let mut paid = 0;
             for comp in compounds.iter() {
-                let fee = fee_price(&p, comp, 1) * comp.floor_area;
+                let fee = (fee_price(&p, comp, 1) * comp.floor_area) as f32;
                 for bld in comp.first_building as usize..comp.end_building as usize {
                     let hs = &mut households
                         [building_start[bld] as usize..building_start[bld + 1] as usize];
-                    paid += decide_building(&p.owners, fee, hs, fees_rng);
+                    paid += decide_building(&rule, fee, hs, fees_lanes, 0.0);
                 }
             }
             black_box(paid)
+        })
+    });
+    // The residents' month only (moving, satisfaction, expectations, trust, volunteering).
+    let mut m = 0;
+    g.bench_function("residents_one_community_month", |b| {
+        b.iter(|| {
+            m = m % 240 + 1;
+            let Community {
+                households,
+                compounds,
+                residents_rng,
+                moves_lanes,
+                volunteers_lanes,
+                ..
+            } = &mut community;
+            let mut moves = 0;
+            for comp in compounds.iter() {
+                let hs =
+                    &mut households[comp.first_household as usize..comp.end_household as usize];
+                let k = p.kind(comp.kind);
+                moves += step_compound(
+                    &p,
+                    k,
+                    comp.quality,
+                    0.5,
+                    m,
+                    hs,
+                    residents_rng,
+                    moves_lanes,
+                    volunteers_lanes,
+                )
+                .moves;
+            }
+            black_box(moves)
         })
     });
     // The whole monthly step of one community (residents, payments, firms, entry, votes).

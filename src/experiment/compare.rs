@@ -337,7 +337,9 @@ mod tests {
             .iter()
             .map(|p| experiment::run(p, Some(1), &|| {}).unwrap())
             .collect();
-        assert_eq!(runs, whole);
+        // Compared as printed (shortest round-trip digits): an event that never reaches 90 %
+        // has a NaN time, which `==` would call unequal to itself.
+        assert_eq!(format!("{runs:?}"), format!("{whole:?}"));
     }
 
     #[test]

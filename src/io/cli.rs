@@ -80,7 +80,8 @@ pub enum Command {
         /// or `shequ sweep` (sweep.csv).
         dir: PathBuf,
     },
-    /// Measure speed and memory: one replication at city scale (prints, writes nothing).
+    /// Measure speed and memory: one replication at city scale, or --reps N in parallel
+    /// (prints household-months per wall- and CPU-second and bytes per household; writes nothing).
     Bench {
         /// Scenario to measure (default: the baseline).
         #[arg(default_value = DEFAULT_SCENARIO)]
@@ -94,6 +95,9 @@ pub enum Command {
         /// Also run on one thread and check the output is identical.
         #[arg(long)]
         check_threads: bool,
+        /// Run the hot loops compiled for the baseline processor instead of AVX2 (same results).
+        #[arg(long)]
+        baseline_kernels: bool,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -203,8 +207,16 @@ fn dispatch(command: Option<Command>, args: &[String]) -> Result {
             households,
             scaling,
             check_threads,
+            baseline_kernels,
             common,
-        }) => bench::bench(&scenario, households, scaling, check_threads, &common),
+        }) => bench::bench(
+            &scenario,
+            households,
+            scaling,
+            check_threads,
+            baseline_kernels,
+            &common,
+        ),
         Some(Command::Plot { dir }) => plot::plot(&dir),
         Some(Command::Scenarios { dir }) => {
             explain::scenarios(&dir.unwrap_or_else(|| PathBuf::from("scenarios")))

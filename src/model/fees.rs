@@ -8,77 +8,208 @@
 //! With every weight but w_social at 0, noise 0 and every owner resident (or both absence
 //! penalties 0) this is Granovetter's (1978) threshold model.
 
-use rand::RngExt;
-
+use super::floats::exp_f32;
 use super::metrics::{KindSum, Sum, Tally};
 use super::params::Owners;
-use super::rng::Rng;
+use super::rng::{BLOCK, Lanes};
 use super::world::{Compound, Household, Occupancy};
 
-/// Payment propensity of one owner, given the share `share` of building neighbours who paid
-/// and the fee burden `burden` (fee / income; 0 where the owner does not live there).
-#[inline]
-pub fn propensity(o: &Owners, h: &Household, share: f64, burden: f64) -> f64 {
-    let mut z = o.weight_social * (share - f64::from(h.threshold));
-    z += o.weight_satisfaction * (f64::from(h.satisfaction) - f64::from(h.expectation));
-    z += o.weight_enforcement * o.enforcement;
-    z += o.weight_trust * (f64::from(h.trust) - 0.5);
-    let excess = burden - o.burden_tolerance;
-    if excess > 0.0 {
-        z -= o.weight_affordability * excess / o.burden_tolerance;
-    }
-    match h.occupancy {
-        Occupancy::OwnerOccupied => z,
-        Occupancy::Rented => z - o.absent_owner_penalty,
-        Occupancy::Vacant => z - o.vacant_owner_penalty,
-    }
+/// The owners' payment rule with its constants in single precision, computed once per
+/// compound and month: the hot loop then does only the per-owner arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    social: f32,
+    satisfaction: f32,
+    /// w_enf x enforcement.
+    enforcement: f32,
+    trust: f32,
+    /// w_afford / tol.
+    afford: f32,
+    tolerance: f32,
+    /// The absence penalty by occupancy (owner-occupied, rented, vacant).
+    absence: [f32; 3],
+    /// 1 / noise (0 when the noise is 0: the decision is then z >= 0).
+    inv_noise: f32,
 }
 
-/// Turns a propensity and a uniform draw into a decision.
-#[inline]
-pub fn decide(z: f64, noise: f64, u: f64) -> bool {
-    if noise <= 0.0 {
-        z >= 0.0
-    } else {
-        u * (1.0 + (-z / noise).exp()) < 1.0
+impl Rule {
+    pub fn new(o: &Owners) -> Rule {
+        Rule {
+            social: o.weight_social as f32,
+            satisfaction: o.weight_satisfaction as f32,
+            enforcement: (o.weight_enforcement * o.enforcement) as f32,
+            trust: o.weight_trust as f32,
+            afford: (o.weight_affordability / o.burden_tolerance) as f32,
+            tolerance: o.burden_tolerance as f32,
+            absence: [
+                0.0,
+                o.absent_owner_penalty as f32,
+                o.vacant_owner_penalty as f32,
+            ],
+            inv_noise: if o.noise > 0.0 {
+                (1.0 / o.noise) as f32
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// Payment propensity of owner `h`, given the share `share` of building neighbours who
+    /// paid and the fee burden `burden` (fee / income; 0 where the owner does not live
+    /// there). Branch-free: the affordability term is max(0, b - tol) and the absence
+    /// penalty is looked up by occupancy.
+    #[inline(always)]
+    pub fn propensity(&self, h: &Household, share: f32, burden: f32) -> f32 {
+        let mut z = self.social * (share - h.threshold);
+        z += self.satisfaction * (h.satisfaction - h.expectation);
+        z += self.enforcement;
+        z += self.trust * (h.trust - 0.5);
+        z -= self.afford * (burden - self.tolerance).max(0.0);
+        z - self.absence[h.occupancy as usize]
+    }
+
+    /// Turns a propensity and a uniform draw into a decision: with noise 0, z >= 0;
+    /// otherwise u < 1 / (1 + e^(-z / noise)), with e^x from [`exp_f32`].
+    #[inline(always)]
+    pub fn pays(&self, z: f32, u: f32) -> bool {
+        if self.inv_noise == 0.0 {
+            z >= 0.0
+        } else {
+            u * (1.0 + exp_f32(-z * self.inv_noise)) < 1.0
+        }
+    }
+
+    /// [`Rule::pays`] for a block of propensities and draws at once.
+    #[inline(always)]
+    pub fn pays_block(&self, z: &[f32; BLOCK], u: &[f32; BLOCK]) -> [bool; BLOCK] {
+        let mut out = [false; BLOCK];
+        if self.inv_noise == 0.0 {
+            for (o, z) in out.iter_mut().zip(z) {
+                *o = *z >= 0.0;
+            }
+        } else {
+            let mut e = [0f32; BLOCK];
+            for (e, z) in e.iter_mut().zip(z) {
+                *e = exp_f32(-z * self.inv_noise);
+            }
+            for ((o, e), u) in out.iter_mut().zip(e).zip(u) {
+                *o = u * (1.0 + e) < 1.0;
+            }
+        }
+        out
+    }
+
+    /// Probability that an owner of propensity `z` pays: the rule of [`Rule::pays`] as a
+    /// probability.
+    #[inline(always)]
+    pub fn probability(&self, z: f32) -> f32 {
+        if self.inv_noise == 0.0 {
+            f32::from(u8::from(z >= 0.0))
+        } else {
+            1.0 / (1.0 + exp_f32(-z * self.inv_noise))
+        }
     }
 }
 
 /// One month of payment decisions in one building, updated synchronously: every owner
-/// reacts to what the others did last month. `fee` is the monthly fee of a dwelling (RMB).
-/// Returns the number of owners who pay this month.
-pub fn decide_building(o: &Owners, fee: f64, hs: &mut [Household], rng: &mut Rng) -> u32 {
+/// reacts to what the others did last month. `fee` is the monthly fee of a dwelling (RMB);
+/// `lanes` give the uniforms, a fresh block of [`BLOCK`] for each [`BLOCK`] owners (every
+/// owner draws, paying or not, so draws stay aligned across scenarios: common random
+/// numbers). An owner who does not pay loses `arrears_loss` of trust, as
+/// [`pursue_arrears`] does (0 where nobody pursues). Returns the number of owners who pay
+/// this month.
+///
+/// Owners are taken [`BLOCK`] at a time: their propensities, then the exponentials of the
+/// block in one straight loop the compiler vectorises, then the decisions.
+#[inline(always)]
+pub fn decide_building(
+    rule: &Rule,
+    fee: f32,
+    hs: &mut [Household],
+    lanes: &mut Lanes,
+    arrears_loss: f32,
+) -> u32 {
     let n = hs.len();
     let before: u32 = hs.iter().map(|h| u32::from(h.paid)).sum();
     let others = (n.max(2) - 1) as f32;
+    // The share of the others who paid is one of two values, by whether the owner paid.
+    // In f32 like the thresholds, so a share equal to a threshold compares equal.
+    let share_if_paid = before.saturating_sub(1) as f32 / others;
+    let share_if_not = before as f32 / others;
     let mut after = 0;
-    for h in hs.iter_mut() {
-        // Computed in f32 like the thresholds, so a share equal to a threshold compares equal.
-        let share = f64::from((before - u32::from(h.paid)) as f32 / others);
-        let z = propensity(o, h, share, burden(h, fee));
-        // Always draw, so streams stay aligned across scenarios (common random numbers).
-        let u: f64 = rng.random();
-        h.paid = decide(z, o.noise, u);
-        after += u32::from(h.paid);
+    for chunk in hs.chunks_mut(BLOCK) {
+        let draws = lanes.next_block();
+        let mut owners = Block::default();
+        for (j, h) in chunk.iter().enumerate() {
+            owners.load(j, h, rule);
+        }
+        let mut z = [0f32; BLOCK];
+        for (j, z) in z.iter_mut().enumerate() {
+            *z = owners.propensity(j, rule, fee, share_if_paid, share_if_not);
+        }
+        let pays = rule.pays_block(&z, &draws);
+        for (h, pays) in chunk.iter_mut().zip(pays) {
+            h.paid = pays;
+            after += u32::from(pays);
+            if !pays {
+                h.trust = (h.trust - arrears_loss).max(0.0);
+            }
+        }
     }
     after
 }
 
-/// Probability that an owner of propensity `z` pays: the rule of [`decide`] as a probability.
-#[inline]
-pub fn pay_probability(z: f64, noise: f64) -> f64 {
-    if noise <= 0.0 {
-        f64::from(u8::from(z >= 0.0))
-    } else {
-        1.0 / (1.0 + (-z / noise).exp())
+/// The fields of up to [`BLOCK`] owners that the payment rule reads, as structure of arrays:
+/// loaded owner by owner, then computed on in one straight loop the compiler vectorises.
+/// Slots past the last owner hold zeros (their results are not used).
+#[derive(Default)]
+struct Block {
+    threshold: [f32; BLOCK],
+    /// Satisfaction minus expectation.
+    gap: [f32; BLOCK],
+    trust: [f32; BLOCK],
+    income: [f32; BLOCK],
+    absence: [f32; BLOCK],
+    /// 1 where the owner lives there (the burden counts), else 0.
+    resident: [u32; BLOCK],
+    paid: [u32; BLOCK],
+}
+
+impl Block {
+    #[inline(always)]
+    fn load(&mut self, j: usize, h: &Household, rule: &Rule) {
+        self.threshold[j] = h.threshold;
+        self.gap[j] = h.satisfaction - h.expectation;
+        self.trust[j] = h.trust;
+        self.income[j] = h.income;
+        self.absence[j] = rule.absence[h.occupancy as usize];
+        self.resident[j] = u32::from(h.occupancy == Occupancy::OwnerOccupied);
+        self.paid[j] = u32::from(h.paid);
+    }
+
+    /// [`Rule::propensity`] of slot `j`, with [`burden`] and the share computed here.
+    #[inline(always)]
+    fn propensity(&self, j: usize, r: &Rule, fee: f32, if_paid: f32, if_not: f32) -> f32 {
+        let share = if self.paid[j] != 0 { if_paid } else { if_not };
+        let burden = if self.resident[j] != 0 {
+            fee / self.income[j].max(1.0)
+        } else {
+            0.0
+        };
+        let mut z = r.social * (share - self.threshold[j]);
+        z += r.satisfaction * self.gap[j];
+        z += r.enforcement;
+        z += r.trust * (self.trust[j] - 0.5);
+        z -= r.afford * (burden - r.tolerance).max(0.0);
+        z - self.absence[j]
     }
 }
 
 /// Fee burden of `h` for a monthly fee `fee` at start-of-run incomes (0 for absent owners).
-#[inline]
-pub fn burden(h: &Household, fee: f64) -> f64 {
+#[inline(always)]
+pub fn burden(h: &Household, fee: f32) -> f32 {
     if h.occupancy == Occupancy::OwnerOccupied {
-        fee / f64::from(h.income.max(1.0))
+        fee / h.income.max(1.0)
     } else {
         0.0
     }
@@ -88,13 +219,18 @@ pub fn burden(h: &Household, fee: f64) -> f64 {
 /// not pay this month loses `enforcement x enforcement_trust_loss` of trust. Returns the
 /// owners in arrears.
 pub fn pursue_arrears(o: &Owners, hs: &mut [Household]) -> u32 {
-    let loss = (o.enforcement * o.enforcement_trust_loss) as f32;
+    let loss = arrears_loss(o);
     let mut arrears = 0;
     for h in hs.iter_mut().filter(|h| !h.paid) {
         h.trust = (h.trust - loss).max(0.0);
         arrears += 1;
     }
     arrears
+}
+
+/// The trust an owner in arrears loses in a month of pursuit.
+pub fn arrears_loss(o: &Owners) -> f32 {
+    (o.enforcement * o.enforcement_trust_loss) as f32
 }
 
 /// Incomes grow: the factor by which they have grown at `month` since the start.
@@ -109,30 +245,6 @@ pub struct Payments {
     pub payers: u32,
     /// What they pay, RMB, summed building by building.
     pub paid: f64,
-}
-
-/// One month of payment decisions in compound `c` at fee `price` (RMB/m2/month), building by
-/// building. `households` are the community's; `building_start` its building offsets. The
-/// burden is the fee deflated to start-of-run incomes (`income_factor`).
-pub fn collect(
-    o: &Owners,
-    c: &Compound,
-    price: f64,
-    income_factor: f64,
-    households: &mut [Household],
-    building_start: &[u32],
-    rng: &mut Rng,
-) -> Payments {
-    let fee = price * c.floor_area / income_factor;
-    let mut out = Payments::default();
-    for b in c.first_building as usize..c.end_building as usize {
-        let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];
-        let n = decide_building(o, fee, hs, rng);
-        out.payers += n;
-        // Owners' payments, building by building (the firm books them all at once).
-        out.paid += f64::from(n) * price * c.floor_area;
-    }
-    out
 }
 
 impl Payments {
@@ -190,11 +302,11 @@ pub fn threshold_cascade(thresholds_as_counts: &[u32]) -> Option<u32> {
         .iter()
         .map(|&k| neutral_owner(k as f32 / (n - 1.0)))
         .collect();
-    let o = pure_threshold_owners();
-    let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Fees);
+    let rule = Rule::new(&pure_threshold_owners());
+    let mut lanes = Lanes::new(1, 0, 0, crate::model::rng::Stream::Fees);
     let mut last = u32::MAX;
     for _ in 0..1000 {
-        let paid = decide_building(&o, 100.0, &mut hs, &mut rng);
+        let paid = decide_building(&rule, 100.0, &mut hs, &mut lanes, 0.0);
         if paid == last {
             return Some(paid);
         }
@@ -207,7 +319,7 @@ pub fn threshold_cascade(thresholds_as_counts: &[u32]) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::model::params::Params;
-    use crate::model::rng::{Stream, stream};
+    use crate::model::rng::Stream;
 
     fn owner(threshold: f32) -> Household {
         neutral_owner(threshold)
@@ -233,6 +345,9 @@ mod tests {
     #[test]
     fn each_driver_moves_the_propensity_the_right_way() {
         let o = Params::default().owners;
+        let propensity = |o: &Owners, h: &Household, share: f32, burden: f32| {
+            Rule::new(o).propensity(h, share, burden)
+        };
         let h = owner(0.5);
         let base = propensity(&o, &h, 0.5, 0.0);
         assert!(
@@ -272,13 +387,26 @@ mod tests {
 
     #[test]
     fn logistic_decision_has_the_logistic_rate() {
-        let mut rng = stream(5, 0, 0, Stream::Fees);
-        let (z, noise) = (0.3, 0.2);
+        let mut lanes = Lanes::new(5, 0, 0, Stream::Fees);
+        let mut o = Params::default().owners;
+        o.noise = 0.2;
+        let rule = Rule::new(&o);
+        let z = 0.3f32;
         let n = 200_000;
-        let paid = (0..n).filter(|_| decide(z, noise, rng.random())).count() as f64 / n as f64;
-        let expected = 1.0 / (1.0 + (-z / noise).exp());
+        let paid = (0..n / BLOCK as u32)
+            .flat_map(|_| lanes.next_block())
+            .filter(|&u| rule.pays(z, u))
+            .count() as f64
+            / f64::from(n);
+        let expected = 1.0 / (1.0 + (-0.3f64 / 0.2).exp());
         assert!((paid - expected).abs() < 0.005, "{paid} vs {expected}");
-        assert!(decide(0.0, 0.0, 0.99));
-        assert!(!decide(-1e-12, 0.0, 0.0));
+        assert!((f64::from(rule.probability(z)) - expected).abs() < 1e-6);
+        // Without noise the rule is the threshold z >= 0, whatever the draw.
+        o.noise = 0.0;
+        let sharp = Rule::new(&o);
+        assert!(sharp.pays(0.0, 0.99));
+        assert!(!sharp.pays(-1e-12, 0.0));
+        assert_eq!(sharp.probability(0.0), 1.0);
+        assert_eq!(sharp.probability(-1e-12), 0.0);
     }
 }

@@ -9,7 +9,7 @@ use super::metrics::{KindSum, Sum, Tally};
 use super::params::{Kind, Params};
 use super::rates::{HOURS_PER_MONTH, beta_mean_sd, monthly};
 use super::rng::Rng;
-use super::world::{Compound, Firm, Household, Occupancy};
+use super::world::{Compound, Firm, Household};
 
 /// Standard staff of a compound of `n` households of kind `k`.
 pub fn standard_staff(k: &Kind, n: usize) -> f64 {
@@ -360,7 +360,8 @@ pub fn assessed_payers(
     month: u32,
 ) -> f64 {
     let o = &p.owners;
-    let fee = price * c.floor_area / fees::income_factor(o, month);
+    let rule = fees::Rule::new(o);
+    let fee = (price * c.floor_area / fees::income_factor(o, month)) as f32;
     let per = p.kind(c.kind).households_per_building.max(1) as usize;
     let mut total = 0.0;
     for b in households.chunks(per) {
@@ -369,13 +370,13 @@ pub fn assessed_payers(
         for _ in 0..12 {
             let sum: f64 = pay.iter().sum();
             for (h, q) in b.iter().zip(pay.iter_mut()) {
-                let share = (sum - *q) / others;
+                let share = ((sum - *q) / others) as f32;
                 let served = Household {
                     satisfaction: quality as f32,
                     ..*h
                 };
-                let z = fees::propensity(o, &served, share, fees::burden(h, fee));
-                *q = fees::pay_probability(z, o.noise);
+                let z = rule.propensity(&served, share, fees::burden(h, fee));
+                *q = f64::from(rule.probability(z));
             }
         }
         total += pay.iter().sum::<f64>();
@@ -569,11 +570,12 @@ pub struct Governance {
 /// half its dwellings occupied, at least 24 months old) forms one with chance
 /// `committee_formation_rate` a year; an old compound not yet renovated is renovated with
 /// chance `renovation_rate` a year. Both uniforms are drawn every month for every compound,
-/// to keep the stream aligned.
+/// to keep the stream aligned. `occupied` is the number of dwellings occupied this month
+/// (the residents' step counts them).
 pub fn governance(
     p: &Params,
     c: &mut Compound,
-    households: &[Household],
+    occupied: usize,
     rng: &mut Rng,
     month: u32,
 ) -> Governance {
@@ -582,11 +584,8 @@ pub fn governance(
     let u_renovation: f64 = rng.random();
     c.age_months += 1;
     let mut g = Governance::default();
-    let occupied = households
-        .iter()
-        .filter(|h| h.occupancy != Occupancy::Vacant)
-        .count();
-    let eligible = 2 * occupied >= households.len() && c.age_months >= 24;
+    let households = c.households();
+    let eligible = 2 * occupied >= households && c.age_months >= 24;
     if !c.owners_committee && eligible && u_committee < monthly(pr.committee_formation_rate) {
         c.owners_committee = true;
         g.committee_formed = true;
@@ -596,9 +595,8 @@ pub fn governance(
         && u_renovation < monthly(pr.renovation_rate)
     {
         c.renovated = true;
-        g.renovation_cost = pr.renovation_cost_per_household
-            * households.len() as f64
-            * other_cost_factor(p, month);
+        g.renovation_cost =
+            pr.renovation_cost_per_household * households as f64 * other_cost_factor(p, month);
     }
     g
 }
@@ -606,7 +604,13 @@ pub fn governance(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::world::{Community, Firm};
+    use crate::model::world::{Community, Firm, Occupancy};
+
+    fn occupied(hs: &[Household]) -> usize {
+        hs.iter()
+            .filter(|h| h.occupancy != Occupancy::Vacant)
+            .count()
+    }
 
     fn managed_compound(p: &Params) -> (Compound, Vec<Household>) {
         let mut seed = 0;
@@ -886,7 +890,7 @@ mod tests {
         c.owners_committee = false;
         c.age_months = 0;
         assert!(
-            !governance(&p, &mut c, &hs, &mut rng, 1).committee_formed,
+            !governance(&p, &mut c, occupied(&hs), &mut rng, 1).committee_formed,
             "too young"
         );
         c.age_months = 30;
@@ -894,13 +898,13 @@ mod tests {
             h.occupancy = Occupancy::Vacant;
         }
         assert!(
-            !governance(&p, &mut c, &hs, &mut rng, 1).committee_formed,
+            !governance(&p, &mut c, occupied(&hs), &mut rng, 1).committee_formed,
             "empty"
         );
         for h in hs.iter_mut() {
             h.occupancy = Occupancy::OwnerOccupied;
         }
-        assert!(governance(&p, &mut c, &hs, &mut rng, 1).committee_formed);
+        assert!(governance(&p, &mut c, occupied(&hs), &mut rng, 1).committee_formed);
         assert!(c.owners_committee);
     }
 
@@ -971,7 +975,7 @@ mod tests {
         let firm = c.firm.unwrap();
         let before = running_cost(&p, &c, &firm, firm.staff, 1);
         let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Governance);
-        let g = governance(&p, &mut c, &hs, &mut rng, 1);
+        let g = governance(&p, &mut c, occupied(&hs), &mut rng, 1);
         assert!(c.renovated);
         let capital =
             p.property.renovation_cost_per_household * hs.len() as f64 * other_cost_factor(&p, 1);
@@ -989,12 +993,12 @@ mod tests {
         );
         assert!(c.quality > plain);
         assert!(
-            !governance(&p, &mut c, &hs, &mut rng, 2)
+            !governance(&p, &mut c, occupied(&hs), &mut rng, 2)
                 .renovation_cost
                 .is_nan()
         );
         assert_eq!(
-            governance(&p, &mut c, &hs, &mut rng, 3).renovation_cost,
+            governance(&p, &mut c, occupied(&hs), &mut rng, 3).renovation_cost,
             0.0,
             "once"
         );

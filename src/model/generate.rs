@@ -9,7 +9,7 @@ use super::firms::{self, new_firm};
 use super::kind::CompoundKind;
 use super::params::{Kind, Owners, Params, World};
 use super::rates::{clamp01, monthly, normal01};
-use super::rng::{self, Rng, Stream};
+use super::rng::{self, Lanes, Rng, Stream};
 use super::society;
 use super::workforce;
 use super::world::{Age, Community, Compound, Household, Occupancy};
@@ -258,11 +258,12 @@ impl Community {
             mediation_coverage: coverage,
             purchased_hours: 0.0,
             residents_rng: rng::stream(seed, rep, u64::from(id), Stream::Residents),
-            fees_rng: rng::stream(seed, rep, u64::from(id), Stream::Fees),
+            moves_lanes: Lanes::new(seed, rep, u64::from(id), Stream::Residents),
+            fees_lanes: Lanes::new(seed, rep, u64::from(id), Stream::Fees),
             firms_rng: rng::stream(seed, rep, u64::from(id), Stream::Firms),
             workforce_rng: rng::stream(seed, rep, u64::from(id), Stream::Workforce),
             events_rng: rng::stream(seed, rep, u64::from(id), Stream::Events),
-            volunteers_rng: rng::stream(seed, rep, u64::from(id), Stream::Volunteers),
+            volunteers_lanes: Lanes::new(seed, rep, u64::from(id), Stream::Volunteers),
             governance_rng,
         }
     }

@@ -19,6 +19,7 @@ pub mod rates;
 pub mod residents;
 pub mod rng;
 pub mod schedule;
+pub mod simd;
 pub mod society;
 pub mod workforce;
 pub mod world;

@@ -2,14 +2,13 @@
 //! experienced, expectations formed from what owners see (their own service, the other
 //! compounds' service, their incomes: 业主不断提出高标准), trust that reverts.
 
-use rand::RngExt;
-
 use super::fees::income_factor;
 use super::generate::{OccupantDraws, draw_occupant, draw_owner};
 use super::metrics::{Sum, Tally};
 use super::params::{Kind, Params};
 use super::rates::monthly;
-use super::rng::Rng;
+use super::rng::{BLOCK, Lanes, Rng};
+use super::simd::dispatch;
 use super::society;
 use super::world::{Household, Occupancy};
 
@@ -25,7 +24,32 @@ pub struct ResidentsMonth {
     pub party_members: u32,
 }
 
+/// The sums of one chunk of at most [`BLOCK`] households, in single precision (exact for
+/// the counts; the chunk's sums are then added to the month's in double precision).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Chunk {
+    moves: u32,
+    satisfaction: f32,
+    expectation: f32,
+    trust: f32,
+    occupied: u32,
+    volunteers: u32,
+    party_members: u32,
+}
+
 impl ResidentsMonth {
+    /// Adds one chunk's sums.
+    #[inline(always)]
+    pub fn add(&mut self, c: &Chunk) {
+        self.moves += c.moves;
+        self.satisfaction_sum += f64::from(c.satisfaction);
+        self.expectation_sum += f64::from(c.expectation);
+        self.trust_sum += f64::from(c.trust);
+        self.occupied += c.occupied;
+        self.volunteers += c.volunteers;
+        self.party_members += c.party_members;
+    }
+
     /// Adds this month's residents' sums to the tally.
     pub fn record(&self, t: &mut Tally) {
         t[Sum::Moves] += f64::from(self.moves);
@@ -49,12 +73,156 @@ pub fn expectation_reference(p: &Params, own: f64, others: f64, month: u32) -> f
     ((1.0 - w) * own + w * others + income).clamp(0.0, 1.0)
 }
 
+/// The residents' rules that depend only on the compound kind and the month: computed once
+/// per community and month, not per compound (each takes a few `powf`s).
+pub struct KindMonth {
+    /// Chance of moving out this month by occupancy (owner-occupied, rented, vacant).
+    p_move: [f32; 3],
+    draws: OccupantDraws,
+    volunteer: Volunteering,
+}
+
+impl KindMonth {
+    pub fn new(p: &Params, k: &Kind) -> KindMonth {
+        let (p_owner, p_renter) = (
+            monthly(k.move_out_rate_owner) as f32,
+            monthly(k.move_out_rate_renter) as f32,
+        );
+        KindMonth {
+            p_move: [p_owner, p_renter, p_renter],
+            draws: OccupantDraws::new(k, true),
+            volunteer: Volunteering {
+                quit: monthly(p.mobilisation.volunteer_quit_rate) as f32,
+                join: monthly(
+                    (k.volunteer_join_rate * society::join_multiplier(&p.society)).min(1.0),
+                ) as f32,
+            },
+        }
+    }
+}
+
+/// The residents' rules for one compound and month, their constants computed once: moving,
+/// satisfaction, expectations, trust and volunteering, applied household by household by
+/// [`Residents::step`].
+pub struct Residents<'a> {
+    kind: &'a KindMonth,
+    rate: f32,
+    quality: f32,
+    exp_rate: f32,
+    exp_ref: f32,
+    exp_drift: f32,
+    /// What a new owner expects.
+    newcomer: f64,
+    t0: f32,
+    rev: f32,
+}
+
+impl<'a> Residents<'a> {
+    /// The rules of a compound of kind `kind` whose owners perceive service `quality`, the
+    /// community's other compounds `others` (last month's mean), at `month`.
+    pub fn new(
+        p: &Params,
+        kind: &'a KindMonth,
+        quality: f64,
+        others: f64,
+        month: u32,
+    ) -> Residents<'a> {
+        let o = &p.owners;
+        let reference = expectation_reference(p, quality, others, month);
+        Residents {
+            kind,
+            rate: o.satisfaction_rate as f32,
+            quality: quality as f32,
+            exp_rate: o.expectation_rate as f32,
+            exp_ref: reference as f32,
+            exp_drift: (o.expectation_growth / 12.0) as f32,
+            newcomer: reference + o.expectation_growth * f64::from(month) / 12.0,
+            t0: o.initial_trust as f32,
+            rev: o.trust_reversion as f32,
+        }
+    }
+
+    /// One household's month, with its uniforms `u` (does it move out?) and `v` (does its
+    /// volunteer stop, or does someone start?); a new occupant or owner is drawn from `rng`.
+    /// An owner-occupier moving out sells (a new owner arrives, expecting the current
+    /// reference); a renter or vacancy turning over brings a new occupant under the same
+    /// owner. Adds the household to `out`.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn step(
+        &self,
+        p: &Params,
+        k: &Kind,
+        h: &mut Household,
+        rng: &mut Rng,
+        u: f32,
+        v: f32,
+        out: &mut Chunk,
+    ) {
+        // Each new state is summed from registers, not re-read from the struct just written
+        // (which would stall on store forwarding).
+        let (sat, expect, trust) = if u < self.kind.p_move[h.occupancy as usize] {
+            out.moves += 1;
+            let sold = h.occupancy == Occupancy::OwnerOccupied;
+            draw_occupant(p, k, &self.kind.draws, rng, h);
+            if sold {
+                draw_owner(p, self.newcomer, rng, h);
+                // A buyer starts from the service he sees, and settles the arrears at transfer.
+                h.satisfaction = self.quality;
+                h.paid = true;
+            }
+            (h.satisfaction, h.expectation, h.trust)
+        } else {
+            h.months_resident = h.months_resident.saturating_add(1);
+            let sat = h.satisfaction + self.rate * (self.quality - h.satisfaction);
+            let expect =
+                (h.expectation + self.exp_rate * (self.exp_ref - h.expectation) + self.exp_drift)
+                    .clamp(0.0, 1.0);
+            let trust = h.trust + self.rev * (self.t0 - h.trust);
+            h.satisfaction = sat;
+            h.expectation = expect;
+            h.trust = trust;
+            (sat, expect, trust)
+        };
+        let here = h.occupancy != Occupancy::Vacant;
+        let volunteer = self.kind.volunteer.update(h, here, v);
+        out.satisfaction += sat;
+        out.expectation += expect;
+        out.trust += trust;
+        out.occupied += u32::from(here);
+        out.volunteers += u32::from(here & volunteer);
+        out.party_members += u32::from(here & h.party_member);
+    }
+
+    /// The month of up to [`BLOCK`] households (a chunk of a building), each with its
+    /// uniform of `u` and of `v` in order; added to `out`.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn step_chunk(
+        &self,
+        p: &Params,
+        k: &Kind,
+        hs: &mut [Household],
+        rng: &mut Rng,
+        u: &[f32; BLOCK],
+        v: &[f32; BLOCK],
+        out: &mut ResidentsMonth,
+    ) {
+        let mut c = Chunk::default();
+        for (j, h) in hs.iter_mut().enumerate() {
+            self.step(p, k, h, rng, u[j], v[j], &mut c);
+        }
+        out.add(&c);
+    }
+}
+
+dispatch! {
 /// One month for the households of one compound with perceived service `quality`, in one
-/// pass: moving, satisfaction, expectations, trust, and volunteering (from its own stream
-/// `vol_rng`). `others` is the mean perceived service of the community's other compounds
-/// last month. An owner-occupier moving out sells (a new owner arrives, expecting the
-/// current reference); a renter or vacancy turning over brings a new occupant under the same
-/// owner.
+/// pass ([`Residents::step`]), [`BLOCK`] households at a time. Each household takes one
+/// uniform from `moves` and one from `volunteering` whatever happens, so these draws stay aligned across scenarios; new
+/// occupants and owners are drawn from the scalar stream `rng`. `others` is the mean
+/// perceived service of the community's other compounds last month. (The monthly schedule
+/// runs the same steps fused with the payments, building by building.)
 #[allow(clippy::too_many_arguments)]
 pub fn step_compound(
     p: &Params,
@@ -64,83 +232,48 @@ pub fn step_compound(
     month: u32,
     hs: &mut [Household],
     rng: &mut Rng,
-    vol_rng: &mut Rng,
+    moves: &mut Lanes,
+    volunteering: &mut Lanes,
 ) -> ResidentsMonth {
-    let o = &p.owners;
-    let p_owner = monthly(k.move_out_rate_owner);
-    let p_renter = monthly(k.move_out_rate_renter);
-    let draws = OccupantDraws::new(k, true);
-    let rate = o.satisfaction_rate as f32;
-    let q = quality as f32;
-    let reference = expectation_reference(p, quality, others, month);
-    let exp_rate = o.expectation_rate as f32;
-    let exp_ref = reference as f32;
-    let exp_drift = (o.expectation_growth / 12.0) as f32;
-    let newcomer = reference + o.expectation_growth * f64::from(month) / 12.0;
-    let t0 = o.initial_trust as f32;
-    let rev = o.trust_reversion as f32;
-    let quit = monthly(p.mobilisation.volunteer_quit_rate);
-    let join = monthly((k.volunteer_join_rate * society::join_multiplier(&p.society)).min(1.0));
+    let kind = KindMonth::new(p, k);
+    let r = Residents::new(p, &kind, quality, others, month);
     let mut out = ResidentsMonth::default();
-    for h in hs.iter_mut() {
-        let u: f64 = rng.random();
-        let p_move = match h.occupancy {
-            Occupancy::OwnerOccupied => p_owner,
-            Occupancy::Rented | Occupancy::Vacant => p_renter,
-        };
-        if u < p_move {
-            out.moves += 1;
-            let sold = h.occupancy == Occupancy::OwnerOccupied;
-            draw_occupant(p, k, &draws, rng, h);
-            if sold {
-                draw_owner(p, newcomer, rng, h);
-                // A buyer starts from the service he sees, and settles the arrears at transfer.
-                h.satisfaction = q;
-                h.paid = true;
-            }
-        } else {
-            h.months_resident = h.months_resident.saturating_add(1);
-            h.satisfaction += rate * (q - h.satisfaction);
-            h.expectation =
-                (h.expectation + exp_rate * (exp_ref - h.expectation) + exp_drift).clamp(0.0, 1.0);
-            h.trust += rev * (t0 - h.trust);
-        }
-        let v: f64 = vol_rng.random();
-        update_volunteer(h, quit, join, v);
-        out.satisfaction_sum += f64::from(h.satisfaction);
-        out.expectation_sum += f64::from(h.expectation);
-        out.trust_sum += f64::from(h.trust);
-        if h.occupancy != Occupancy::Vacant {
-            out.occupied += 1;
-            out.volunteers += u32::from(h.volunteer);
-            out.party_members += u32::from(h.party_member);
-        }
+    for chunk in hs.chunks_mut(BLOCK) {
+        let (u, v) = (moves.next_block(), volunteering.next_block());
+        r.step_chunk(p, k, chunk, rng, &u, &v, &mut out);
     }
     out
 }
+}
 
 /// Volunteering for one month: a volunteer stops with chance `quit`; another occupied
-/// household starts with chance `join` x trust (halved in its first two years). `u` is uniform.
-#[inline]
-pub fn update_volunteer(h: &mut Household, quit: f64, join: f64, u: f64) {
-    if h.occupancy == Occupancy::Vacant {
-        h.volunteer = false;
-    } else if h.volunteer {
-        if u < quit {
-            h.volunteer = false;
-        }
-    } else {
+/// household starts with chance `join` x trust (halved in its first two years).
+#[derive(Debug, Clone, Copy)]
+struct Volunteering {
+    quit: f32,
+    join: f32,
+}
+
+impl Volunteering {
+    /// One household's month (`occupied` unless its dwelling is vacant), `u` uniform on
+    /// [0, 1). Returns whether it volunteers now.
+    #[inline(always)]
+    fn update(&self, h: &mut Household, occupied: bool, u: f32) -> bool {
         let settled = if h.months_resident >= 24 { 1.0 } else { 0.5 };
-        if u < join * f64::from(h.trust) * settled {
-            h.volunteer = true;
-        }
+        let next = if h.volunteer {
+            u >= self.quit
+        } else {
+            u < self.join * h.trust * settled
+        };
+        h.volunteer = next & occupied;
+        h.volunteer
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::rng::{Stream, stream};
+    use crate::model::rng::{Lanes, Stream, stream};
     use crate::model::world::Community;
 
     #[test]
@@ -178,10 +311,21 @@ mod tests {
         let r = p.owners.expectation_rate;
         let mut hs = settled(&mut p, 0.8);
         let mut rng = stream(1, 0, 0, Stream::Residents);
-        let mut vol = stream(1, 0, 0, Stream::Volunteers);
+        let mut vol = Lanes::new(1, 0, 0, Stream::Volunteers);
+        let mut mv = Lanes::new(1, 0, 0, Stream::Residents);
         let q = 0.3;
         for m in 1..=60u32 {
-            step_compound(&p, &p.kinds[0], q, 0.9, m, &mut hs, &mut rng, &mut vol);
+            step_compound(
+                &p,
+                &p.kinds[0],
+                q,
+                0.9,
+                m,
+                &mut hs,
+                &mut rng,
+                &mut mv,
+                &mut vol,
+            );
             let gap = mean_expectation(&hs) - q;
             let expected = (1.0 - r).powi(m as i32) * (0.8 - q);
             assert!(
@@ -198,7 +342,17 @@ mod tests {
         // With the rate at 0, expectations do not move.
         p.owners.expectation_rate = 0.0;
         let before = mean_expectation(&hs);
-        step_compound(&p, &p.kinds[0], 0.9, 0.9, 61, &mut hs, &mut rng, &mut vol);
+        step_compound(
+            &p,
+            &p.kinds[0],
+            0.9,
+            0.9,
+            61,
+            &mut hs,
+            &mut rng,
+            &mut mv,
+            &mut vol,
+        );
         assert_eq!(mean_expectation(&hs), before);
     }
 
@@ -212,9 +366,20 @@ mod tests {
             p.owners.expectation_growth = drift;
             let mut hs = settled(&mut p, 0.5);
             let mut rng = stream(1, 0, 0, Stream::Residents);
-            let mut vol = stream(1, 0, 0, Stream::Volunteers);
+            let mut vol = Lanes::new(1, 0, 0, Stream::Volunteers);
+            let mut mv = Lanes::new(1, 0, 0, Stream::Residents);
             for m in 1..=120 {
-                step_compound(&p, &p.kinds[0], 0.5, others, m, &mut hs, &mut rng, &mut vol);
+                step_compound(
+                    &p,
+                    &p.kinds[0],
+                    0.5,
+                    others,
+                    m,
+                    &mut hs,
+                    &mut rng,
+                    &mut mv,
+                    &mut vol,
+                );
             }
             mean_expectation(&hs)
         };
@@ -250,7 +415,8 @@ mod tests {
         p.kinds[0].rented_share = 0.0;
         p.kinds[0].move_out_rate_owner = 0.2;
         let mut rng = stream(2, 0, 0, Stream::Residents);
-        let mut vol = stream(2, 0, 0, Stream::Volunteers);
+        let mut vol = Lanes::new(2, 0, 0, Stream::Volunteers);
+        let mut mv = Lanes::new(2, 0, 0, Stream::Residents);
         let c = Community::generate(&p, 2, 0, 0);
         let mut hs = c.households.clone();
         for h in hs.iter_mut() {
@@ -259,8 +425,9 @@ mod tests {
         // Keep everyone an owner-occupier so the hazard stays the owners' one.
         let mut k = p.kinds[0].clone();
         k.owner_occupied_share = 1.0;
-        let moves =
-            f64::from(step_compound(&p, &k, 0.5, 0.5, 1, &mut hs, &mut rng, &mut vol).moves);
+        let moves = f64::from(
+            step_compound(&p, &k, 0.5, 0.5, 1, &mut hs, &mut rng, &mut mv, &mut vol).moves,
+        );
         let expected = monthly(0.2) * hs.len() as f64;
         let sd = (expected * (1.0 - monthly(0.2))).sqrt();
         assert!((moves - expected).abs() < 4.0 * sd, "{moves} vs {expected}");
@@ -270,7 +437,7 @@ mod tests {
 #[cfg(test)]
 mod occupancy_tests {
     use super::*;
-    use crate::model::rng::{Stream, stream};
+    use crate::model::rng::{Lanes, Stream, stream};
     use crate::model::world::Community;
 
     #[test]
@@ -286,11 +453,12 @@ mod occupancy_tests {
             .clone();
         let hs = &mut c.households[comp.first_household as usize..comp.end_household as usize];
         let mut rng = stream(4, 0, 0, Stream::Residents);
-        let mut vol = stream(4, 0, 0, Stream::Volunteers);
+        let mut vol = Lanes::new(4, 0, 0, Stream::Volunteers);
+        let mut mv = Lanes::new(4, 0, 0, Stream::Residents);
         let mut owner = 0.0;
         let mut n = 0.0;
         for m in 1..=240 {
-            step_compound(&p, &k, 0.5, 0.5, m, hs, &mut rng, &mut vol);
+            step_compound(&p, &k, 0.5, 0.5, m, hs, &mut rng, &mut mv, &mut vol);
             if m > 120 {
                 owner += hs
                     .iter()

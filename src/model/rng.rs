@@ -26,7 +26,7 @@ pub enum Stream {
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer.
-#[inline]
+#[inline(always)]
 pub fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -34,10 +34,87 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The key of one (seed, replication, community, mechanism).
+#[inline(always)]
+fn key(seed: u64, rep: u64, community: u64, which: Stream) -> u64 {
+    mix(mix(mix(mix(seed) ^ rep) ^ community) ^ which as u64)
+}
+
 /// The stream of one (seed, replication, community, mechanism).
 pub fn stream(seed: u64, rep: u64, community: u64, which: Stream) -> Rng {
-    let h = mix(mix(mix(mix(seed) ^ rep) ^ community) ^ which as u64);
-    Rng::seed_from_u64(h)
+    Rng::seed_from_u64(key(seed, rep, community, which))
+}
+
+/// Number of Xoshiro256++ generators a [`Lanes`] steps side by side.
+pub const LANES: usize = 8;
+/// Uniforms one step of a [`Lanes`] yields: two 24-bit ones from each 64-bit output.
+pub const BLOCK: usize = 2 * LANES;
+
+/// [`LANES`] independent Xoshiro256++ generators stepped together, their states stored as
+/// structure of arrays so that the compiler steps them in vector registers. They give the
+/// per-household decisions of the monthly hot loops (moving, volunteering, paying) their
+/// uniforms in blocks of [`BLOCK`]: each 64-bit output gives two uniforms on [0, 1) with 24
+/// random bits each (its top and its next 24 bits), exactly what an `f32` holds. A lane's
+/// state is seeded by SplitMix64 from the mechanism's key and the lane's number, so lanes
+/// never share a state with each other or with the scalar [`stream`] of the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lanes {
+    s: [[u64; LANES]; 4],
+}
+
+/// 2^-24: the spacing of the uniforms a [`Lanes`] yields.
+const UNIT_24: f32 = 1.0 / 16_777_216.0;
+
+impl Lanes {
+    /// The lanes of one (seed, replication, community, mechanism).
+    pub fn new(seed: u64, rep: u64, community: u64, which: Stream) -> Lanes {
+        let k = key(seed, rep, community, which);
+        let mut s = [[0u64; LANES]; 4];
+        for lane in 0..LANES {
+            // SplitMix64 from a lane seed that no scalar stream uses.
+            let mut z = mix(k ^ 0x4C41_4E45_5300_0000 ^ lane as u64);
+            for word in &mut s {
+                z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                word[lane] = mix(z);
+            }
+        }
+        Lanes { s }
+    }
+
+    /// One step of every lane: the Xoshiro256++ output and state update, lane by lane.
+    #[inline(always)]
+    pub fn next_u64s(&mut self) -> [u64; LANES] {
+        let [s0, s1, s2, s3] = &mut self.s;
+        let mut out = [0u64; LANES];
+        for i in 0..LANES {
+            out[i] = s0[i]
+                .wrapping_add(s3[i])
+                .rotate_left(23)
+                .wrapping_add(s0[i]);
+            let t = s1[i] << 17;
+            s2[i] ^= s0[i];
+            s3[i] ^= s1[i];
+            s1[i] ^= s2[i];
+            s0[i] ^= s3[i];
+            s2[i] ^= t;
+            s3[i] = s3[i].rotate_left(45);
+        }
+        out
+    }
+
+    /// The next [`BLOCK`] uniforms on [0, 1): lane i's output gives elements i (its top 24
+    /// bits) and `LANES + i` (the 24 below them).
+    #[inline(always)]
+    pub fn next_block(&mut self) -> [f32; BLOCK] {
+        let x = self.next_u64s();
+        let mut out = [0f32; BLOCK];
+        for i in 0..LANES {
+            // Below 2^24, so exact as i32 and as f32 (i32 converts in one vector instruction).
+            out[i] = (x[i] >> 40) as i32 as f32 * UNIT_24;
+            out[LANES + i] = ((x[i] >> 16) & 0xFF_FFFF) as i32 as f32 * UNIT_24;
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -56,5 +133,70 @@ mod tests {
         assert_ne!(base, draw(1, 0, 0, Stream::Firms));
         // The order of hashing matters: (rep 1, community 0) is not (rep 0, community 1).
         assert_ne!(draw(1, 1, 0, Stream::Fees), draw(1, 0, 1, Stream::Fees));
+    }
+
+    /// Each lane is exactly a Xoshiro256++ generator (checked against `rand_xoshiro` from
+    /// the same state), and the uniforms are its output's top bits scaled to [0, 1).
+    #[test]
+    fn lanes_are_xoshiro256plusplus_generators() {
+        let mut l = Lanes::new(3, 1, 2, Stream::Fees);
+        let mut scalar: Vec<Rng> = (0..LANES)
+            .map(|i| {
+                let mut bytes = [0u8; 32];
+                for w in 0..4 {
+                    bytes[8 * w..8 * w + 8].copy_from_slice(&l.s[w][i].to_le_bytes());
+                }
+                Rng::from_seed(bytes)
+            })
+            .collect();
+        for _ in 0..100 {
+            let before = l.clone();
+            let x = l.next_u64s();
+            for i in 0..LANES {
+                assert_eq!(x[i], scalar[i].random::<u64>());
+            }
+            let mut again = before;
+            let b = again.next_block();
+            for i in 0..LANES {
+                assert_eq!(f64::from(b[i]), (x[i] >> 40) as f64 / 16_777_216.0);
+                assert_eq!(
+                    f64::from(b[LANES + i]),
+                    ((x[i] >> 16) & 0xFF_FFFF) as f64 / 16_777_216.0
+                );
+                assert!(b[i] < 1.0 && b[LANES + i] < 1.0);
+            }
+        }
+        // Lanes differ from each other and by key.
+        let a = Lanes::new(3, 1, 2, Stream::Fees).next_u64s();
+        let b = Lanes::new(3, 1, 2, Stream::Residents).next_u64s();
+        assert_ne!(a, b);
+        for i in 1..LANES {
+            assert_ne!(a[i], a[0]);
+        }
+    }
+
+    /// The uniforms are uniform: mean 1/2, variance 1/12, and each tenth holds a tenth.
+    #[test]
+    fn lane_uniforms_are_uniform() {
+        let mut l = Lanes::new(9, 0, 0, Stream::Residents);
+        let n = 400_000;
+        let mut bins = [0u32; 10];
+        let (mut s, mut s2) = (0.0, 0.0);
+        for x in (0..n / BLOCK as u32).flat_map(|_| l.next_block()) {
+            let x = f64::from(x);
+            s += x;
+            s2 += x * x;
+            bins[(x * 10.0) as usize] += 1;
+        }
+        let mean = s / f64::from(n);
+        let var = s2 / f64::from(n) - mean * mean;
+        assert!((mean - 0.5).abs() < 0.002, "{mean}");
+        assert!((var - 1.0 / 12.0).abs() < 0.001, "{var}");
+        for b in bins {
+            assert!(
+                (f64::from(b) / f64::from(n) - 0.1).abs() < 0.003,
+                "{bins:?}"
+            );
+        }
     }
 }

@@ -21,11 +21,13 @@ use super::firms;
 use super::kind::CompoundKind;
 use super::metrics::{Sum, Tally};
 use super::mobilisation;
-use super::params::Params;
+use super::params::{Kind, Params};
 use super::residents;
+use super::rng::{BLOCK, Lanes, Rng};
+use super::simd::dispatch;
 use super::society;
 use super::workforce;
-use super::world::{Community, Compound};
+use super::world::{Community, Compound, Household};
 
 /// One event's result in one community for one compound kind (a row of `events.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -142,14 +144,16 @@ fn compounds_month(
         building_start,
         compounds,
         residents_rng,
-        fees_rng,
+        moves_lanes,
+        fees_lanes,
         firms_rng,
-        volunteers_rng,
+        volunteers_lanes,
         governance_rng,
         grids,
         ..
     } = c;
     let mut leaders = f64::from(*grids);
+    let kinds = CompoundKind::ALL.map(|kind| residents::KindMonth::new(p, p.kind(kind)));
     // Which compounds have a residents' council (society.rs): fixed by their order.
     let mut councils = society::Councils::new(&p.society);
     let council: Vec<bool> = compounds.iter().map(|c| councils.next(c.kind)).collect();
@@ -188,35 +192,39 @@ fn compounds_month(
         } else {
             own
         };
-        residents::step_compound(
+        leaders += mobilisation::leaders(k, comp);
+        // (2) payment decisions, building by building, at this month's one price; managed
+        // owners in arrears are pursued (3). (1) and (2) run fused, building by building.
+        let price = firms::fee_price(p, comp, month);
+        let managed_before = comp.firm.is_some();
+        let (residents_month, pay) = households_month(
             p,
             k,
-            own,
-            others,
-            month,
-            &mut households[range.clone()],
-            residents_rng,
-            volunteers_rng,
-        )
-        .record(t);
-        leaders += mobilisation::leaders(k, comp);
-        // (2) payment decisions, building by building, at this month's one price
-        let price = firms::fee_price(p, comp, month);
-        let pay = fees::collect(
-            &p.owners,
+            &residents::Residents::new(p, &kinds[comp.kind as usize], own, others, month),
+            &Payer {
+                rule: fees::Rule::new(&p.owners),
+                fee: (price * comp.floor_area / income_factor) as f32,
+                paid_per_payer: price * comp.floor_area,
+                arrears_loss: if managed_before {
+                    fees::arrears_loss(&p.owners)
+                } else {
+                    0.0
+                },
+            },
             comp,
-            price,
-            income_factor,
             households,
             building_start,
-            fees_rng,
+            &mut Draws {
+                residents: residents_rng,
+                moves: moves_lanes,
+                volunteering: volunteers_lanes,
+                fees: fees_lanes,
+            },
         );
-        // (3) the firm's month (managed owners in arrears are pursued), (4) entry,
-        // (5) vote, (6) star rating, committees forming, renovation
-        let managed_before = comp.firm.is_some();
-        if managed_before {
-            fees::pursue_arrears(&p.owners, &mut households[range.clone()]);
-        }
+        residents_month.record(t);
+        let occupied = residents_month.occupied as usize;
+        // (3) the firm's month, (4) entry, (5) vote, (6) star rating, committees forming,
+        // renovation
         let mut m = firms::operate(p, comp, price, pay.payers, month);
         let hs = &households[range];
         if managed_before {
@@ -226,12 +234,66 @@ fn compounds_month(
         }
         m.price_rose = firms::owners_vote(p, comp, hs, month);
         let (removed, rating_cost) = firms::star_rating(p, comp, hs, month);
-        let g = firms::governance(p, comp, hs, governance_rng, month);
+        let g = firms::governance(p, comp, occupied, governance_rng, month);
         m.removed = removed;
         m.lever_public += rating_cost + g.renovation_cost;
         m.record(comp, t);
     }
     leaders
+}
+
+/// What the payments of one compound need for a month: the owners' rule, the monthly fee
+/// of a dwelling at start-of-run incomes (for the burden), what each payer pays (RMB), and
+/// the trust an owner in arrears loses (0 where nobody pursues).
+pub struct Payer {
+    pub rule: fees::Rule,
+    pub fee: f32,
+    pub paid_per_payer: f64,
+    pub arrears_loss: f32,
+}
+
+/// The streams the households' month draws from.
+pub struct Draws<'a> {
+    pub residents: &'a mut Rng,
+    pub moves: &'a mut Lanes,
+    pub volunteering: &'a mut Lanes,
+    pub fees: &'a mut Lanes,
+}
+
+dispatch! {
+/// (1) and (2) of one compound fused, building by building: every household's residents'
+/// month ([`residents::Residents::step`]), then the building's payment decisions
+/// ([`fees::decide_building`]), which react to last month's payments of the others and the
+/// new owners who settled at transfer. The same as running (1) over the compound and then
+/// (2), because a building's payments read only its own households. Each mechanism draws
+/// from its own lanes, a fresh block of [`BLOCK`] uniforms for every [`BLOCK`] households
+/// of a building (the rest of a building's last block is skipped).
+#[allow(clippy::too_many_arguments)]
+pub fn households_month(
+    p: &Params,
+    k: &Kind,
+    residents: &residents::Residents,
+    payer: &Payer,
+    comp: &Compound,
+    households: &mut [Household],
+    building_start: &[u32],
+    draws: &mut Draws,
+) -> (residents::ResidentsMonth, fees::Payments) {
+    let mut out = residents::ResidentsMonth::default();
+    let mut pay = fees::Payments::default();
+    for b in comp.first_building as usize..comp.end_building as usize {
+        let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];
+        for chunk in hs.chunks_mut(BLOCK) {
+            let (u, v) = (draws.moves.next_block(), draws.volunteering.next_block());
+            residents.step_chunk(p, k, chunk, draws.residents, &u, &v, &mut out);
+        }
+        let n = fees::decide_building(&payer.rule, payer.fee, hs, draws.fees, payer.arrears_loss);
+        pay.payers += n;
+        // Owners' payments, building by building (the firm books them all at once).
+        pay.paid += f64::from(n) * payer.paid_per_payer;
+    }
+    (out, pay)
+}
 }
 
 #[cfg(test)]

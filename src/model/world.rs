@@ -3,7 +3,7 @@
 //! community, contiguous by building and compound, so a building is a slice.
 
 use super::kind::CompoundKind;
-use super::rng::Rng;
+use super::rng::{Lanes, Rng};
 use super::workforce::Staff;
 
 /// Who lives in a dwelling. The owner owes the fee in every case.
@@ -130,12 +130,17 @@ pub struct Community {
     /// Hours of purchased public-service work firms delivered last month (set by the
     /// compounds step; they relieve the workers' pushed-down work).
     pub purchased_hours: f64,
+    /// New occupants' and owners' draws when a dwelling turns over.
     pub residents_rng: Rng,
-    pub fees_rng: Rng,
+    /// Who moves out each month (one uniform per household).
+    pub moves_lanes: Lanes,
+    /// Owners' payment decisions (one uniform per household and month).
+    pub fees_lanes: Lanes,
     pub firms_rng: Rng,
     pub workforce_rng: Rng,
     pub events_rng: Rng,
-    pub volunteers_rng: Rng,
+    /// Volunteers stopping and starting (one uniform per household and month).
+    pub volunteers_lanes: Lanes,
     /// Committees forming, renovation, and (at generation) compound ages.
     pub governance_rng: Rng,
 }

@@ -780,18 +780,29 @@ fn bench_reports_speed_memory_and_thread_independence() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("output identical: yes"), "{text}");
-    // The table row: households, months, then a positive throughput.
+    // The table row: households, reps, months, wall s, CPU s, then positive throughputs per
+    // wall- and CPU-second; the household-months add up with the seconds.
     let row = text
         .lines()
         .find(|l| l.trim_start().starts_with("20000"))
         .unwrap_or_else(|| panic!("no row for 20000 households:\n{text}"));
     let cols: Vec<f64> = row
         .split_whitespace()
-        .take(5)
+        .take(7)
         .map(|c| c.parse().unwrap())
         .collect();
-    assert_eq!(cols[1], 12.0, "months");
-    assert!(cols[3] > 0.0, "throughput");
+    assert_eq!(cols[1], 1.0, "replications");
+    assert_eq!(cols[2], 12.0, "months");
+    assert!(cols[5] > 0.0 && cols[6] > 0.0, "throughput: {row}");
+    let hm = cols[0] * cols[1] * cols[2] / 1e6;
+    assert!(
+        (hm / cols[3] - cols[5]).abs() <= 0.1 * cols[5] + 0.2,
+        "per wall-second: {row}"
+    );
+    assert!(
+        (hm / cols[4] - cols[6]).abs() <= 0.1 * cols[6] + 0.2,
+        "per CPU-second: {row}"
+    );
     if cfg!(target_os = "linux") {
         assert!(text.contains("bytes per household"), "{text}");
     }

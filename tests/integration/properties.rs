@@ -13,6 +13,9 @@
 //! - `households` is the same every month and equals `Replication.households`;
 //! - employed workers never exceed funded positions (`worker_vacancy_rate` >= 0).
 //!
+//! A third property runs each scenario with the hot loops' AVX2 compilation and with their
+//! baseline one (`shequ::model::simd`): the replications must be identical to the bit.
+//!
 //! A second property writes the same overrides as a scenario file: `scenario::load` accepts
 //! it exactly when `Params::set` and `check_consistency` do, with the same parameters.
 //!
@@ -180,6 +183,28 @@ proptest! {
                 );
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(150))]
+
+    #[test]
+    fn vector_and_baseline_kernels_give_identical_replications(d in scenario()) {
+        use shequ::model::simd;
+        let p = params_of(&d);
+        prop_assume!(p.is_some());
+        let p = p.unwrap();
+        simd::use_vector_kernels(false);
+        prop_assert!(!simd::avx2());
+        let baseline = experiment::run(&p, Some(1), &|| ()).expect("thread pool");
+        simd::use_vector_kernels(true);
+        #[cfg(target_arch = "x86_64")]
+        prop_assert_eq!(simd::avx2(), std::arch::is_x86_feature_detected!("avx2"));
+        let vector = experiment::run(&p, Some(1), &|| ()).expect("thread pool");
+        // Compared as printed (shortest round-trip digits), so that NaN event times compare
+        // equal and every other number to the bit.
+        prop_assert_eq!(format!("{baseline:?}"), format!("{vector:?}"));
     }
 }
 
