@@ -60,12 +60,34 @@ impl Rule {
     /// penalty is looked up by occupancy.
     #[inline(always)]
     pub fn propensity(&self, h: &Household, share: f32, burden: f32) -> f32 {
-        let mut z = self.social * (share - h.threshold);
-        z += self.satisfaction * (h.satisfaction - h.expectation);
+        self.z(
+            share,
+            h.threshold,
+            h.satisfaction - h.expectation,
+            h.trust,
+            burden,
+            self.absence[h.occupancy as usize],
+        )
+    }
+
+    /// The propensity from its inputs: the one formula both [`Rule::propensity`] and the
+    /// blocks of [`decide_building`] use. `gap` is satisfaction minus expectation.
+    #[inline(always)]
+    fn z(
+        &self,
+        share: f32,
+        threshold: f32,
+        gap: f32,
+        trust: f32,
+        burden: f32,
+        absence: f32,
+    ) -> f32 {
+        let mut z = self.social * (share - threshold);
+        z += self.satisfaction * gap;
         z += self.enforcement;
-        z += self.trust * (h.trust - 0.5);
+        z += self.trust * (trust - 0.5);
         z -= self.afford * (burden - self.tolerance).max(0.0);
-        z - self.absence[h.occupancy as usize]
+        z - absence
     }
 
     /// Turns a propensity and a uniform draw into a decision: with noise 0, z >= 0;
@@ -196,12 +218,14 @@ impl Block {
         } else {
             0.0
         };
-        let mut z = r.social * (share - self.threshold[j]);
-        z += r.satisfaction * self.gap[j];
-        z += r.enforcement;
-        z += r.trust * (self.trust[j] - 0.5);
-        z -= r.afford * (burden - r.tolerance).max(0.0);
-        z - self.absence[j]
+        r.z(
+            share,
+            self.threshold[j],
+            self.gap[j],
+            self.trust[j],
+            burden,
+            self.absence[j],
+        )
     }
 }
 
