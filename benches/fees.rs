@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use shequ::experiment::run_replication;
-use shequ::model::fees::{Rule, decide_building};
+use shequ::model::fees::{Rule, decide_buildings};
 use shequ::model::firms::fee_price;
 use shequ::model::params::Params;
 use shequ::model::residents::step_compound;
@@ -37,11 +37,16 @@ fn fees(c: &mut Criterion) {
             let mut paid = 0;
             for comp in compounds.iter() {
                 let fee = (fee_price(&p, comp, 1) * comp.floor_area) as f32;
-                for bld in comp.first_building as usize..comp.end_building as usize {
-                    let hs = &mut households
-                        [building_start[bld] as usize..building_start[bld + 1] as usize];
-                    paid += decide_building(&rule, fee, hs, fees_lanes, 0.0);
-                }
+                let buildings = comp.first_building as usize..comp.end_building as usize;
+                paid += decide_buildings(
+                    &rule,
+                    fee,
+                    households,
+                    building_start,
+                    buildings,
+                    fees_lanes,
+                    0.0,
+                );
             }
             black_box(paid)
         })

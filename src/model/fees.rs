@@ -12,6 +12,7 @@ use super::floats::exp_f32;
 use super::metrics::{KindSum, Sum, Tally};
 use super::params::Owners;
 use super::rng::{BLOCK, Lanes};
+use super::simd::dispatch;
 use super::world::{Compound, Household, Occupancy};
 
 /// The owners' payment rule with its constants in single precision, computed once per
@@ -179,6 +180,30 @@ pub fn decide_building(
         }
     }
     after
+}
+
+dispatch! {
+/// The payment decisions of buildings `buildings` (indices into `building_start`) for one
+/// month, building by building ([`decide_building`]); returns the payers. The payments
+/// alone, for benchmarks and tests: the monthly schedule runs them fused with the
+/// residents' step (`schedule::households_month`).
+#[allow(clippy::too_many_arguments)]
+pub fn decide_buildings(
+    rule: &Rule,
+    fee: f32,
+    households: &mut [Household],
+    building_start: &[u32],
+    buildings: std::ops::Range<usize>,
+    lanes: &mut Lanes,
+    arrears_loss: f32,
+) -> u32 {
+    let mut payers = 0;
+    for b in buildings {
+        let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];
+        payers += decide_building(rule, fee, hs, lanes, arrears_loss);
+    }
+    payers
+}
 }
 
 /// The fields of up to [`BLOCK`] owners that the payment rule reads, as structure of arrays:
