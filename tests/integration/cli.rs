@@ -780,18 +780,19 @@ fn bench_reports_speed_memory_and_thread_independence() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("output identical: yes"), "{text}");
-    // The table row: households, months, then a positive throughput.
+    // The table row: households, reps, months, wall s, CPU s, then a positive throughput.
     let row = text
         .lines()
         .find(|l| l.trim_start().starts_with("20000"))
         .unwrap_or_else(|| panic!("no row for 20000 households:\n{text}"));
     let cols: Vec<f64> = row
         .split_whitespace()
-        .take(5)
+        .take(6)
         .map(|c| c.parse().unwrap())
         .collect();
-    assert_eq!(cols[1], 12.0, "months");
-    assert!(cols[3] > 0.0, "throughput");
+    assert_eq!(cols[1], 1.0, "reps");
+    assert_eq!(cols[2], 12.0, "months");
+    assert!(cols[5] > 0.0, "throughput");
     if cfg!(target_os = "linux") {
         assert!(text.contains("bytes per household"), "{text}");
     }
