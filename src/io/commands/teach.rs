@@ -296,6 +296,8 @@ fn data(a: &TeachArgs) -> Result<Value> {
         levers.push(json!({
             "key": l.key, "en": l.en, "zh": l.zh, "kind": kind, "lo": l.lo, "hi": l.hi,
             "step": l.step, "unit": spec.unit, "doc": spec.doc,
+            "unit_zh": crate::io::i18n::param_unit_zh(spec.unit).unwrap_or(spec.unit),
+            "doc_zh": spec.zh,
         }));
     }
     let charts: Vec<Value> = views::TEACH_CHARTS
