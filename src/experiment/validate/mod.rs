@@ -712,5 +712,26 @@ mod tests {
             }),
             "+-0.06 (w)"
         );
+        // The same numbers in Chinese words.
+        let zh = |x: Tolerance| x.text(Lang::Zh);
+        assert_eq!(
+            zh(Tolerance::PairedCi { dir: Dir::Up, n: 5 }),
+            "配对差值的 95 % 置信区间 > 0（n = 5）"
+        );
+        assert_eq!(
+            zh(Tolerance::Abs {
+                tol: 0.06,
+                why: Text::new("w", "宽")
+            }),
+            "+-0.06（宽）"
+        );
+        assert_eq!(zh(Tolerance::Exact), "精确");
+        let d = paired(&[1.0, 2.0, 3.0], &[1.5, 2.6, 3.4]);
+        let (en, zh) = (
+            paired_text(2.0, 2.5, &d, 2, Lang::En),
+            paired_text(2.0, 2.5, &d, 2, Lang::Zh),
+        );
+        assert!(en.starts_with("2.00 -> 2.50, diff +0.50 ["), "{en}");
+        assert_eq!(zh, en.replace(", diff", "，差值"));
     }
 }
