@@ -371,6 +371,7 @@ pub fn cases(
                 Test::Within { rel, of } => {
                     let (b, a) = (mean(&values), mean(&e.indicator.values(&runs[of], horizon)));
                     let gap = b / a - 1.0;
+                    let (b, a) = (num(b, e.decimals), num(a, e.decimals));
                     Case {
                         group: Group::Reform,
                         name: e.case.clone(),
@@ -378,20 +379,8 @@ pub fn cases(
                         expected_value: Some(0.0),
                         simulated: gap,
                         shown: Shown::Text(Text::new(
-                            format!(
-                                "{label}{} {} vs {} ({:+.1} %)",
-                                phrase.en,
-                                num(b, e.decimals),
-                                num(a, e.decimals),
-                                gap * 100.0
-                            ),
-                            format!(
-                                "{label_zh}{} {} 对 {}（{:+.1} %）",
-                                phrase.zh,
-                                num(b, e.decimals),
-                                num(a, e.decimals),
-                                gap * 100.0
-                            ),
+                            format!("{label}{} {b} vs {a} ({:+.1} %)", phrase.en, gap * 100.0),
+                            format!("{label_zh}{} {b} 对 {a}（{:+.1} %）", phrase.zh, gap * 100.0),
                         )),
                         tolerance: Tolerance::Rel(*rel),
                         verdict: Verdict::or_finding(gap.abs() <= *rel, e.finding),
