@@ -117,6 +117,19 @@ impl Window {
         }
     }
 
+    /// [`Window::phrase`] in Chinese.
+    pub fn phrase_zh(self) -> String {
+        match self {
+            Window::FinalMonth => "最后一个月".into(),
+            Window::LastYear => "最后一年".into(),
+            Window::FirstYear => "第一年".into(),
+            Window::Settled => "第 2 年起".into(),
+            Window::WholeRun => "全程".into(),
+            Window::Months(a, b) => format!("第 {a}-{b} 个月"),
+            Window::Year(n) => format!("第 {n} 年"),
+        }
+    }
+
     /// Whether a flow is totalled over the window (otherwise every metric is averaged).
     pub fn sums(self) -> bool {
         matches!(self, Window::WholeRun | Window::Months(..))

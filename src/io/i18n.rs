@@ -457,12 +457,7 @@ pub fn fmt(text: Text, args: &[(&str, &str)]) -> String {
 pub fn window_phrase(w: Window) -> String {
     match lang() {
         Lang::En => w.phrase(),
-        Lang::Zh => match w {
-            Window::Settled => "第 2 年起".to_string(),
-            Window::Months(a, b) => format!("第 {a}-{b} 个月"),
-            Window::Year(n) => format!("第 {n} 年"),
-            w => window(w).zh.to_string(),
-        },
+        Lang::Zh => w.phrase_zh(),
     }
 }
 

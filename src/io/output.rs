@@ -358,7 +358,7 @@ pub fn write_validate_csv(w: impl Write, cases: &[Case]) -> io::Result<()> {
         w.write_record([
             c.name.clone(),
             c.group.name().to_string(),
-            c.expected.clone(),
+            c.expected.en.clone(),
             c.expected_value.map_or(String::new(), cell),
             cell(c.simulated),
             c.simulated_text(),

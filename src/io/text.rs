@@ -279,8 +279,9 @@ pub fn sweep_table(plan: &Plan, r: &SweepResult) -> String {
     s
 }
 
-/// The table of `shequ validate` in the current language (case names, expectations and
-/// sources stay as the scenario files and the essay give them).
+/// The table of `shequ validate` in the current language: expectations, outcomes and
+/// tolerances in it too (case names and sources stay as the scenario files and the essay
+/// give them).
 pub fn validate_table(results: &[crate::experiment::validate::Case]) -> String {
     use crate::experiment::validate::{TableWords, Verdict, table, table_in};
     if i18n::lang() == Lang::En {
@@ -310,6 +311,7 @@ pub fn validate_table(results: &[crate::experiment::validate::Case]) -> String {
                     "共 {n} 个案例：{pass} 个通过，{fail} 个未通过，{finding} 个发现（模型的答案与文章预期不同；不算失败）"
                 )
             },
+            lang: crate::experiment::validate::Lang::Zh,
         },
     )
 }

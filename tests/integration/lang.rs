@@ -7,7 +7,7 @@ use std::path::Path;
 
 use shequ::model::metrics::M;
 
-use crate::util::{SMALL, TINY, path_str, run_ok, text, with};
+use crate::util::{ROOT, SMALL, TINY, col, path_str, read_csv, run, run_ok, text, with};
 
 /// A short run ([`SMALL`]) of a scenario with one scheduled typhoon (events to plot).
 fn small_run(dir: &Path, extra: &[&str]) -> String {
@@ -179,6 +179,7 @@ const LATIN_ALLOWED: &[&str] = &[
     "SVG",
     "git",
     "sqrt",
+    "ceil",
     "sd",
     "Sobol",
     "Morris",
@@ -440,4 +441,103 @@ fn zh_reports_and_plots_have_no_english_left() {
     run_ok(&args);
     assert!(!svg_texts(&sens.join("plots")).is_empty());
     assert_all_chinese(&[&cmp, &sw, &cal, &sens], &["测试情景"]);
+}
+
+/// `validate --lang zh` prints every case's expectation, outcome and tolerance in Chinese:
+/// one replication of a small library with every kind of case (textbook, accounting,
+/// pattern; reform cases paired, with a target, within another file's cost, a recovery
+/// time and from the typhoon runs). The sources (essay sections, literature, notes of the
+/// scenario files) stay as written and are taken out, as read from `validate.csv`.
+#[test]
+fn zh_validate_table_has_no_english_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    fs::create_dir(&lib).unwrap();
+    for f in [
+        "baseline.toml",
+        "certificate_allowance.toml",
+        "budget_matched_property.toml",
+        "reform_workforce.toml",
+        "hysteresis_enforcement.toml",
+        "grid_250.toml",
+    ] {
+        fs::copy(Path::new(ROOT).join("scenarios").join(f), lib.join(f)).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let args = [
+        "validate",
+        "--quick",
+        "--reps",
+        "1",
+        "--scenarios",
+        path_str(&lib),
+        "--out",
+        path_str(&out),
+        "--lang",
+        "zh",
+    ];
+    // One replication may miss a paired case: the verdict does not matter here.
+    let o = run(&args);
+    let table = text(&o.stdout);
+    assert!(table.contains("共 ") && table.contains("个案例"), "{table}");
+    let (header, rows) = read_csv(&out.join("validate.csv"));
+    let (case, source) = (col(&header, "case"), col(&header, "source"));
+    let mut kinds = std::collections::BTreeSet::new();
+    for r in &rows {
+        kinds.insert(r[col(&header, "group")].clone());
+    }
+    assert_eq!(kinds.len(), 4, "every group: {kinds:?}");
+    // The English words of a table's rows, sources taken out.
+    let leaks = |table: &str| -> Vec<String> {
+        let mut leaks = Vec::new();
+        for line in table.lines().skip(1) {
+            let mut line = line.to_string();
+            for r in &rows {
+                if line.starts_with(&format!("{} ", r[case])) {
+                    line = line.replacen(&r[source], " ", 1);
+                }
+            }
+            for w in english_words(&line) {
+                leaks.push(format!("{w} in {line}"));
+            }
+        }
+        leaks
+    };
+    let zh = leaks(&table);
+    assert!(zh.is_empty(), "English under --lang zh:\n{}", zh.join("\n"));
+    // English stays English, and the check finds it there.
+    let en = run(&[
+        "validate",
+        "--quick",
+        "--reps",
+        "1",
+        "--scenarios",
+        path_str(&lib),
+    ]);
+    let en = text(&en.stdout);
+    assert!(en.contains("95 % CI of paired diff"), "{en}");
+    assert!(leaks(&en).len() > rows.len(), "{en}");
+}
+
+/// Every expectation of the scenario library has its Chinese (`expected_zh`).
+#[test]
+fn every_library_expectation_is_translated() {
+    for e in fs::read_dir(Path::new(ROOT).join("scenarios")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let v: toml::Table = fs::read_to_string(&p).unwrap().parse().unwrap();
+        let Some(toml::Value::Table(cases)) = v.get("expect") else {
+            continue;
+        };
+        for (name, c) in cases {
+            let zh = c.get("expected_zh").and_then(toml::Value::as_str);
+            assert!(
+                zh.is_some_and(|z| z.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))),
+                "{}: [expect.{name}] needs expected_zh in Chinese",
+                p.display()
+            );
+        }
+    }
 }

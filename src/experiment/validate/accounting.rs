@@ -1,6 +1,6 @@
 //! Accounting invariants over full baseline runs.
 
-use super::{Case, Group, Shown, Tolerance, Verdict};
+use super::{Case, Group, Shown, Text, Tolerance, Verdict};
 use crate::experiment::Replication;
 use crate::model::metrics::{M, METRICS};
 
@@ -14,10 +14,10 @@ pub const NAMES: [&str; 4] = [
 
 fn case(
     name: &str,
-    expected: String,
+    expected: Text,
     source: &str,
     simulated: f64,
-    shown: String,
+    shown: Text,
     tolerance: Tolerance,
     ok: bool,
 ) -> Case {
@@ -38,6 +38,7 @@ fn case(
 pub fn cases(base: &[Replication]) -> Vec<Case> {
     let rows = base.len() * base[0].months.len();
     let of = format!("{rows} months of {} baseline runs", base.len());
+    let of_zh = format!("{} 次基准运行的 {rows} 个月", base.len());
     // Households: the column never changes and equals the households generated.
     let hh = M::Households.index();
     let mut bad_hh = 0;
@@ -89,40 +90,64 @@ pub fn cases(base: &[Replication]) -> Vec<Case> {
     vec![
         case(
             NAMES[0],
-            format!("{} households every month", base[0].households),
+            Text::new(
+                format!("{} households every month", base[0].households),
+                format!("每月 {} 户", base[0].households),
+            ),
             "moving replaces occupants",
             bad_hh as f64,
-            format!("{bad_hh} of {of} differ"),
+            Text::new(
+                format!("{bad_hh} of {of} differ"),
+                format!("{of_zh}中有 {bad_hh} 个不同"),
+            ),
             Tolerance::Exact,
             bad_hh == 0,
         ),
         case(
             NAMES[1],
-            format!("{} = {}", M::FeesPaid.name(), M::FeeRevenue.name()),
+            Text::new(
+                format!("{} = {}", M::FeesPaid.name(), M::FeeRevenue.name()),
+                format!("{} = {}", M::FeesPaid.meta().zh, M::FeeRevenue.meta().zh),
+            ),
             "owners' payments = firms' books",
             worst_fee,
-            format!("largest relative gap {worst_fee:.1e}"),
-            Tolerance::Text("relative 1e-9".into()),
+            Text::new(
+                format!("largest relative gap {worst_fee:.1e}"),
+                format!("最大相对差 {worst_fee:.1e}"),
+            ),
+            Tolerance::Text(Text::new("relative 1e-9", "相对 1e-9")),
             worst_fee <= 1e-9,
         ),
         case(
             NAMES[2],
-            "employed(t) = employed(t-1) - separations(t) + hires(t)".into(),
+            Text::new(
+                "employed(t) = employed(t-1) - separations(t) + hires(t)",
+                "在岗(t) = 在岗(t-1) - 离职(t) + 招聘(t)",
+            ),
             "stocks and flows",
             worst_flow,
-            format!("largest gap {worst_flow} workers"),
+            Text::new(
+                format!("largest gap {worst_flow} workers"),
+                format!("最大差 {worst_flow} 名社区工作者"),
+            ),
             Tolerance::Exact,
             worst_flow == 0.0,
         ),
         case(
             NAMES[3],
-            format!("{} rate and share columns within [0, 1]", unit.len()),
+            Text::new(
+                format!("{} rate and share columns within [0, 1]", unit.len()),
+                format!("{} 个比率和比例列均在 [0, 1] 内", unit.len()),
+            ),
             "definitions",
             outside.len() as f64,
             if outside.is_empty() {
-                format!("all within, {of}")
+                Text::new(format!("all within, {of}"), format!("全部在内，{of_zh}"))
             } else {
-                format!("outside: {}", outside.join(", "))
+                Text::new(
+                    format!("outside: {}", outside.join(", ")),
+                    format!("超出：{}", outside.join("、")),
+                )
             },
             Tolerance::Exact,
             outside.is_empty(),

@@ -42,6 +42,39 @@ use crate::model::params::{Params, ScheduledEvent};
 
 pub use reforms::{Expectation, Indicator, Lever, LeverFile, RunLength, Test};
 
+/// The language of a case's words: the io layer maps its `Lang` to it. Numbers are the
+/// same digits in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+/// Words of a case in English and Chinese, declared together where the case is built.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Text {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// The words in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
 /// Which kind of evidence a case is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
@@ -145,7 +178,7 @@ pub enum Tolerance {
     /// No deviation at all.
     Exact,
     /// Within `tol` of the expected value; `why` says where the width comes from.
-    Abs { tol: f64, why: String },
+    Abs { tol: f64, why: Text },
     /// Within a relative `tol` of the expected value (0.1: +-10 %).
     Rel(f64),
     /// The 95 % CI of the paired difference lies wholly on the side `dir` of 0 (with one
@@ -154,7 +187,7 @@ pub enum Tolerance {
     /// A target: none.
     Target,
     /// Anything else, in words.
-    Text(String),
+    Text(Text),
 }
 
 impl Tolerance {
@@ -168,18 +201,32 @@ impl Tolerance {
     }
 }
 
+impl Tolerance {
+    /// The tolerance in words, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            Tolerance::Exact if zh => "精确".into(),
+            Tolerance::Exact => "exact".into(),
+            Tolerance::Abs { tol, why } if zh => format!("+-{tol}（{}）", why.zh),
+            Tolerance::Abs { tol, why } => format!("+-{tol} ({})", why.en),
+            Tolerance::Rel(tol) => format!("+-{} %", tol * 100.0),
+            Tolerance::PairedCi { dir, n } if zh => {
+                format!("配对差值的 95 % 置信区间 {}（n = {n}）", dir.side())
+            }
+            Tolerance::PairedCi { dir, n } => {
+                format!("95 % CI of paired diff {} (n = {n})", dir.side())
+            }
+            Tolerance::Target if zh => "无（目标值）".into(),
+            Tolerance::Target => "none (a target)".into(),
+            Tolerance::Text(t) => t.get(lang).into(),
+        }
+    }
+}
+
 impl fmt::Display for Tolerance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Tolerance::Exact => write!(f, "exact"),
-            Tolerance::Abs { tol, why } => write!(f, "+-{tol} ({why})"),
-            Tolerance::Rel(tol) => write!(f, "+-{} %", tol * 100.0),
-            Tolerance::PairedCi { dir, n } => {
-                write!(f, "95 % CI of paired diff {} (n = {n})", dir.side())
-            }
-            Tolerance::Target => write!(f, "none (a target)"),
-            Tolerance::Text(t) => write!(f, "{t}"),
-        }
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -194,9 +241,9 @@ pub enum Shown {
         decimals: usize,
     },
     /// [`Case::simulated`] with `decimals` decimals, then `suffix`.
-    Value { decimals: usize, suffix: String },
+    Value { decimals: usize, suffix: Text },
     /// In words.
-    Text(String),
+    Text(Text),
 }
 
 /// One validation case, as values.
@@ -206,7 +253,7 @@ pub struct Case {
     /// A stable snake_case name.
     pub name: String,
     /// What the source leads one to expect, in words.
-    pub expected: String,
+    pub expected: Text,
     /// The expected number, where there is one.
     pub expected_value: Option<f64>,
     /// What the model gives, as one number: a paired comparison's mean difference, a
@@ -222,19 +269,24 @@ pub struct Case {
 }
 
 impl Case {
-    /// The simulated outcome as the table shows it.
+    /// The simulated outcome as the table shows it, in English.
     pub fn simulated_text(&self) -> String {
+        self.simulated_in(Lang::En)
+    }
+
+    /// The simulated outcome as the table shows it, in `lang`.
+    pub fn simulated_in(&self, lang: Lang) -> String {
         match &self.shown {
             Shown::Paired {
                 base,
                 other,
                 diff,
                 decimals,
-            } => paired_text(*base, *other, diff, *decimals),
+            } => paired_text(*base, *other, diff, *decimals, lang),
             Shown::Value { decimals, suffix } => {
-                format!("{:.*}{suffix}", *decimals, self.simulated)
+                format!("{:.*}{}", *decimals, self.simulated, suffix.get(lang))
             }
-            Shown::Text(t) => t.clone(),
+            Shown::Text(t) => t.get(lang).into(),
         }
     }
 }
@@ -415,7 +467,7 @@ fn typhoon(p: &Params) -> Params {
 fn paired_case(
     group: Group,
     name: &str,
-    expected: String,
+    expected: Text,
     source: &str,
     base: &[f64],
     other: &[f64],
@@ -472,14 +524,18 @@ fn signed(x: f64, prec: usize) -> String {
 }
 
 /// "a -> b, diff d [lo, hi]" for a paired comparison.
-fn paired_text(base: f64, other: f64, d: &Summary, prec: usize) -> String {
+fn paired_text(base: f64, other: f64, d: &Summary, prec: usize, lang: Lang) -> String {
     let ci = if d.ci_low.is_nan() {
         String::new()
     } else {
         format!(" [{}, {}]", signed(d.ci_low, prec), signed(d.ci_high, prec))
     };
+    let diff = match lang {
+        Lang::En => ", diff",
+        Lang::Zh => "，差值",
+    };
     format!(
-        "{} -> {}, diff {}{ci}",
+        "{} -> {}{diff} {}{ci}",
         num(base, prec),
         num(other, prec),
         signed(d.mean, prec)
@@ -521,6 +577,8 @@ pub struct TableWords {
     pub verdict: fn(Verdict) -> &'static str,
     pub group: fn(Group) -> &'static str,
     pub count: fn(usize, usize, usize, usize) -> String,
+    /// The language of the cases' expectations, outcomes and tolerances.
+    pub lang: Lang,
 }
 
 /// The cases as an aligned text table, one case per line, with a count at the end.
@@ -536,6 +594,7 @@ pub fn table(results: &[Case]) -> String {
                     "{n} cases: {pass} pass, {fail} fail, {finding} finding (the model answers otherwise than the essay expects; not failures)"
                 )
             },
+            lang: Lang::En,
         },
     )
 }
@@ -548,10 +607,10 @@ pub fn table_in(results: &[Case], words: &TableWords) -> String {
         .map(|r| {
             [
                 r.name.clone(),
-                r.expected.clone(),
+                r.expected.get(words.lang).into(),
                 r.source.clone(),
-                r.simulated_text(),
-                r.tolerance.to_string(),
+                r.simulated_in(words.lang),
+                r.tolerance.text(words.lang),
                 (words.verdict)(r.verdict).to_string(),
             ]
         })
@@ -607,14 +666,14 @@ mod tests {
         let r = Case {
             group: Group::Reform,
             name: "x".into(),
-            expected: "定责".into(),
+            expected: Text::new("定责", "定责"),
             expected_value: None,
             simulated: 1.0,
             shown: Shown::Value {
                 decimals: 0,
-                suffix: String::new(),
+                suffix: Text::default(),
             },
-            tolerance: Tolerance::Text("t".into()),
+            tolerance: Tolerance::Text(Text::new("t", "t")),
             verdict: Verdict::Finding,
             source: "essay 三.(三).4".into(),
         };
@@ -649,9 +708,30 @@ mod tests {
         assert_eq!(
             t(Tolerance::Abs {
                 tol: 0.06,
-                why: "w".into()
+                why: Text::new("w", "宽")
             }),
             "+-0.06 (w)"
         );
+        // The same numbers in Chinese words.
+        let zh = |x: Tolerance| x.text(Lang::Zh);
+        assert_eq!(
+            zh(Tolerance::PairedCi { dir: Dir::Up, n: 5 }),
+            "配对差值的 95 % 置信区间 > 0（n = 5）"
+        );
+        assert_eq!(
+            zh(Tolerance::Abs {
+                tol: 0.06,
+                why: Text::new("w", "宽")
+            }),
+            "+-0.06（宽）"
+        );
+        assert_eq!(zh(Tolerance::Exact), "精确");
+        let d = paired(&[1.0, 2.0, 3.0], &[1.5, 2.6, 3.4]);
+        let (en, zh) = (
+            paired_text(2.0, 2.5, &d, 2, Lang::En),
+            paired_text(2.0, 2.5, &d, 2, Lang::Zh),
+        );
+        assert!(en.starts_with("2.00 -> 2.50, diff +0.50 ["), "{en}");
+        assert_eq!(zh, en.replace(", diff", "，差值"));
     }
 }

@@ -1,6 +1,6 @@
 //! The essay's stylised facts on the status quo (`scenarios/baseline.toml`).
 
-use super::{Case, Dir, Group, Options, Shown, Tolerance, Verdict, mean, paired_case};
+use super::{Case, Dir, Group, Options, Shown, Text, Tolerance, Verdict, mean, paired_case};
 use crate::experiment::Replication;
 use crate::experiment::windows::{Window, per_rep};
 use crate::model::kind::CompoundKind;
@@ -35,7 +35,7 @@ pub const FINDINGS: [&str; 1] = ["collection_passes_national_average"];
 /// The national average collection rate [F1].
 const NATIONAL_COLLECTION: f64 = 0.763;
 
-fn case(name: &str, expected: String, source: &str, shown: String, tol: &str, ok: bool) -> Case {
+fn case(name: &str, expected: Text, source: &str, shown: Text, tol: Text, ok: bool) -> Case {
     Case {
         group: Group::Pattern,
         name: name.into(),
@@ -43,7 +43,7 @@ fn case(name: &str, expected: String, source: &str, shown: String, tol: &str, ok
         expected_value: None,
         simulated: f64::NAN,
         shown: Shown::Text(shown),
-        tolerance: Tolerance::Text(tol.into()),
+        tolerance: Tolerance::Text(tol),
         verdict: Verdict::of(ok),
         source: source.into(),
     }
@@ -52,27 +52,24 @@ fn case(name: &str, expected: String, source: &str, shown: String, tol: &str, ok
 /// A value that must lie within `tol` of a target.
 fn near_case(
     name: &str,
-    expected: &str,
+    expected: Text,
     source: &str,
     value: f64,
     target: f64,
     tol: f64,
-    why: &str,
+    why: Text,
 ) -> Case {
     Case {
         group: Group::Pattern,
         name: name.into(),
-        expected: expected.into(),
+        expected,
         expected_value: Some(target),
         simulated: value,
         shown: Shown::Value {
             decimals: 3,
-            suffix: String::new(),
+            suffix: Text::default(),
         },
-        tolerance: Tolerance::Abs {
-            tol,
-            why: why.into(),
-        },
+        tolerance: Tolerance::Abs { tol, why },
         verdict: Verdict::of((value - target).abs() <= tol),
         source: source.into(),
     }
@@ -199,19 +196,29 @@ pub fn cases(
         (
             M::FeeCollectionRate,
             "collection rate falls, year 1 -> last year",
+            "收缴率下降，第 1 年 -> 最后一年",
         ),
-        (M::ServiceQuality, "service quality falls with it"),
+        (
+            M::ServiceQuality,
+            "service quality falls with it",
+            "服务质量随之下降",
+        ),
         (
             M::OwnerSatisfaction,
             "owners' satisfaction follows quality down",
+            "业主满意度随服务质量下降",
         ),
-        (M::ManagedShare, "firms withdraw: managed share falls"),
+        (
+            M::ManagedShare,
+            "firms withdraw: managed share falls",
+            "物业企业撤出：有物业管理的小区比例下降",
+        ),
     ];
-    for (name, (metric, what)) in NAMES[..4].iter().zip(spiral) {
+    for (name, (metric, what, what_zh)) in NAMES[..4].iter().zip(spiral) {
         out.push(paired_case(
             Group::Pattern,
             name,
-            what.into(),
+            Text::new(what, what_zh),
             "essay 二.(四)",
             &per_rep(base, metric, Window::FirstYear),
             &per_rep(base, metric, Window::LastYear),
@@ -225,7 +232,10 @@ pub fn cases(
     out.push(paired_case(
         Group::Pattern,
         NAMES[4],
-        "more firm exits in the second half of the run than the first".into(),
+        Text::new(
+            "more firm exits in the second half of the run than the first",
+            "运行后半段物业企业撤出多于前半段",
+        ),
         "essay 二.(四) 逐年增多; [F5]",
         &per_rep(base, M::FirmExits, Window::Months(1, half)),
         &per_rep(base, M::FirmExits, Window::Months(half + 1, m)),
@@ -250,15 +260,26 @@ pub fn cases(
         verdict: Verdict::or_finding(ok, FINDINGS.contains(&NAMES[5])),
         ..case(
             NAMES[5],
-            "starts above 76.3 %, falls below it within the run".into(),
-            "[F1]",
-            format!(
-                "year 1 {:.3}, year {years} {:.3}; below in year {}",
-                yearly[0],
-                yearly[years - 1],
-                crossing.map_or("-".into(), |y| (y + 1).to_string())
+            Text::new(
+                "starts above 76.3 %, falls below it within the run",
+                "起初高于 76.3 %，运行期内降至其下",
             ),
-            "crossing within the run",
+            "[F1]",
+            Text::new(
+                format!(
+                    "year 1 {:.3}, year {years} {:.3}; below in year {}",
+                    yearly[0],
+                    yearly[years - 1],
+                    crossing.map_or("-".into(), |y| (y + 1).to_string())
+                ),
+                format!(
+                    "第 1 年 {:.3}，第 {years} 年 {:.3}；低于均值始于第 {} 年",
+                    yearly[0],
+                    yearly[years - 1],
+                    crossing.map_or("-".into(), |y| (y + 1).to_string())
+                ),
+            ),
+            Text::new("crossing within the run", "运行期内跌破"),
             ok,
         )
     });
@@ -266,37 +287,67 @@ pub fn cases(
     let s = |metric| mean(&per_rep(base, metric, Window::Settled));
     out.push(near_case(
         NAMES[6],
-        "annual turnover 17.6 %",
+        Text::new("annual turnover 17.6 %", "年流失率 17.6 %"),
         "[F13]",
         s(M::WorkerTurnoverAnnual),
         0.176,
         0.06,
-        "~210 workers; as tests/statistical/mechanisms.rs",
+        Text::new(
+            "~210 workers; as tests/statistical/mechanisms.rs",
+            "约 210 名社区工作者；同 tests/statistical/mechanisms.rs",
+        ),
     ));
     let fyl = first_year_leaving(status_quo, s(M::Workload), o.sample);
     out.push(near_case(
         NAMES[7],
-        "28.7 % of recruits leave in year 1",
+        Text::new(
+            "28.7 % of recruits leave in year 1",
+            "28.7 % 的新招社区工作者在第一年离职",
+        ),
         "[F14]",
         fyl,
         0.287,
         0.05,
-        "from the hazard at the run's workload",
+        Text::new(
+            "from the hazard at the run's workload",
+            "按运行中的工作负荷计算离职风险",
+        ),
     ));
-    for (name, (metric, expected, target, tol)) in NAMES[8..12].iter().zip([
-        (M::MaleShare, "men about 20 %", 0.20, 0.07),
-        (M::LocalShare, "locals under 30 % (start 28 %)", 0.28, 0.08),
-        (M::CollegeShare, "college degree 76 %", 0.76, 0.08),
-        (M::CertifiedShare, "certified about 30 %", 0.30, 0.08),
+    for (name, (metric, expected, expected_zh, target, tol)) in NAMES[8..12].iter().zip([
+        (M::MaleShare, "men about 20 %", "男性约 20 %", 0.20, 0.07),
+        (
+            M::LocalShare,
+            "locals under 30 % (start 28 %)",
+            "本地人不足 30 %（初始 28 %）",
+            0.28,
+            0.08,
+        ),
+        (
+            M::CollegeShare,
+            "college degree 76 %",
+            "大专及以上学历 76 %",
+            0.76,
+            0.08,
+        ),
+        (
+            M::CertifiedShare,
+            "certified about 30 %",
+            "持证约 30 %",
+            0.30,
+            0.08,
+        ),
     ]) {
         out.push(near_case(
             name,
-            expected,
+            Text::new(expected, expected_zh),
             "essay 二.(二)",
             s(metric),
             target,
             tol,
-            "composition drifts; as tests/statistical/mechanisms.rs",
+            Text::new(
+                "composition drifts; as tests/statistical/mechanisms.rs",
+                "构成会漂移；同 tests/statistical/mechanisms.rs",
+            ),
         ));
     }
     // Mobilisation: one typhoon of severity 1 in month 8.
@@ -310,13 +361,25 @@ pub fn cases(
         simulated: new.t90,
         ..case(
             NAMES[12],
-            "new estates take longest to warn 90 %".into(),
-            "essay 二.(三)",
-            format!(
-                "t90 new {:.1} h, old {:.1} h, resettlement {:.1} h",
-                new.t90, old.t90, res.t90
+            Text::new(
+                "new estates take longest to warn 90 %",
+                "新建商品房小区预警 90 % 住户用时最长",
             ),
-            "new > 1.5 x old and > resettlement",
+            "essay 二.(三)",
+            Text::new(
+                format!(
+                    "t90 new {:.1} h, old {:.1} h, resettlement {:.1} h",
+                    new.t90, old.t90, res.t90
+                ),
+                format!(
+                    "t90 新建小区 {:.1} h，老旧小区 {:.1} h，安置小区 {:.1} h",
+                    new.t90, old.t90, res.t90
+                ),
+            ),
+            Text::new(
+                "new > 1.5 x old and > resettlement",
+                "新建小区 > 1.5 x 老旧小区，且 > 安置小区",
+            ),
             new.t90 > 1.5 * old.t90 && new.t90 > res.t90,
         )
     });
@@ -324,20 +387,35 @@ pub fn cases(
         simulated: old.helped,
         ..case(
             NAMES[13],
-            "old compounds help the vulnerable least and latest".into(),
-            "essay 二.(三)",
-            format!(
-                "helped new {:.2}, old {:.2}, res. {:.2}; help t90 old {:.1} h, res. {:.1} h",
-                new.helped, old.helped, res.helped, old.help_t90, res.help_t90
+            Text::new(
+                "old compounds help the vulnerable least and latest",
+                "老旧小区对困难群体的帮扶最少、最迟",
             ),
-            "old: lowest helped share, help t90 > resettlement",
+            "essay 二.(三)",
+            Text::new(
+                format!(
+                    "helped new {:.2}, old {:.2}, res. {:.2}; help t90 old {:.1} h, res. {:.1} h",
+                    new.helped, old.helped, res.helped, old.help_t90, res.help_t90
+                ),
+                format!(
+                    "获帮扶比例 新建 {:.2}，老旧 {:.2}，安置 {:.2}；帮扶 t90 老旧 {:.1} h，安置 {:.1} h",
+                    new.helped, old.helped, res.helped, old.help_t90, res.help_t90
+                ),
+            ),
+            Text::new(
+                "old: lowest helped share, help t90 > resettlement",
+                "老旧小区：获帮扶比例最低，帮扶 t90 > 安置小区",
+            ),
             old.helped < res.helped && old.helped < new.helped && old.help_t90 > res.help_t90,
         )
     });
     out.push(paired_case(
         Group::Pattern,
         NAMES[14],
-        "trust falls in the month of the typhoon".into(),
+        Text::new(
+            "trust falls in the month of the typhoon",
+            "台风当月居民信任下降",
+        ),
         "essay 二.(三)",
         &per_rep(typhoon, M::Trust, Window::Months(7, 7)),
         &per_rep(typhoon, M::Trust, Window::Months(8, 8)),

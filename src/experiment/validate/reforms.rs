@@ -33,6 +33,8 @@
 //! finding = false                             # a miss is a documented finding (ODD §1.6.5)
 //! decimals = 3                                # shown (default 3)
 //! expected = "pay floors: fewer workers quit" # what the essay expects
+//! expected_zh = "工资底线：离职的社区工作者减少" # the same in Chinese (`--lang zh`;
+//!                                             # default: the English)
 //! source = "essay 三.(三).4"                   # default: essay <section>
 //! ```
 //!
@@ -41,7 +43,7 @@
 
 use std::collections::HashMap;
 
-use super::{BASELINE, Case, Dir, Group, Shown, Tolerance, Verdict, mean, num, paired_case};
+use super::{BASELINE, Case, Dir, Group, Shown, Text, Tolerance, Verdict, mean, num, paired_case};
 use crate::experiment::Replication;
 use crate::experiment::windows::{Window, per_rep, truncated};
 use crate::model::metrics::M;
@@ -127,6 +129,16 @@ impl Indicator {
         }
     }
 
+    /// [`Indicator::label`] in Chinese: the metric's Chinese term.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Indicator::Metric(m, _) => m.meta().zh,
+            Indicator::QuitsPerWorker => "每名社区工作者每年主动离职数",
+            Indicator::T90Hours => "预警 90 % 住户的用时",
+            Indicator::HelpedShare => "困难群体及时获帮扶比例",
+        }
+    }
+
     /// Its value in each replication; `horizon`: the warning horizon of the status quo.
     pub fn values(self, reps: &[Replication], horizon: f64) -> Vec<f64> {
         match self {
@@ -206,6 +218,8 @@ pub struct Expectation {
     pub decimals: usize,
     /// What the essay expects, in words.
     pub expected: String,
+    /// The same in Chinese (`expected_zh` in the scenario file).
+    pub expected_zh: String,
     /// Where it says so.
     pub source: String,
 }
@@ -250,10 +264,13 @@ pub fn cases(
             };
             let values = e.indicator.values(own, horizon);
             let label = e.indicator.label();
+            let label_zh = e.indicator.label_zh();
             // A metric's window, said after its label.
             let phrase = match e.indicator {
-                Indicator::Metric(_, w) => format!(" {}", w.phrase()),
-                _ => String::new(),
+                Indicator::Metric(_, w) => {
+                    Text::new(format!(" {}", w.phrase()), format!(" {}", w.phrase_zh()))
+                }
+                _ => Text::default(),
             };
             out.push(match &e.test {
                 Test::Paired { dir, against } => {
@@ -264,7 +281,10 @@ pub fn cases(
                     paired_case(
                         Group::Reform,
                         &e.case,
-                        format!("{} ({label})", e.expected),
+                        Text::new(
+                            format!("{} ({label})", e.expected),
+                            format!("{}（{label_zh}）", e.expected_zh),
+                        ),
                         &e.source,
                         &b,
                         &values,
@@ -278,7 +298,10 @@ pub fn cases(
                     Case {
                         group: Group::Reform,
                         name: e.case.clone(),
-                        expected: format!("{}: {label} >= {goal} ({})", e.expected, f.file),
+                        expected: Text::new(
+                            format!("{}: {label} >= {goal} ({})", e.expected, f.file),
+                            format!("{}：{label_zh} >= {goal}（{}）", e.expected_zh, f.file),
+                        ),
                         expected_value: Some(*goal),
                         simulated: v,
                         shown: Shown::Value {
@@ -310,19 +333,35 @@ pub fn cases(
                     Case {
                         group: Group::Reform,
                         name: e.case.clone(),
-                        expected: format!(
-                            "{}: {label}'s gap to the baseline takes more than {slower_than} months after month {after} to close to {} % ({})",
-                            e.expected,
-                            RECOVERED_GAP * 100.0,
-                            f.file
+                        expected: Text::new(
+                            format!(
+                                "{}: {label}'s gap to the baseline takes more than {slower_than} months after month {after} to close to {} % ({})",
+                                e.expected,
+                                RECOVERED_GAP * 100.0,
+                                f.file
+                            ),
+                            format!(
+                                "{}：第 {after} 个月后，{label_zh}与基准情景的差距需要超过 {slower_than} 个月才能缩小到 {} %（{}）",
+                                e.expected_zh,
+                                RECOVERED_GAP * 100.0,
+                                f.file
+                            ),
                         ),
                         expected_value: Some(f64::from(*slower_than)),
                         simulated: median.map_or(f64::NAN, f64::from),
-                        shown: Shown::Text(format!(
-                            "recovered in {} of {} replications within {within_run} months; median {}",
-                            recovered.len(),
-                            months.len(),
-                            median.map_or("never".to_string(), |x| format!("{x} months"))
+                        shown: Shown::Text(Text::new(
+                            format!(
+                                "recovered in {} of {} replications within {within_run} months; median {}",
+                                recovered.len(),
+                                months.len(),
+                                median.map_or("never".to_string(), |x| format!("{x} months"))
+                            ),
+                            format!(
+                                "{} 次重复中有 {} 次在 {within_run} 个月内恢复；{}",
+                                months.len(),
+                                recovered.len(),
+                                median.map_or("中位数：从未恢复".to_string(), |x| format!("中位数 {x} 个月"))
+                            ),
                         )),
                         tolerance: Tolerance::Target,
                         verdict: Verdict::or_finding(hysteresis, e.finding),
@@ -332,17 +371,16 @@ pub fn cases(
                 Test::Within { rel, of } => {
                     let (b, a) = (mean(&values), mean(&e.indicator.values(&runs[of], horizon)));
                     let gap = b / a - 1.0;
+                    let (b, a) = (num(b, e.decimals), num(a, e.decimals));
                     Case {
                         group: Group::Reform,
                         name: e.case.clone(),
-                        expected: e.expected.clone(),
+                        expected: Text::new(e.expected.clone(), e.expected_zh.clone()),
                         expected_value: Some(0.0),
                         simulated: gap,
-                        shown: Shown::Text(format!(
-                            "{label}{phrase} {} vs {} ({:+.1} %)",
-                            num(b, e.decimals),
-                            num(a, e.decimals),
-                            gap * 100.0
+                        shown: Shown::Text(Text::new(
+                            format!("{label}{} {b} vs {a} ({:+.1} %)", phrase.en, gap * 100.0),
+                            format!("{label_zh}{} {b} 对 {a}（{:+.1} %）", phrase.zh, gap * 100.0),
                         )),
                         tolerance: Tolerance::Rel(*rel),
                         verdict: Verdict::or_finding(gap.abs() <= *rel, e.finding),

@@ -4,7 +4,7 @@
 
 use rand_distr::{Distribution, Exp1};
 
-use super::{Case, Group, Options, Shown, Tolerance, Verdict};
+use super::{Case, Group, Options, Shown, Text, Tolerance, Verdict};
 use crate::model::params::Params;
 use crate::model::rng::{Stream, stream};
 use crate::model::{fees, mobilisation, workforce};
@@ -22,7 +22,7 @@ pub const NAMES: [&str; 6] = [
 #[allow(clippy::too_many_arguments)]
 fn case(
     name: &str,
-    expected: String,
+    expected: Text,
     expected_value: Option<f64>,
     source: &str,
     simulated: f64,
@@ -52,20 +52,32 @@ pub fn cases(o: &Options) -> Vec<Case> {
     let uniform: Vec<u32> = (0..100).collect();
     let mut changed = uniform.clone();
     changed[1] = 2;
-    for (name, ks, want, what) in [
-        (NAMES[0], &uniform, 100, "thresholds 0..99: all 100 pay"),
-        (NAMES[1], &changed, 1, "threshold 1 -> 2: 1 pays"),
+    for (name, ks, want, what, what_zh) in [
+        (
+            NAMES[0],
+            &uniform,
+            100,
+            "thresholds 0..99: all 100 pay",
+            "阈值 0..99：100 户全部缴费",
+        ),
+        (
+            NAMES[1],
+            &changed,
+            1,
+            "threshold 1 -> 2: 1 pays",
+            "阈值 1 -> 2：仅 1 户缴费",
+        ),
     ] {
         let got = fees::threshold_cascade(ks);
         out.push(case(
             name,
-            what.into(),
+            Text::new(what, what_zh),
             Some(f64::from(want)),
             "Granovetter 1978 [F9]",
             got.map_or(f64::NAN, f64::from),
             Shown::Text(match got {
-                Some(n) => format!("{n} pay"),
-                None => "no equilibrium in 1000 months".into(),
+                Some(n) => Text::new(format!("{n} pay"), format!("{n} 户缴费")),
+                None => Text::new("no equilibrium in 1000 months", "1000 个月内未达均衡"),
             }),
             Tolerance::Exact,
             got == Some(want),
@@ -122,17 +134,31 @@ fn bass_case(o: &Options) -> Case {
     }
     case(
         NAMES[2],
-        format!("warned share F(t), p = {p}, q = {q}/h, t = 0.5-6 h"),
+        Text::new(
+            format!("warned share F(t), p = {p}, q = {q}/h, t = 0.5-6 h"),
+            format!("已预警比例 F(t)，p = {p}，q = {q}/h，t = 0.5-6 h"),
+        ),
         None,
         "Bass 1969 [F18]",
         worst.2,
-        Shown::Text(format!(
-            "worst at t = {} h: F {:.4} vs {:.4} (n = {n})",
-            worst.1,
-            bass(worst.1) + worst.2,
-            bass(worst.1)
+        Shown::Text(Text::new(
+            format!(
+                "worst at t = {} h: F {:.4} vs {:.4} (n = {n})",
+                worst.1,
+                bass(worst.1) + worst.2,
+                bass(worst.1)
+            ),
+            format!(
+                "最大偏差在 t = {} h：F {:.4} 对 {:.4}（n = {n}）",
+                worst.1,
+                bass(worst.1) + worst.2,
+                bass(worst.1)
+            ),
         )),
-        Tolerance::Text(format!("4 SE + step + 0.003 (here {:.4})", worst.3)),
+        Tolerance::Text(Text::new(
+            format!("4 SE + step + 0.003 (here {:.4})", worst.3),
+            format!("4 倍标准误 + 步长 + 0.003（此处 {:.4}）", worst.3),
+        )),
         ok,
     )
 }
@@ -174,28 +200,43 @@ fn hazard_cases(o: &Options) -> Vec<Case> {
     vec![
         case(
             NAMES[3],
-            format!("S(t) = (1 - h)^t, h = {h}/month, t = 1-60"),
+            Text::new(
+                format!("S(t) = (1 - h)^t, h = {h}/month, t = 1-60"),
+                format!("S(t) = (1 - h)^t，h = {h}/月，t = 1-60"),
+            ),
             None,
             "geometric law",
             worst.2 - worst.3,
-            Shown::Text(format!(
-                "h = {hazard:.4}; worst at t = {}: {:.4} vs {:.4} (n = {n0})",
-                worst.1, worst.2, worst.3
+            Shown::Text(Text::new(
+                format!(
+                    "h = {hazard:.4}; worst at t = {}: {:.4} vs {:.4} (n = {n0})",
+                    worst.1, worst.2, worst.3
+                ),
+                format!(
+                    "h = {hazard:.4}；最大偏差在 t = {}：{:.4} 对 {:.4}（n = {n0}）",
+                    worst.1, worst.2, worst.3
+                ),
             )),
-            Tolerance::Text("4 SE at every t".into()),
+            Tolerance::Text(Text::new("4 SE at every t", "每个 t 均为 4 倍标准误")),
             ok && (hazard - h).abs() < 1e-12,
         ),
         case(
             NAMES[4],
-            format!("1 - (1 - h)^12 = {:.4} leave in a year", annual.1),
+            Text::new(
+                format!("1 - (1 - h)^12 = {:.4} leave in a year", annual.1),
+                format!("1 - (1 - h)^12 = {:.4} 在一年内离职", annual.1),
+            ),
             Some(annual.1),
             "geometric law",
             annual.0,
             Shown::Value {
                 decimals: 4,
-                suffix: String::new(),
+                suffix: Text::default(),
             },
-            Tolerance::Text(format!("4 SE ({:.4})", annual.2)),
+            Tolerance::Text(Text::new(
+                format!("4 SE ({:.4})", annual.2),
+                format!("4 倍标准误（{:.4}）", annual.2),
+            )),
             (annual.0 - annual.1).abs() < annual.2,
         ),
     ]
@@ -225,12 +266,21 @@ fn queue_case() -> Case {
     }
     case(
         NAMES[5],
-        "ceil(n/k) x s: 2, 2.25, 2, 1.75 h".into(),
+        Text::new(
+            "ceil(n/k) x s: 2, 2.25, 2, 1.75 h",
+            "ceil(n/k) x s：2、2.25、2、1.75 h",
+        ),
         None,
         "FCFS queue, k servers",
         worst,
-        Shown::Text(format!("{} h", got.join(", "))),
-        Tolerance::Text("1e-12; each visited once".into()),
+        Shown::Text(Text::new(
+            format!("{} h", got.join(", ")),
+            format!("{} h", got.join("、")),
+        )),
+        Tolerance::Text(Text::new(
+            "1e-12; each visited once",
+            "1e-12；每户恰好探访一次",
+        )),
         ok,
     )
 }

@@ -117,7 +117,7 @@ pub(super) fn parse_lever(v: &toml::Value, src: &Source) -> Result<Lever, Scenar
     })
 }
 
-const EXPECT_KEYS: [&str; 14] = [
+const EXPECT_KEYS: [&str; 15] = [
     "metric",
     "indicator",
     "window",
@@ -131,6 +131,7 @@ const EXPECT_KEYS: [&str; 14] = [
     "finding",
     "decimals",
     "expected",
+    "expected_zh",
     "source",
 ];
 
@@ -358,6 +359,9 @@ pub(super) fn parse_expect(
                 )
             })?
             .to_string();
+        // The Chinese of `expected` (`--lang zh`); without it, the English is shown.
+        let expected_zh = str_at(t, "expected_zh", &at("expected_zh"), src)?
+            .map_or_else(|| expected.clone(), str::to_string);
         let source = match (
             str_at(t, "source", &at("source"), src)?,
             lever.and_then(|l| l.section.as_deref()),
@@ -378,6 +382,7 @@ pub(super) fn parse_expect(
             finding,
             decimals,
             expected,
+            expected_zh,
             source,
         });
     }
