@@ -91,9 +91,10 @@ pub struct SlurmArgs {
     pub shequ: Option<PathBuf>,
 }
 
-/// Household-months one core simulates per second (`cargo bench --bench replications`,
-/// 1 thread: 25.3 M on the development machine), for the rough task length `slurm` prints.
-const HM_PER_CORE_SECOND: f64 = 25e6;
+/// Household-months one core simulates per second, for the rough task length `slurm`
+/// prints: `shequ bench --households 250000 --threads 1` gave 31.9 M per CPU-second on the
+/// shared development machine (2026-12-02, after issue 16's first step); rounded down.
+const HM_PER_CORE_SECOND: f64 = 30e6;
 
 /// A plan's work: a sweep, a comparison or a sensitivity study.
 enum Job {
