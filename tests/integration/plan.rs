@@ -87,9 +87,11 @@ fn a_killed_sweep_resumes_byte_identical_and_refuses_other_arguments() {
     run_ok(&with(&["sweep"], &with(&SWEEP, &["--out", s(&whole)])));
     let out = d.path().join("resumed");
     let args = with(&["sweep"], &with(&SWEEP, &["--out", s(&out)]));
-    // Killed (abort, like SIGKILL: nothing cleaned up) after 4 of 9 units.
+    // Killed (abort, like SIGKILL: nothing cleaned up) after 4 of 9 units. On one thread,
+    // so that no other worker checkpoints a fifth unit before the abort lands.
     let o = shequ(&args)
         .env("SHEQU_TEST_ABORT_AFTER_UNITS", "4")
+        .env("RAYON_NUM_THREADS", "1")
         .output()
         .unwrap();
     assert!(!o.status.success());
