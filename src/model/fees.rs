@@ -175,7 +175,7 @@ pub fn decide_building(
             h.paid = pays;
             after += u32::from(pays);
             if !pays {
-                h.trust = (h.trust - arrears_loss).max(0.0);
+                h.trust = pursued(h.trust, arrears_loss);
             }
         }
     }
@@ -238,11 +238,7 @@ impl Block {
     #[inline(always)]
     fn propensity(&self, j: usize, r: &Rule, fee: f32, if_paid: f32, if_not: f32) -> f32 {
         let share = if self.paid[j] != 0 { if_paid } else { if_not };
-        let burden = if self.resident[j] != 0 {
-            fee / self.income[j].max(1.0)
-        } else {
-            0.0
-        };
+        let burden = burden_of(self.resident[j] != 0, self.income[j], fee);
         r.z(
             share,
             self.threshold[j],
@@ -257,11 +253,13 @@ impl Block {
 /// Fee burden of `h` for a monthly fee `fee` at start-of-run incomes (0 for absent owners).
 #[inline(always)]
 pub fn burden(h: &Household, fee: f32) -> f32 {
-    if h.occupancy == Occupancy::OwnerOccupied {
-        fee / h.income.max(1.0)
-    } else {
-        0.0
-    }
+    burden_of(h.occupancy == Occupancy::OwnerOccupied, h.income, fee)
+}
+
+/// [`burden`] from its inputs: the fee over the income where the owner lives there.
+#[inline(always)]
+fn burden_of(resident: bool, income: f32, fee: f32) -> f32 {
+    if resident { fee / income.max(1.0) } else { 0.0 }
 }
 
 /// The conflict cost of pursuing arrears (催缴): every owner of a managed compound who did
@@ -271,10 +269,16 @@ pub fn pursue_arrears(o: &Owners, hs: &mut [Household]) -> u32 {
     let loss = arrears_loss(o);
     let mut arrears = 0;
     for h in hs.iter_mut().filter(|h| !h.paid) {
-        h.trust = (h.trust - loss).max(0.0);
+        h.trust = pursued(h.trust, loss);
         arrears += 1;
     }
     arrears
+}
+
+/// The trust of an owner in arrears after a month of pursuit costing `loss` (not below 0).
+#[inline(always)]
+fn pursued(trust: f32, loss: f32) -> f32 {
+    (trust - loss).max(0.0)
 }
 
 /// The trust an owner in arrears loses in a month of pursuit.
