@@ -66,8 +66,7 @@ fn fees(c: &mut Criterion) {
             } = &mut community;
             let mut moves = 0;
             for comp in compounds.iter() {
-                let hs =
-                    &mut households[comp.first_household as usize..comp.end_household as usize];
+                let range = comp.first_household as usize..comp.end_household as usize;
                 let k = p.kind(comp.kind);
                 moves += step_compound(
                     &p,
@@ -75,7 +74,8 @@ fn fees(c: &mut Criterion) {
                     comp.quality,
                     0.5,
                     m,
-                    hs,
+                    households,
+                    range,
                     residents_rng,
                     moves_lanes,
                     volunteers_lanes,

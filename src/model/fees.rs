@@ -8,12 +8,14 @@
 //! With every weight but w_social at 0, noise 0 and every owner resident (or both absence
 //! penalties 0) this is Granovetter's (1978) threshold model.
 
+use std::ops::Range;
+
 use super::floats::exp_f32;
 use super::metrics::{KindSum, Sum, Tally};
 use super::params::Owners;
 use super::rng::{BLOCK, Lanes};
 use super::simd::dispatch;
-use super::world::{Compound, Household, Occupancy};
+use super::world::{Compound, Household, Households, Occupancy, bits, live, load, store};
 
 /// The owners' payment rule with its constants in single precision, computed once per
 /// compound and month: the hot loop then does only the per-owner arithmetic.
@@ -67,8 +69,22 @@ impl Rule {
             h.satisfaction - h.expectation,
             h.trust,
             burden,
-            self.absence[h.occupancy as usize],
+            self.absence(h.occupancy as u32),
         )
+    }
+
+    /// The absence penalty of an owner whose dwelling has occupancy `o` (an [`Occupancy`]
+    /// as a number; chosen, not looked up, so that a block of owners takes it in vector
+    /// registers).
+    #[inline(always)]
+    fn absence(&self, o: u32) -> f32 {
+        if o == Occupancy::OwnerOccupied as u32 {
+            self.absence[0]
+        } else if o == Occupancy::Rented as u32 {
+            self.absence[1]
+        } else {
+            self.absence[2]
+        }
     }
 
     /// The propensity from its inputs: the one formula both [`Rule::propensity`] and the
@@ -102,13 +118,13 @@ impl Rule {
         }
     }
 
-    /// [`Rule::pays`] for a block of propensities and draws at once.
+    /// [`Rule::pays`] for a block of propensities and draws at once: 1 where the owner pays.
     #[inline(always)]
-    pub fn pays_block(&self, z: &[f32; BLOCK], u: &[f32; BLOCK]) -> [bool; BLOCK] {
-        let mut out = [false; BLOCK];
+    pub fn pays_block(&self, z: &[f32; BLOCK], u: &[f32; BLOCK]) -> [u32; BLOCK] {
+        let mut out = [0; BLOCK];
         if self.inv_noise == 0.0 {
             for (o, z) in out.iter_mut().zip(z) {
-                *o = *z >= 0.0;
+                *o = u32::from(*z >= 0.0);
             }
         } else {
             let mut e = [0f32; BLOCK];
@@ -116,7 +132,7 @@ impl Rule {
                 *e = exp_f32(-z * self.inv_noise);
             }
             for ((o, e), u) in out.iter_mut().zip(e).zip(u) {
-                *o = u * (1.0 + e) < 1.0;
+                *o = u32::from(u * (1.0 + e) < 1.0);
             }
         }
         out
@@ -134,50 +150,84 @@ impl Rule {
     }
 }
 
-/// One month of payment decisions in one building, updated synchronously: every owner
-/// reacts to what the others did last month. `fee` is the monthly fee of a dwelling (RMB);
-/// `lanes` give the uniforms, a fresh block of [`BLOCK`] for each [`BLOCK`] owners (every
-/// owner draws, paying or not, so draws stay aligned across scenarios: common random
-/// numbers). An owner who does not pay loses `arrears_loss` of trust, as
-/// [`pursue_arrears`] does (0 where nobody pursues). Returns the number of owners who pay
-/// this month.
+/// One month of payment decisions in one building, dwellings `building`, updated
+/// synchronously: every owner reacts to what the others did last month. `fee` is the
+/// monthly fee of a dwelling (RMB); `lanes` give the uniforms, a fresh block of [`BLOCK`]
+/// for each [`BLOCK`] owners (every owner draws, paying or not, so draws stay aligned across
+/// scenarios: common random numbers). An owner who does not pay loses `arrears_loss` of
+/// trust, as [`pursue_arrears`] does (0 where nobody pursues). Returns the number of owners
+/// who pay this month.
 ///
-/// Owners are taken [`BLOCK`] at a time: their propensities, then the exponentials of the
-/// block in one straight loop the compiler vectorises, then the decisions.
+/// Owners are taken [`BLOCK`] at a time, field by field: their propensities, then the
+/// exponentials of the block in one straight loop the compiler vectorises, then the
+/// decisions. A block reads [`BLOCK`] dwellings whatever the building's size (the fields are
+/// padded) and writes back only the building's.
 #[inline(always)]
 pub fn decide_building(
     rule: &Rule,
     fee: f32,
-    hs: &mut [Household],
+    hs: &mut Households,
+    building: Range<usize>,
     lanes: &mut Lanes,
     arrears_loss: f32,
 ) -> u32 {
-    let n = hs.len();
-    let before: u32 = hs.iter().map(|h| u32::from(h.paid)).sum();
+    let n = building.len();
+    let before: u32 = hs.state[building.clone()]
+        .iter()
+        .map(|&s| (s >> bits::PAID_SHIFT) & 1)
+        .sum();
     let others = (n.max(2) - 1) as f32;
     // The share of the others who paid is one of two values, by whether the owner paid.
     // In f32 like the thresholds, so a share equal to a threshold compares equal.
     let share_if_paid = before.saturating_sub(1) as f32 / others;
     let share_if_not = before as f32 / others;
     let mut after = 0;
-    for chunk in hs.chunks_mut(BLOCK) {
+    for start in building.clone().step_by(BLOCK) {
+        let m = (building.end - start).min(BLOCK);
         let draws = lanes.next_block();
-        let mut owners = Block::default();
-        for (j, h) in chunk.iter().enumerate() {
-            owners.load(j, h, rule);
-        }
+        let r = start..start + BLOCK;
+        let threshold = load(&hs.threshold[r.clone()]);
+        let satisfaction = load(&hs.satisfaction[r.clone()]);
+        let expectation = load(&hs.expectation[r.clone()]);
+        let trust = load(&hs.trust[r.clone()]);
+        let income = load(&hs.income[r.clone()]);
+        // Flags widened to 32 bits, so that every loop below runs on lanes of one width.
+        let state = load(&hs.state[r.clone()]);
         let mut z = [0f32; BLOCK];
-        for (j, z) in z.iter_mut().enumerate() {
-            *z = owners.propensity(j, rule, fee, share_if_paid, share_if_not);
+        for j in 0..BLOCK {
+            let share = if state[j] & bits::PAID != 0 {
+                share_if_paid
+            } else {
+                share_if_not
+            };
+            let occupancy = (state[j] >> bits::OCCUPANCY_SHIFT) & bits::TWO;
+            let resident = occupancy == Occupancy::OwnerOccupied as u32;
+            z[j] = rule.z(
+                share,
+                threshold[j],
+                satisfaction[j] - expectation[j],
+                trust[j],
+                burden_of(resident, income[j], fee),
+                rule.absence(occupancy),
+            );
         }
         let pays = rule.pays_block(&z, &draws);
-        for (h, pays) in chunk.iter_mut().zip(pays) {
-            h.paid = pays;
-            after += u32::from(pays);
-            if !pays {
-                h.trust = pursued(h.trust, arrears_loss);
-            }
+        let live = live(m);
+        let mut counted = [0u32; BLOCK];
+        let mut trust_after = [0f32; BLOCK];
+        let mut state_after = [0u32; BLOCK];
+        for j in 0..BLOCK {
+            counted[j] = live[j] & pays[j];
+            trust_after[j] = if pays[j] != 0 {
+                trust[j]
+            } else {
+                pursued(trust[j], arrears_loss)
+            };
+            state_after[j] = (state[j] & !bits::PAID) | (pays[j] << bits::PAID_SHIFT);
         }
+        after += counted.iter().sum::<u32>();
+        store(&mut hs.state[r.clone()], &state_after, &live);
+        store(&mut hs.trust[r], &trust_after, &live);
     }
     after
 }
@@ -191,7 +241,7 @@ dispatch! {
 pub fn decide_buildings(
     rule: &Rule,
     fee: f32,
-    households: &mut [Household],
+    households: &mut Households,
     building_start: &[u32],
     buildings: std::ops::Range<usize>,
     lanes: &mut Lanes,
@@ -199,55 +249,11 @@ pub fn decide_buildings(
 ) -> u32 {
     let mut payers = 0;
     for b in buildings {
-        let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];
-        payers += decide_building(rule, fee, hs, lanes, arrears_loss);
+        let building = building_start[b] as usize..building_start[b + 1] as usize;
+        payers += decide_building(rule, fee, households, building, lanes, arrears_loss);
     }
     payers
 }
-}
-
-/// The fields of up to [`BLOCK`] owners that the payment rule reads, as structure of arrays:
-/// loaded owner by owner, then computed on in one straight loop the compiler vectorises.
-/// Slots past the last owner hold zeros (their results are not used).
-#[derive(Default)]
-struct Block {
-    threshold: [f32; BLOCK],
-    /// Satisfaction minus expectation.
-    gap: [f32; BLOCK],
-    trust: [f32; BLOCK],
-    income: [f32; BLOCK],
-    absence: [f32; BLOCK],
-    /// 1 where the owner lives there (the burden counts), else 0.
-    resident: [u32; BLOCK],
-    paid: [u32; BLOCK],
-}
-
-impl Block {
-    #[inline(always)]
-    fn load(&mut self, j: usize, h: &Household, rule: &Rule) {
-        self.threshold[j] = h.threshold;
-        self.gap[j] = h.satisfaction - h.expectation;
-        self.trust[j] = h.trust;
-        self.income[j] = h.income;
-        self.absence[j] = rule.absence[h.occupancy as usize];
-        self.resident[j] = u32::from(h.occupancy == Occupancy::OwnerOccupied);
-        self.paid[j] = u32::from(h.paid);
-    }
-
-    /// [`Rule::propensity`] of slot `j`, with [`burden`] and the share computed here.
-    #[inline(always)]
-    fn propensity(&self, j: usize, r: &Rule, fee: f32, if_paid: f32, if_not: f32) -> f32 {
-        let share = if self.paid[j] != 0 { if_paid } else { if_not };
-        let burden = burden_of(self.resident[j] != 0, self.income[j], fee);
-        r.z(
-            share,
-            self.threshold[j],
-            self.gap[j],
-            self.trust[j],
-            burden,
-            self.absence[j],
-        )
-    }
 }
 
 /// Fee burden of `h` for a monthly fee `fee` at start-of-run incomes (0 for absent owners).
@@ -265,11 +271,15 @@ fn burden_of(resident: bool, income: f32, fee: f32) -> f32 {
 /// The conflict cost of pursuing arrears (催缴): every owner of a managed compound who did
 /// not pay this month loses `enforcement x enforcement_trust_loss` of trust. Returns the
 /// owners in arrears.
-pub fn pursue_arrears(o: &Owners, hs: &mut [Household]) -> u32 {
+pub fn pursue_arrears(o: &Owners, hs: &mut Households, range: Range<usize>) -> u32 {
     let loss = arrears_loss(o);
     let mut arrears = 0;
-    for h in hs.iter_mut().filter(|h| !h.paid) {
-        h.trust = pursued(h.trust, loss);
+    for (trust, _) in hs.trust[range.clone()]
+        .iter_mut()
+        .zip(&hs.state[range])
+        .filter(|(_, state)| **state & bits::PAID == 0)
+    {
+        *trust = pursued(*trust, loss);
         arrears += 1;
     }
     arrears
@@ -351,15 +361,16 @@ pub fn pure_threshold_owners() -> Owners {
 /// `None` if none is reached in 1000 months. Used by tests and `shequ validate`.
 pub fn threshold_cascade(thresholds_as_counts: &[u32]) -> Option<u32> {
     let n = thresholds_as_counts.len() as f32;
-    let mut hs: Vec<Household> = thresholds_as_counts
+    let mut hs: Households = thresholds_as_counts
         .iter()
         .map(|&k| neutral_owner(k as f32 / (n - 1.0)))
         .collect();
+    let building = 0..hs.len();
     let rule = Rule::new(&pure_threshold_owners());
     let mut lanes = Lanes::new(1, 0, 0, crate::model::rng::Stream::Fees);
     let mut last = u32::MAX;
     for _ in 0..1000 {
-        let paid = decide_building(&rule, 100.0, &mut hs, &mut lanes, 0.0);
+        let paid = decide_building(&rule, 100.0, &mut hs, building.clone(), &mut lanes, 0.0);
         if paid == last {
             return Some(paid);
         }

@@ -9,7 +9,7 @@ use super::metrics::{KindSum, Sum, Tally};
 use super::params::{Kind, Params};
 use super::rates::{HOURS_PER_MONTH, beta_mean_sd, monthly};
 use super::rng::Rng;
-use super::world::{Compound, Firm, Household};
+use super::world::{Compound, Dwellings, Firm, Household};
 
 /// Standard staff of a compound of `n` households of kind `k`.
 pub fn standard_staff(k: &Kind, n: usize) -> f64 {
@@ -354,7 +354,7 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
 pub fn assessed_payers(
     p: &Params,
     c: &Compound,
-    households: &[Household],
+    households: Dwellings<'_>,
     price: f64,
     quality: f64,
     month: u32,
@@ -364,18 +364,21 @@ pub fn assessed_payers(
     let fee = (price * c.floor_area / fees::income_factor(o, month)) as f32;
     let per = p.kind(c.kind).households_per_building.max(1) as usize;
     let mut total = 0.0;
+    let (mut served, mut pay) = (Vec::with_capacity(per), Vec::with_capacity(per));
     for b in households.chunks(per) {
         let others = (b.len().max(2) - 1) as f64;
-        let mut pay: Vec<f64> = b.iter().map(|h| f64::from(u8::from(h.paid))).collect();
+        served.clear();
+        served.extend(b.iter().map(|h| Household {
+            satisfaction: quality as f32,
+            ..h
+        }));
+        pay.clear();
+        pay.extend(served.iter().map(|h| f64::from(u8::from(h.paid))));
         for _ in 0..12 {
             let sum: f64 = pay.iter().sum();
-            for (h, q) in b.iter().zip(pay.iter_mut()) {
+            for (h, q) in served.iter().zip(pay.iter_mut()) {
                 let share = ((sum - *q) / others) as f32;
-                let served = Household {
-                    satisfaction: quality as f32,
-                    ..*h
-                };
-                let z = rule.propensity(&served, share, fees::burden(h, fee));
+                let z = rule.propensity(h, share, fees::burden(h, fee));
                 *q = f64::from(rule.probability(z));
             }
         }
@@ -390,7 +393,7 @@ pub fn assessed_payers(
 fn viable(
     p: &Params,
     c: &Compound,
-    households: &[Household],
+    households: Dwellings<'_>,
     firm: &Firm,
     price: f64,
     month: u32,
@@ -416,7 +419,7 @@ fn viable(
 fn agreed_markup(
     p: &Params,
     c: &Compound,
-    households: &[Household],
+    households: Dwellings<'_>,
     candidate: &Firm,
     price: f64,
     month: u32,
@@ -449,7 +452,7 @@ fn agreed_markup(
 pub fn consider_entry(
     p: &Params,
     c: &mut Compound,
-    households: &[Household],
+    households: Dwellings<'_>,
     price: f64,
     month: u32,
     rng: &mut Rng,
@@ -496,7 +499,7 @@ pub fn consider_entry(
 
 /// Owners' committee vote on a price rise asked by a losing firm: passes when a majority of
 /// owners are at least `vote_satisfaction_needed` satisfied. Returns whether the price rose.
-pub fn owners_vote(p: &Params, c: &mut Compound, households: &[Household], month: u32) -> bool {
+pub fn owners_vote(p: &Params, c: &mut Compound, households: Dwellings<'_>, month: u32) -> bool {
     let pr = &p.property;
     let losing = matches!(c.firm, Some(f) if f.loss_streak > 0 && !f.self_managed);
     if !c.owners_committee || !losing || month % pr.vote_interval_months != 0 {
@@ -522,7 +525,7 @@ pub fn owners_vote(p: &Params, c: &mut Compound, households: &[Household], month
 pub fn star_rating(
     p: &Params,
     c: &mut Compound,
-    households: &[Household],
+    households: Dwellings<'_>,
     month: u32,
 ) -> (bool, f64) {
     let pr = &p.property;
@@ -604,7 +607,12 @@ pub fn governance(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::world::{Community, Firm, Occupancy};
+    use crate::model::world::{Community, Firm, Households, Occupancy};
+
+    /// Dwellings as a community stores them.
+    fn view(hs: &[Household]) -> Households {
+        hs.iter().copied().collect()
+    }
 
     fn occupied(hs: &[Household]) -> usize {
         hs.iter()
@@ -621,8 +629,11 @@ mod tests {
                 .iter()
                 .find(|x| x.kind == CompoundKind::NewEstate && x.firm.is_some())
             {
-                let hs = c.households[comp.first_household as usize..comp.end_household as usize]
-                    .to_vec();
+                let hs = c
+                    .households
+                    .view(comp.first_household as usize..comp.end_household as usize)
+                    .iter()
+                    .collect();
                 return (comp.clone(), hs);
             }
             seed += 1;
@@ -779,14 +790,28 @@ mod tests {
             h.expectation = 1.0;
         }
         let price = fee_price(&p, &c, 1);
-        assert!(!consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
+        assert!(!consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            1,
+            &mut rng
+        ));
         assert!(c.firm.is_none());
         // Owners content with what a firm gives, all paying: the firm is covered.
         for h in hs.iter_mut() {
             h.paid = true;
             h.expectation = 0.3;
         }
-        assert!(consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
+        assert!(consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            1,
+            &mut rng
+        ));
         assert!(c.firm.is_some());
     }
 
@@ -799,12 +824,12 @@ mod tests {
             h.satisfaction = 0.1;
         }
         let price = fee_price(&p, &c, 1);
-        let low = assessed_payers(&p, &c, &hs, price, 0.2, 1);
-        let high = assessed_payers(&p, &c, &hs, price, 0.7, 1);
+        let low = assessed_payers(&p, &c, view(&hs).all(), price, 0.2, 1);
+        let high = assessed_payers(&p, &c, view(&hs).all(), price, 0.7, 1);
         assert!(high > low, "{low} vs {high}");
         assert!(high <= hs.len() as f64 && low >= 0.0);
         // A higher fee (more burden) never raises them.
-        assert!(assessed_payers(&p, &c, &hs, price * 3.0, 0.7, 1) <= high + 1e-9);
+        assert!(assessed_payers(&p, &c, view(&hs).all(), price * 3.0, 0.7, 1) <= high + 1e-9);
     }
 
     #[test]
@@ -833,7 +858,9 @@ mod tests {
             h.paid = i % 2 == 0;
             h.trust = 0.6;
         }
-        let arrears = fees::pursue_arrears(&p.owners, &mut hs);
+        let mut all = view(&hs);
+        let arrears = fees::pursue_arrears(&p.owners, &mut all, 0..hs.len());
+        hs = all.iter().collect();
         assert_eq!(arrears as usize, hs.len() / 2);
         for (i, h) in hs.iter().enumerate() {
             if i % 2 == 0 {
@@ -919,11 +946,25 @@ mod tests {
         c.tender_due = true;
         let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
         let price = fee_price(&p, &c, 1);
-        assert!(!consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
+        assert!(!consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            1,
+            &mut rng
+        ));
         assert!(c.firm.is_none(), "self-management is off");
         p.property.self_management = true;
         c.tender_due = true;
-        assert!(!consider_entry(&p, &mut c, &hs, price, 1, &mut rng));
+        assert!(!consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            1,
+            &mut rng
+        ));
         let body = c.firm.expect("self-managed");
         assert!(body.self_managed);
         assert_eq!(c.price_markup, p.property.self_management_fee_factor);
@@ -945,12 +986,19 @@ mod tests {
             h.satisfaction = 0.05;
         }
         c.quality = 0.1;
-        assert_eq!(star_rating(&p, &mut c, &hs, 12), (false, 0.0), "off");
+        assert_eq!(
+            star_rating(&p, &mut c, view(&hs).all(), 12),
+            (false, 0.0),
+            "off"
+        );
         p.property.star_rating = true;
-        let (removed, cost) = star_rating(&p, &mut c, &hs, 12);
+        let (removed, cost) = star_rating(&p, &mut c, view(&hs).all(), 12);
         assert!(!removed && cost > 0.0);
-        assert!(!star_rating(&p, &mut c, &hs, 13).0, "only once a year");
-        assert!(star_rating(&p, &mut c, &hs, 24).0);
+        assert!(
+            !star_rating(&p, &mut c, view(&hs).all(), 13).0,
+            "only once a year"
+        );
+        assert!(star_rating(&p, &mut c, view(&hs).all(), 24).0);
         assert!(c.firm.is_none() && c.tender_due);
     }
 
@@ -966,8 +1014,11 @@ mod tests {
                 .iter()
                 .find(|x| x.kind == CompoundKind::OldCompound && x.firm.is_some())
             {
-                let hs =
-                    comm.households[x.first_household as usize..x.end_household as usize].to_vec();
+                let hs: Vec<Household> = comm
+                    .households
+                    .view(x.first_household as usize..x.end_household as usize)
+                    .iter()
+                    .collect();
                 break (x.clone(), hs);
             }
             seed += 1;
@@ -1016,14 +1067,17 @@ mod tests {
             h.satisfaction = 0.9;
         }
         c.owners_committee = false;
-        assert!(!owners_vote(&p, &mut c, &hs, 12));
+        assert!(!owners_vote(&p, &mut c, view(&hs).all(), 12));
         c.owners_committee = true;
-        assert!(!owners_vote(&p, &mut c, &hs, 7), "only in vote months");
-        assert!(owners_vote(&p, &mut c, &hs, 12));
+        assert!(
+            !owners_vote(&p, &mut c, view(&hs).all(), 7),
+            "only in vote months"
+        );
+        assert!(owners_vote(&p, &mut c, view(&hs).all(), 12));
         assert!((c.price_markup - 1.1).abs() < 1e-12);
         for h in hs.iter_mut() {
             h.satisfaction = 0.2;
         }
-        assert!(!owners_vote(&p, &mut c, &hs, 24));
+        assert!(!owners_vote(&p, &mut c, view(&hs).all(), 24));
     }
 }

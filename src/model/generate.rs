@@ -249,7 +249,7 @@ impl Community {
 
         Community {
             id,
-            households,
+            households: households.into_iter().collect(),
             building_start,
             grid_of_building,
             grids: if n_buildings == 0 { 0 } else { grid + 1 },
@@ -479,7 +479,11 @@ mod tests {
         let elderly_share = |kind: CompoundKind| {
             let (mut e, mut n) = (0, 0);
             for comp in c.compounds.iter().filter(|x| x.kind == kind) {
-                for h in &c.households[comp.first_household as usize..comp.end_household as usize] {
+                for h in c
+                    .households
+                    .view(comp.first_household as usize..comp.end_household as usize)
+                    .iter()
+                {
                     n += 1;
                     e += (h.age == Age::Elderly) as usize;
                 }

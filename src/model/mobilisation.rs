@@ -315,7 +315,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
                     INF
                 };
                 let mut door = 0.0;
-                for (i, h) in c.households[first..last].iter().enumerate() {
+                for (i, h) in c.households.view(first..last).iter().enumerate() {
                     let idx = first + i;
                     if h.occupancy == Occupancy::Vacant {
                         continue;
@@ -358,13 +358,13 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             b_idx.clear();
             let first = c.building_start[b] as usize;
             let end = c.building_start[b + 1] as usize;
-            for (i, h) in c.households.iter().enumerate().take(end).skip(first) {
+            for (i, h) in (first..end).map(|i| (i, c.households.get(i))) {
                 if h.occupancy == Occupancy::Vacant {
                     continue;
                 }
                 b_idx.push(i);
                 b_ext.push(ext[i]);
-                b_ties.push(ties(k, h));
+                b_ties.push(ties(k, &h));
                 b_vol.push(h.volunteer || h.party_member);
             }
             warn_building(m, &b_ext, &b_ties, &b_vol, rng, &mut b_out);
@@ -381,7 +381,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
         let k = p.kind(comp.kind);
         let mut list = Vec::new();
         let (first, end) = (comp.first_household as usize, comp.end_household as usize);
-        for (i, h) in c.households.iter().enumerate().take(end).skip(first) {
+        for (i, h) in (first..end).map(|i| (i, c.households.get(i))) {
             if !h.vulnerable || h.occupancy == Occupancy::Vacant {
                 continue;
             }
@@ -394,7 +394,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             let w: f64 = rng.random();
             let available = if known {
                 office
-            } else if w < m.neighbour_report * ties(k, h) {
+            } else if w < m.neighbour_report * ties(k, &h) {
                 warned[i]
             } else {
                 INF
@@ -436,7 +436,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             helpers.push((office + p.society.unit_response_hours, m.visit_hours));
         }
         let (first, end) = (comp.first_household as usize, comp.end_household as usize);
-        for (i, h) in c.households.iter().enumerate().take(end).skip(first) {
+        for (i, h) in (first..end).map(|i| (i, c.households.get(i))) {
             if (h.volunteer || h.party_member) && !h.vulnerable && warned[i].is_finite() {
                 let slow = if h.age == Age::Elderly {
                     m.elderly_leader_slowdown
@@ -458,8 +458,8 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
         // Trust: those not helped in time lose it; the whole compound a little.
         for (j, x) in need[ci].iter().enumerate() {
             if done[j] > window {
-                let h = &mut c.households[x.1];
-                h.trust = (h.trust - m.trust_shock as f32).max(0.0);
+                let trust = &mut c.households.trust[x.1];
+                *trust = (*trust - m.trust_shock as f32).max(0.0);
             }
         }
     }
@@ -470,9 +470,9 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     for (ci, comp) in c.compounds.iter().enumerate() {
         let kind = comp.kind.index();
         let range = comp.first_household as usize..comp.end_household as usize;
-        let occupied = c.households[range.clone()]
-            .iter()
-            .filter(|h| h.occupancy != Occupancy::Vacant)
+        let occupied = range
+            .clone()
+            .filter(|&i| c.households.occupancy(i) != Occupancy::Vacant)
             .count();
         let unhelped_share = if occupied > 0 {
             f64::from(unhelped[ci]) / occupied as f64
@@ -480,13 +480,13 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             0.0
         };
         let drop = (m.trust_spillover * unhelped_share) as f32;
+        let hs = &mut c.households;
         for i in range {
-            let h = &mut c.households[i];
-            if h.occupancy == Occupancy::Vacant {
+            if hs.occupancy(i) == Occupancy::Vacant {
                 continue;
             }
             times[kind].push(warned[i]);
-            h.trust = (h.trust - drop).max(0.0);
+            hs.trust[i] = (hs.trust[i] - drop).max(0.0);
         }
     }
     for (kind, t) in times.iter_mut().enumerate() {

@@ -2,6 +2,8 @@
 //! experienced, expectations formed from what owners see (their own service, the other
 //! compounds' service, their incomes: 业主不断提出高标准), trust that reverts.
 
+use std::ops::Range;
+
 use super::fees::income_factor;
 use super::generate::{OccupantDraws, draw_occupant, draw_owner};
 use super::metrics::{Sum, Tally};
@@ -10,7 +12,7 @@ use super::rates::monthly;
 use super::rng::{BLOCK, Lanes, Rng};
 use super::simd::dispatch;
 use super::society;
-use super::world::{Household, Occupancy};
+use super::world::{Household, Households, Occupancy, bits, live, load, store};
 
 /// What one compound's residents did and felt this month (sums for the tally).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -83,6 +85,19 @@ pub struct KindMonth {
 }
 
 impl KindMonth {
+    /// The chance of moving out this month of a dwelling of occupancy `o` (an [`Occupancy`]
+    /// as a number; chosen, not looked up, so that a block of dwellings takes it in vector registers).
+    #[inline(always)]
+    fn p_move(&self, o: u32) -> f32 {
+        if o == Occupancy::OwnerOccupied as u32 {
+            self.p_move[0]
+        } else if o == Occupancy::Rented as u32 {
+            self.p_move[1]
+        } else {
+            self.p_move[2]
+        }
+    }
+
     pub fn new(p: &Params, k: &Kind) -> KindMonth {
         let (p_owner, p_renter) = (
             monthly(k.move_out_rate_owner) as f32,
@@ -142,87 +157,122 @@ impl<'a> Residents<'a> {
         }
     }
 
-    /// One household's month, with its uniforms `u` (does it move out?) and `v` (does its
-    /// volunteer stop, or does someone start?); a new occupant or owner is drawn from `rng`.
-    /// An owner-occupier moving out sells (a new owner arrives, expecting the current
-    /// reference); a renter or vacancy turning over brings a new occupant under the same
-    /// owner. Adds the household to `out`.
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn step(
-        &self,
-        p: &Params,
-        k: &Kind,
-        h: &mut Household,
-        rng: &mut Rng,
-        u: f32,
-        v: f32,
-        out: &mut Chunk,
-    ) {
-        // Each new state is summed from registers, not re-read from the struct just written
-        // (which would stall on store forwarding).
-        let (sat, expect, trust) = if u < self.kind.p_move[h.occupancy as usize] {
-            out.moves += 1;
-            let sold = h.occupancy == Occupancy::OwnerOccupied;
-            draw_occupant(p, k, &self.kind.draws, rng, h);
-            if sold {
-                draw_owner(p, self.newcomer, rng, h);
-                // A buyer starts from the service he sees, and settles the arrears at transfer.
-                h.satisfaction = self.quality;
-                h.paid = true;
-            }
-            (h.satisfaction, h.expectation, h.trust)
-        } else {
-            h.months_resident = h.months_resident.saturating_add(1);
-            let sat = h.satisfaction + self.rate * (self.quality - h.satisfaction);
-            let expect =
-                (h.expectation + self.exp_rate * (self.exp_ref - h.expectation) + self.exp_drift)
-                    .clamp(0.0, 1.0);
-            let trust = h.trust + self.rev * (self.t0 - h.trust);
-            h.satisfaction = sat;
-            h.expectation = expect;
-            h.trust = trust;
-            (sat, expect, trust)
-        };
-        let here = h.occupancy != Occupancy::Vacant;
-        let volunteer = self.kind.volunteer.update(h, here, v);
-        out.satisfaction += sat;
-        out.expectation += expect;
-        out.trust += trust;
-        out.occupied += u32::from(here);
-        out.volunteers += u32::from(here & volunteer);
-        out.party_members += u32::from(here & h.party_member);
+    /// A household moving out this month: an owner-occupier sells (a new owner arrives,
+    /// expecting the current reference, starts from the service he sees and settles the
+    /// arrears at transfer); a renter or vacancy turning over brings a new occupant under
+    /// the same owner. The new occupant and owner are drawn from `rng`.
+    #[inline(never)]
+    fn turnover(&self, p: &Params, k: &Kind, rng: &mut Rng, h: &mut Household) {
+        let sold = h.occupancy == Occupancy::OwnerOccupied;
+        draw_occupant(p, k, &self.kind.draws, rng, h);
+        if sold {
+            draw_owner(p, self.newcomer, rng, h);
+            h.satisfaction = self.quality;
+            h.paid = true;
+        }
     }
 
-    /// The month of up to [`BLOCK`] households (a chunk of a building), each with its
-    /// uniform of `u` and of `v` in order; added to `out`.
+    /// The month of dwellings `start..start + n` (`n` at most [`BLOCK`]: a chunk of a
+    /// building), with the uniforms `u` (does it move out?) and `v` (does its volunteer stop,
+    /// or does someone start?), element j for dwelling `start + j`. Adds them to `out`.
+    ///
+    /// Every rule but moving is computed for the whole block at once, field by field; the
+    /// few households that move out this month ([`Residents::turnover`]) are then redrawn one
+    /// by one, in order, from `rng`, and volunteering follows from the new state. The block
+    /// reads [`BLOCK`] dwellings whatever `n` (a community's fields are padded) and writes
+    /// back only the first `n` changed. The chunk's sums of satisfaction, expectation and
+    /// trust are taken in single precision, dwelling by dwelling in order, then added to the
+    /// month's in double precision.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub fn step_chunk(
         &self,
         p: &Params,
         k: &Kind,
-        hs: &mut [Household],
+        hs: &mut Households,
+        start: usize,
+        n: usize,
         rng: &mut Rng,
         u: &[f32; BLOCK],
         v: &[f32; BLOCK],
         out: &mut ResidentsMonth,
     ) {
-        let mut c = Chunk::default();
-        for (j, h) in hs.iter_mut().enumerate() {
-            self.step(p, k, h, rng, u[j], v[j], &mut c);
+        let r = start..start + BLOCK;
+        let live = live(n);
+        let sat0 = load(&hs.satisfaction[r.clone()]);
+        let exp0 = load(&hs.expectation[r.clone()]);
+        let trust0 = load(&hs.trust[r.clone()]);
+        let state0 = load(&hs.state[r.clone()]);
+        let (mut sat, mut expect, mut trust) = ([0f32; BLOCK], [0f32; BLOCK], [0f32; BLOCK]);
+        for j in 0..BLOCK {
+            sat[j] = sat0[j] + self.rate * (self.quality - sat0[j]);
+            expect[j] = (exp0[j] + self.exp_rate * (self.exp_ref - exp0[j]) + self.exp_drift)
+                .clamp(0.0, 1.0);
+            trust[j] = trust0[j] + self.rev * (self.t0 - trust0[j]);
         }
+        let mut moving = [0u32; BLOCK];
+        let mut state = [0u32; BLOCK];
+        for j in 0..BLOCK {
+            let occupancy = (state0[j] >> bits::OCCUPANCY_SHIFT) & bits::TWO;
+            moving[j] = live[j] & u32::from(u[j] < self.kind.p_move(occupancy));
+            // One more month resident (u16's saturating addition).
+            let months = ((state0[j] & bits::MONTHS) + 1).min(bits::MONTHS);
+            state[j] = (state0[j] & !bits::MONTHS) | months;
+        }
+        let mut c = Chunk::default();
+        if moving.iter().any(|&m| m != 0) {
+            for j in (0..n).filter(|&j| moving[j] != 0) {
+                c.moves += 1;
+                let mut h = hs.get(start + j);
+                self.turnover(p, k, rng, &mut h);
+                // Threshold and income are written here; the block below writes the rest.
+                hs.set(start + j, &h);
+                (sat[j], expect[j], trust[j]) = (h.satisfaction, h.expectation, h.trust);
+                state[j] = h.state();
+            }
+        }
+        let (mut occupied, mut volunteers, mut party_members) =
+            ([0u32; BLOCK], [0u32; BLOCK], [0u32; BLOCK]);
+        for j in 0..BLOCK {
+            let s = state[j];
+            let here =
+                u32::from((s >> bits::OCCUPANCY_SHIFT) & bits::TWO != Occupancy::Vacant as u32);
+            let volunteer = self.kind.volunteer.next(
+                (s >> bits::VOLUNTEER_SHIFT) & 1,
+                here,
+                s & bits::MONTHS,
+                trust[j],
+                v[j],
+            );
+            state[j] = (s & !bits::VOLUNTEER) | (volunteer << bits::VOLUNTEER_SHIFT);
+            occupied[j] = live[j] & here;
+            volunteers[j] = live[j] & volunteer;
+            party_members[j] = live[j] & here & (s >> bits::PARTY_MEMBER_SHIFT) & 1;
+        }
+        for j in 0..n {
+            c.satisfaction += sat[j];
+            c.expectation += expect[j];
+            c.trust += trust[j];
+        }
+        c.occupied = occupied.iter().sum();
+        c.volunteers = volunteers.iter().sum();
+        c.party_members = party_members.iter().sum();
         out.add(&c);
+        store(&mut hs.satisfaction[r.clone()], &sat, &live);
+        store(&mut hs.expectation[r.clone()], &expect, &live);
+        store(&mut hs.trust[r.clone()], &trust, &live);
+        store(&mut hs.state[r], &state, &live);
     }
 }
 
 dispatch! {
-/// One month for the households of one compound with perceived service `quality`, in one
-/// pass ([`Residents::step`]), [`BLOCK`] households at a time. Each household takes one
-/// uniform from `moves` and one from `volunteering` whatever happens, so these draws stay aligned across scenarios; new
-/// occupants and owners are drawn from the scalar stream `rng`. `others` is the mean
-/// perceived service of the community's other compounds last month. (The monthly schedule
-/// runs the same steps fused with the payments, building by building.)
+/// One month for dwellings `range` of a compound with perceived service `quality`, in one
+/// pass ([`Residents::step_chunk`]), [`BLOCK`] households at a time. Each household takes one
+/// uniform from `moves` and one from `volunteering` whatever happens, so these draws stay
+/// aligned across scenarios; new occupants and owners are drawn from the scalar stream
+/// `rng`. `others` is the mean perceived service of the community's other compounds last
+/// month. (The monthly schedule runs the same steps fused with the payments, building by
+/// building.)
 #[allow(clippy::too_many_arguments)]
 pub fn step_compound(
     p: &Params,
@@ -230,7 +280,8 @@ pub fn step_compound(
     quality: f64,
     others: f64,
     month: u32,
-    hs: &mut [Household],
+    hs: &mut Households,
+    range: Range<usize>,
     rng: &mut Rng,
     moves: &mut Lanes,
     volunteering: &mut Lanes,
@@ -238,9 +289,10 @@ pub fn step_compound(
     let kind = KindMonth::new(p, k);
     let r = Residents::new(p, &kind, quality, others, month);
     let mut out = ResidentsMonth::default();
-    for chunk in hs.chunks_mut(BLOCK) {
+    for start in range.clone().step_by(BLOCK) {
         let (u, v) = (moves.next_block(), volunteering.next_block());
-        r.step_chunk(p, k, chunk, rng, &u, &v, &mut out);
+        let n = (range.end - start).min(BLOCK);
+        r.step_chunk(p, k, hs, start, n, rng, &u, &v, &mut out);
     }
     out
 }
@@ -255,18 +307,16 @@ struct Volunteering {
 }
 
 impl Volunteering {
-    /// One household's month (`occupied` unless its dwelling is vacant), `u` uniform on
-    /// [0, 1). Returns whether it volunteers now.
+    /// Whether a household volunteers this month (1) or not (0): whether it did last
+    /// month (`volunteer`), whether its dwelling is `occupied` (1) or vacant (0), its
+    /// resident `months`, its `trust`, and `u` uniform on [0, 1).
     #[inline(always)]
-    fn update(&self, h: &mut Household, occupied: bool, u: f32) -> bool {
-        let settled = if h.months_resident >= 24 { 1.0 } else { 0.5 };
-        let next = if h.volunteer {
-            u >= self.quit
-        } else {
-            u < self.join * h.trust * settled
-        };
-        h.volunteer = next & occupied;
-        h.volunteer
+    fn next(&self, volunteer: u32, occupied: u32, months: u32, trust: f32, u: f32) -> u32 {
+        let settled = if months >= 24 { 1.0 } else { 0.5 };
+        let stays = u32::from(u >= self.quit);
+        let starts = u32::from(u < self.join * trust * settled);
+        // A volunteer stays or stops; anyone else may start (bit operations, no branch).
+        ((volunteer & stays) | ((volunteer ^ 1) & starts)) & occupied
     }
 }
 
@@ -286,18 +336,16 @@ mod tests {
 
     /// Households of a new-estate community with nobody moving, satisfaction and expectations
     /// reset to `e0`.
-    fn settled(p: &mut Params, e0: f32) -> Vec<Household> {
+    fn settled(p: &mut Params, e0: f32) -> Households {
         p.kinds[0].move_out_rate_owner = 0.0;
         p.kinds[0].move_out_rate_renter = 0.0;
         let c = Community::generate(p, 1, 0, 0);
-        let mut hs = c.households[..200].to_vec();
-        for h in hs.iter_mut() {
-            h.expectation = e0;
-        }
+        let mut hs = c.households.copy(0..200);
+        hs.expectation[..200].fill(e0);
         hs
     }
 
-    fn mean_expectation(hs: &[Household]) -> f64 {
+    fn mean_expectation(hs: &Households) -> f64 {
         hs.iter().map(|h| f64::from(h.expectation)).sum::<f64>() / hs.len() as f64
     }
 
@@ -322,6 +370,7 @@ mod tests {
                 0.9,
                 m,
                 &mut hs,
+                0..200,
                 &mut rng,
                 &mut mv,
                 &mut vol,
@@ -333,7 +382,7 @@ mod tests {
                 "month {m}: gap {gap}, expected {expected}"
             );
         }
-        for h in &hs {
+        for h in hs.iter() {
             assert!(
                 (h.satisfaction - 0.3).abs() < 1e-3,
                 "satisfaction follows quality"
@@ -349,6 +398,7 @@ mod tests {
             0.9,
             61,
             &mut hs,
+            0..200,
             &mut rng,
             &mut mv,
             &mut vol,
@@ -376,6 +426,7 @@ mod tests {
                     others,
                     m,
                     &mut hs,
+                    0..200,
                     &mut rng,
                     &mut mv,
                     &mut vol,
@@ -418,15 +469,23 @@ mod tests {
         let mut vol = Lanes::new(2, 0, 0, Stream::Volunteers);
         let mut mv = Lanes::new(2, 0, 0, Stream::Residents);
         let c = Community::generate(&p, 2, 0, 0);
-        let mut hs = c.households.clone();
-        for h in hs.iter_mut() {
-            h.occupancy = Occupancy::OwnerOccupied;
-        }
+        let mut hs: Households = c
+            .households
+            .iter()
+            .map(|h| Household {
+                occupancy: Occupancy::OwnerOccupied,
+                ..h
+            })
+            .collect();
         // Keep everyone an owner-occupier so the hazard stays the owners' one.
         let mut k = p.kinds[0].clone();
         k.owner_occupied_share = 1.0;
+        let all = 0..hs.len();
         let moves = f64::from(
-            step_compound(&p, &k, 0.5, 0.5, 1, &mut hs, &mut rng, &mut mv, &mut vol).moves,
+            step_compound(
+                &p, &k, 0.5, 0.5, 1, &mut hs, all, &mut rng, &mut mv, &mut vol,
+            )
+            .moves,
         );
         let expected = monthly(0.2) * hs.len() as f64;
         let sd = (expected * (1.0 - monthly(0.2))).sqrt();
@@ -451,20 +510,32 @@ mod occupancy_tests {
             .find(|x| x.kind == crate::model::kind::CompoundKind::NewEstate)
             .unwrap()
             .clone();
-        let hs = &mut c.households[comp.first_household as usize..comp.end_household as usize];
+        let range = comp.first_household as usize..comp.end_household as usize;
+        let hs = &mut c.households;
         let mut rng = stream(4, 0, 0, Stream::Residents);
         let mut vol = Lanes::new(4, 0, 0, Stream::Volunteers);
         let mut mv = Lanes::new(4, 0, 0, Stream::Residents);
         let mut owner = 0.0;
         let mut n = 0.0;
         for m in 1..=240 {
-            step_compound(&p, &k, 0.5, 0.5, m, hs, &mut rng, &mut mv, &mut vol);
+            step_compound(
+                &p,
+                &k,
+                0.5,
+                0.5,
+                m,
+                hs,
+                range.clone(),
+                &mut rng,
+                &mut mv,
+                &mut vol,
+            );
             if m > 120 {
-                owner += hs
-                    .iter()
-                    .filter(|h| h.occupancy == Occupancy::OwnerOccupied)
+                owner += range
+                    .clone()
+                    .filter(|&i| hs.occupancy(i) == Occupancy::OwnerOccupied)
                     .count() as f64;
-                n += hs.len() as f64;
+                n += range.len() as f64;
             }
         }
         let share = owner / n;

@@ -27,7 +27,7 @@ use super::rng::{BLOCK, Lanes, Rng};
 use super::simd::dispatch;
 use super::society;
 use super::workforce;
-use super::world::{Community, Compound, Household};
+use super::world::{Community, Compound, Households};
 
 /// One event's result in one community for one compound kind (a row of `events.csv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -183,7 +183,7 @@ fn compounds_month(
         // (0c) residents' council and open facilities of units (society.rs)
         soc.add(&p.society, comp.households(), coverage, council);
         let gain = society::trust_gain(&p.society, council);
-        society::raise_trust(&mut households[range.clone()], gain);
+        society::raise_trust(&mut households.trust[range.clone()], gain);
         // (1) residents, who compare their service with the other compounds' last month
         let own = seen(comp, council);
         let n = comp.households() as f64;
@@ -226,7 +226,7 @@ fn compounds_month(
         // (3) the firm's month, (4) entry, (5) vote, (6) star rating, committees forming,
         // renovation
         let mut m = firms::operate(p, comp, price, pay.payers, month);
-        let hs = &households[range];
+        let hs = households.view(range);
         if managed_before {
             pay.record(comp, price, t);
         } else {
@@ -275,19 +275,27 @@ pub fn households_month(
     residents: &residents::Residents,
     payer: &Payer,
     comp: &Compound,
-    households: &mut [Household],
+    households: &mut Households,
     building_start: &[u32],
     draws: &mut Draws,
 ) -> (residents::ResidentsMonth, fees::Payments) {
     let mut out = residents::ResidentsMonth::default();
     let mut pay = fees::Payments::default();
     for b in comp.first_building as usize..comp.end_building as usize {
-        let hs = &mut households[building_start[b] as usize..building_start[b + 1] as usize];
-        for chunk in hs.chunks_mut(BLOCK) {
+        let building = building_start[b] as usize..building_start[b + 1] as usize;
+        for start in building.clone().step_by(BLOCK) {
             let (u, v) = (draws.moves.next_block(), draws.volunteering.next_block());
-            residents.step_chunk(p, k, chunk, draws.residents, &u, &v, &mut out);
+            let n = (building.end - start).min(BLOCK);
+            residents.step_chunk(p, k, households, start, n, draws.residents, &u, &v, &mut out);
         }
-        let n = fees::decide_building(&payer.rule, payer.fee, hs, draws.fees, payer.arrears_loss);
+        let n = fees::decide_building(
+            &payer.rule,
+            payer.fee,
+            households,
+            building,
+            draws.fees,
+            payer.arrears_loss,
+        );
         pay.payers += n;
         // Owners' payments, building by building (the firm books them all at once).
         pay.paid += f64::from(n) * payer.paid_per_payer;

@@ -21,7 +21,6 @@
 use super::kind::CompoundKind;
 use super::metrics::{Sum, Tally};
 use super::params::{Params, Society};
-use super::world::Household;
 
 /// Social organisations in a community.
 pub fn organisations(s: &Society) -> f64 {
@@ -119,14 +118,15 @@ pub fn trust_gain(s: &Society, council: bool) -> f64 {
     (c + s.unit_facilities * s.facilities_trust_gain).min(1.0)
 }
 
-/// Raises every household's trust by `gain` of its gap to 1 (nothing at gain 0).
-pub fn raise_trust(hs: &mut [Household], gain: f64) {
+/// Raises every household's trust (the field `trust` of a compound's dwellings) by `gain`
+/// of its gap to 1 (nothing at gain 0).
+pub fn raise_trust(trust: &mut [f32], gain: f64) {
     if gain <= 0.0 {
         return;
     }
     let g = gain as f32;
-    for h in hs.iter_mut() {
-        h.trust = (h.trust + g * (1.0 - h.trust)).min(1.0);
+    for t in trust.iter_mut() {
+        *t = (*t + g * (1.0 - *t)).min(1.0);
     }
 }
 
@@ -301,12 +301,14 @@ mod tests {
     #[test]
     fn trust_rises_towards_one_and_units_help_at_their_own_cost() {
         let p = sq();
-        let mut hs =
-            crate::model::world::Community::generate(&p, 1, 0, 0).households[..50].to_vec();
-        let before: Vec<f32> = hs.iter().map(|h| h.trust).collect();
-        raise_trust(&mut hs, 0.1);
-        for (h, b) in hs.iter().zip(&before) {
-            assert!(h.trust >= *b && h.trust <= 1.0);
+        let mut trust = crate::model::world::Community::generate(&p, 1, 0, 0)
+            .households
+            .trust[..50]
+            .to_vec();
+        let before = trust.clone();
+        raise_trust(&mut trust, 0.1);
+        for (t, b) in trust.iter().zip(&before) {
+            assert!(*t >= *b && *t <= 1.0);
         }
         let mut q = sq();
         q.society.unit_facilities = 1.0;

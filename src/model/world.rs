@@ -3,7 +3,9 @@
 //! community, contiguous by building and compound, so a building is a slice.
 
 use super::kind::CompoundKind;
-use super::rng::{Lanes, Rng};
+use std::ops::Range;
+
+use super::rng::{BLOCK, Lanes, Rng};
 use super::workforce::Staff;
 
 /// Who lives in a dwelling. The owner owes the fee in every case.
@@ -34,6 +36,8 @@ pub enum Age {
 ///
 /// `satisfaction`, `expectation`, `threshold`, `trust` and `paid` belong to the owner
 /// (who may be absent); `age`, `vulnerable`, `income` and `months_resident` to the occupant.
+/// A community stores its dwellings as structure of arrays ([`Households`]); this is one of
+/// them as a value, for generation, tests and the rarer rules.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Household {
     /// Owner's satisfaction with property service, 0-1.
@@ -58,6 +62,328 @@ pub struct Household {
     pub volunteer: bool,
     /// An in-service party member registered at home (在职党员进社区), who helps in emergencies.
     pub party_member: bool,
+}
+
+/// The bits of a dwelling's state word ([`Households::state`]): its months of residence,
+/// occupancy, age group and four flags in one `u32`, so that the monthly loops work on
+/// 32-bit lanes only.
+pub mod bits {
+    /// Bits 0-15: months the occupant has lived here.
+    pub const MONTHS: u32 = 0xFFFF;
+    /// Bits 16-17: the [`super::Occupancy`] as a number.
+    pub const OCCUPANCY_SHIFT: u32 = 16;
+    /// Bits 18-19: the [`super::Age`] as a number.
+    pub const AGE_SHIFT: u32 = 18;
+    /// Two-bit fields (occupancy, age) after their shift.
+    pub const TWO: u32 = 0b11;
+    pub const VULNERABLE: u32 = 1 << 20;
+    pub const PAID_SHIFT: u32 = 21;
+    pub const PAID: u32 = 1 << PAID_SHIFT;
+    pub const VOLUNTEER_SHIFT: u32 = 22;
+    pub const VOLUNTEER: u32 = 1 << VOLUNTEER_SHIFT;
+    pub const PARTY_MEMBER_SHIFT: u32 = 23;
+    pub const PARTY_MEMBER: u32 = 1 << PARTY_MEMBER_SHIFT;
+}
+
+impl Household {
+    /// An empty dwelling: vacant, every number 0 (the padding of [`Households`]).
+    pub const EMPTY: Household = Household {
+        satisfaction: 0.0,
+        expectation: 0.0,
+        threshold: 0.0,
+        trust: 0.0,
+        income: 0.0,
+        months_resident: 0,
+        occupancy: Occupancy::Vacant,
+        age: Age::Middle,
+        vulnerable: false,
+        paid: false,
+        volunteer: false,
+        party_member: false,
+    };
+
+    /// The dwelling's state word ([`bits`]).
+    #[inline]
+    pub fn state(&self) -> u32 {
+        let flag = |b: bool, bit: u32| if b { bit } else { 0 };
+        u32::from(self.months_resident)
+            | (self.occupancy as u32) << bits::OCCUPANCY_SHIFT
+            | (self.age as u32) << bits::AGE_SHIFT
+            | flag(self.vulnerable, bits::VULNERABLE)
+            | flag(self.paid, bits::PAID)
+            | flag(self.volunteer, bits::VOLUNTEER)
+            | flag(self.party_member, bits::PARTY_MEMBER)
+    }
+}
+
+impl Occupancy {
+    /// The occupancy of a state word ([`bits`]).
+    #[inline]
+    pub fn of(state: u32) -> Occupancy {
+        match (state >> bits::OCCUPANCY_SHIFT) & bits::TWO {
+            0 => Occupancy::OwnerOccupied,
+            1 => Occupancy::Rented,
+            _ => Occupancy::Vacant,
+        }
+    }
+}
+
+impl Age {
+    /// The age group of a state word ([`bits`]).
+    #[inline]
+    pub fn of(state: u32) -> Age {
+        match (state >> bits::AGE_SHIFT) & bits::TWO {
+            0 => Age::Young,
+            1 => Age::Middle,
+            _ => Age::Elderly,
+        }
+    }
+}
+
+/// The dwellings of a community as structure of arrays: one vector per number, and one
+/// state word per dwelling for the rest ([`bits`]), in the same order (contiguous by
+/// building and compound, so a building is a range). 24 bytes a dwelling. The monthly hot
+/// loops read and write [`BLOCK`] dwellings of a field at once; so that a building's last
+/// block may do so too, every vector holds [`BLOCK`] padding dwellings past the last one
+/// ([`Household::EMPTY`]), which no rule reads as a household and which
+/// [`Households::len`] does not count.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Households {
+    len: usize,
+    /// Owner's satisfaction with property service, 0-1.
+    pub satisfaction: Vec<f32>,
+    /// Service level the owner expects, 0-1.
+    pub expectation: Vec<f32>,
+    /// Share of building neighbours who must have paid before the owner pays.
+    pub threshold: Vec<f32>,
+    /// Trust in the community and government, 0-1.
+    pub trust: Vec<f32>,
+    /// Occupant household income, RMB/month.
+    pub income: Vec<f32>,
+    /// Months resident, occupancy, age and flags ([`bits`]).
+    pub state: Vec<u32>,
+}
+
+impl Households {
+    /// Dwelling `i` as a value.
+    #[inline]
+    pub fn get(&self, i: usize) -> Household {
+        let s = self.state[i];
+        Household {
+            satisfaction: self.satisfaction[i],
+            expectation: self.expectation[i],
+            threshold: self.threshold[i],
+            trust: self.trust[i],
+            income: self.income[i],
+            months_resident: (s & bits::MONTHS) as u16,
+            occupancy: Occupancy::of(s),
+            age: Age::of(s),
+            vulnerable: s & bits::VULNERABLE != 0,
+            paid: s & bits::PAID != 0,
+            volunteer: s & bits::VOLUNTEER != 0,
+            party_member: s & bits::PARTY_MEMBER != 0,
+        }
+    }
+
+    /// Sets every field of dwelling `i`.
+    #[inline]
+    pub fn set(&mut self, i: usize, h: &Household) {
+        self.satisfaction[i] = h.satisfaction;
+        self.expectation[i] = h.expectation;
+        self.threshold[i] = h.threshold;
+        self.trust[i] = h.trust;
+        self.income[i] = h.income;
+        self.state[i] = h.state();
+    }
+
+    /// The occupancy of dwelling `i`.
+    #[inline]
+    pub fn occupancy(&self, i: usize) -> Occupancy {
+        Occupancy::of(self.state[i])
+    }
+
+    fn push(&mut self, h: &Household) {
+        self.satisfaction.push(h.satisfaction);
+        self.expectation.push(h.expectation);
+        self.threshold.push(h.threshold);
+        self.trust.push(h.trust);
+        self.income.push(h.income);
+        self.state.push(h.state());
+    }
+}
+
+impl FromIterator<Household> for Households {
+    fn from_iter<I: IntoIterator<Item = Household>>(iter: I) -> Households {
+        let mut hs = Households::default();
+        for h in iter {
+            hs.push(&h);
+            hs.len += 1;
+        }
+        for _ in 0..BLOCK {
+            hs.push(&Household::EMPTY);
+        }
+        hs
+    }
+}
+
+impl Households {
+    /// Number of dwellings (the padding not counted).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Dwellings `range` as a read-only view.
+    pub fn view(&self, range: Range<usize>) -> Dwellings<'_> {
+        assert!(range.start <= range.end && range.end <= self.len);
+        Dwellings {
+            hs: self,
+            start: range.start,
+            end: range.end,
+        }
+    }
+
+    /// Every dwelling as a read-only view.
+    pub fn all(&self) -> Dwellings<'_> {
+        self.view(0..self.len)
+    }
+
+    /// Every dwelling as a value, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Household> + '_ {
+        (0..self.len).map(|i| self.get(i))
+    }
+
+    /// A copy of dwellings `range` (for tests and the rarer rules).
+    pub fn copy(&self, range: Range<usize>) -> Households {
+        self.view(range).iter().collect()
+    }
+}
+
+/// 1 for the first `n` elements of a block, 0 for the rest (32-bit lanes, so that the
+/// loops that use it vectorise on lanes of one width).
+#[inline(always)]
+pub fn live(n: usize) -> [u32; BLOCK] {
+    const INDEX: [u32; BLOCK] = {
+        let mut i = [0; BLOCK];
+        let mut j = 0;
+        while j < BLOCK {
+            i[j] = j as u32;
+            j += 1;
+        }
+        i
+    };
+    let n = n.min(BLOCK) as u32;
+    let mut live = [0; BLOCK];
+    for j in 0..BLOCK {
+        live[j] = u32::from(INDEX[j] < n);
+    }
+    live
+}
+
+/// [`BLOCK`] consecutive values of a field (the slice is [`BLOCK`] long).
+#[inline(always)]
+pub fn load<T: Copy>(field: &[T]) -> [T; BLOCK] {
+    field.try_into().expect("a block of BLOCK dwellings")
+}
+
+/// Writes `new` into a block of [`BLOCK`] dwellings of a 32-bit field where `live` is 1
+/// (see [`live`]), leaving the rest as they were: the block is written whole, blended bit by
+/// bit (`f32` fields through their bits, which are kept exactly).
+#[inline(always)]
+pub fn store<T: Bits32>(field: &mut [T], new: &[T; BLOCK], live: &[u32; BLOCK]) {
+    let field: &mut [T; BLOCK] = field.try_into().expect("a block of BLOCK dwellings");
+    let mut out = [0u32; BLOCK];
+    for j in 0..BLOCK {
+        let keep = 0u32.wrapping_sub(live[j]);
+        out[j] = (new[j].bits() & keep) | (field[j].bits() & !keep);
+    }
+    for j in 0..BLOCK {
+        field[j] = T::from_bits(out[j]);
+    }
+}
+
+/// A 32-bit field's values as bits, for [`store`].
+pub trait Bits32: Copy {
+    fn bits(self) -> u32;
+    fn from_bits(b: u32) -> Self;
+}
+
+impl Bits32 for u32 {
+    #[inline(always)]
+    fn bits(self) -> u32 {
+        self
+    }
+    #[inline(always)]
+    fn from_bits(b: u32) -> u32 {
+        b
+    }
+}
+
+impl Bits32 for f32 {
+    #[inline(always)]
+    fn bits(self) -> u32 {
+        self.to_bits()
+    }
+    #[inline(always)]
+    fn from_bits(b: u32) -> f32 {
+        f32::from_bits(b)
+    }
+}
+
+/// A read-only view of a range of a community's dwellings (a compound, a building).
+#[derive(Debug, Clone, Copy)]
+pub struct Dwellings<'a> {
+    hs: &'a Households,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> Dwellings<'a> {
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// The `j`-th dwelling of the view, as a value.
+    pub fn get(&self, j: usize) -> Household {
+        assert!(j < self.len());
+        self.hs.get(self.start + j)
+    }
+
+    /// The view's dwellings as values, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Household> + 'a {
+        let hs = self.hs;
+        (self.start..self.end).map(move |i| hs.get(i))
+    }
+
+    /// The view in consecutive pieces of `size` dwellings (the last may be shorter).
+    pub fn chunks(&self, size: usize) -> impl Iterator<Item = Dwellings<'a>> + 'a {
+        let (hs, end) = (self.hs, self.end);
+        (self.start..self.end)
+            .step_by(size.max(1))
+            .map(move |a| Dwellings {
+                hs,
+                start: a,
+                end: (a + size.max(1)).min(end),
+            })
+    }
+
+    /// The view's range in its community's dwellings, to slice a field with
+    /// (`d.households().satisfaction[d.range()]`).
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The dwellings the view is of.
+    pub fn households(&self) -> &'a Households {
+        self.hs
+    }
 }
 
 /// A property-management firm serving one compound (物业企业).
@@ -116,7 +442,7 @@ impl Compound {
 #[derive(Debug, Clone)]
 pub struct Community {
     pub id: u32,
-    pub households: Vec<Household>,
+    pub households: Households,
     /// Start offset of each building in `households`, plus one sentinel at the end.
     pub building_start: Vec<u32>,
     /// Grid (网格) of each building.
