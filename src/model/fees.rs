@@ -63,14 +63,7 @@ impl Rule {
     /// penalty is looked up by occupancy.
     #[inline(always)]
     pub fn propensity(&self, h: &Household, share: f32, burden: f32) -> f32 {
-        self.z(
-            share,
-            h.threshold,
-            h.satisfaction - h.expectation,
-            h.trust,
-            burden,
-            self.absence(h.occupancy as u32),
-        )
+        self.z_of(share, &self.terms_of(h, burden))
     }
 
     /// The absence penalty of an owner whose dwelling has occupancy `o` (an [`Occupancy`]
@@ -99,12 +92,43 @@ impl Rule {
         burden: f32,
         absence: f32,
     ) -> f32 {
-        let mut z = self.social * (share - threshold);
-        z += self.satisfaction * gap;
+        self.z_of(share, &self.terms(threshold, gap, trust, burden, absence))
+    }
+
+    /// The terms of an owner's propensity that do not depend on the neighbours' share.
+    #[inline(always)]
+    pub fn terms(&self, threshold: f32, gap: f32, trust: f32, burden: f32, absence: f32) -> Terms {
+        Terms {
+            threshold,
+            satisfaction: self.satisfaction * gap,
+            trust: self.trust * (trust - 0.5),
+            affordability: self.afford * (burden - self.tolerance).max(0.0),
+            absence,
+        }
+    }
+
+    /// The propensity at the neighbours' share `share` from an owner's [`Terms`], added in
+    /// the order of the formula (module docs).
+    #[inline(always)]
+    pub fn z_of(&self, share: f32, t: &Terms) -> f32 {
+        let mut z = self.social * (share - t.threshold);
+        z += t.satisfaction;
         z += self.enforcement;
-        z += self.trust * (trust - 0.5);
-        z -= self.afford * (burden - self.tolerance).max(0.0);
-        z - absence
+        z += t.trust;
+        z -= t.affordability;
+        z - t.absence
+    }
+
+    /// [`Rule::terms`] of owner `h` with the fee burden `burden`.
+    #[inline(always)]
+    pub fn terms_of(&self, h: &Household, burden: f32) -> Terms {
+        self.terms(
+            h.threshold,
+            h.satisfaction - h.expectation,
+            h.trust,
+            burden,
+            self.absence(h.occupancy as u32),
+        )
     }
 
     /// Turns a propensity and a uniform draw into a decision: with noise 0, z >= 0;
@@ -148,6 +172,21 @@ impl Rule {
             1.0 / (1.0 + exp_f32(-z * self.inv_noise))
         }
     }
+}
+
+/// The terms of one owner's propensity that do not depend on the neighbours' share
+/// ([`Rule::terms`]): each product is computed once, and [`Rule::z_of`] adds them in the
+/// formula's order, so the propensity has the same bits however it is computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Terms {
+    threshold: f32,
+    /// w_sat x (S - E).
+    satisfaction: f32,
+    /// w_trust x (T - 0.5).
+    trust: f32,
+    /// w_afford / tol x max(0, b - tol).
+    affordability: f32,
+    absence: f32,
 }
 
 /// One month of payment decisions in one building, dwellings `building`, updated
@@ -226,8 +265,8 @@ pub fn decide_building(
             state_after[j] = (state[j] & !bits::PAID) | (pays[j] << bits::PAID_SHIFT);
         }
         after += counted.iter().sum::<u32>();
-        store(&mut hs.state[r.clone()], &state_after, &live);
-        store(&mut hs.trust[r], &trust_after, &live);
+        store(&mut hs.state[r.clone()], &state_after, live);
+        store(&mut hs.trust[r], &trust_after, live);
     }
     after
 }

@@ -9,6 +9,7 @@ use super::metrics::{KindSum, Sum, Tally};
 use super::params::{Kind, Params};
 use super::rates::{HOURS_PER_MONTH, beta_mean_sd, monthly};
 use super::rng::Rng;
+use super::simd::dispatch;
 use super::world::{Compound, Dwellings, Firm, Household};
 
 /// Standard staff of a compound of `n` households of kind `k`.
@@ -364,27 +365,45 @@ pub fn assessed_payers(
     let fee = (price * c.floor_area / fees::income_factor(o, month)) as f32;
     let per = p.kind(c.kind).households_per_building.max(1) as usize;
     let mut total = 0.0;
-    let (mut served, mut pay) = (Vec::with_capacity(per), Vec::with_capacity(per));
+    let (mut owners, mut pay) = (Vec::with_capacity(per), Vec::with_capacity(per));
     for b in households.chunks(per) {
         let others = (b.len().max(2) - 1) as f64;
-        served.clear();
-        served.extend(b.iter().map(|h| Household {
-            satisfaction: quality as f32,
-            ..h
+        // What does not change over the year, once per owner (the same bits as computing
+        // the whole propensity every month).
+        owners.clear();
+        owners.extend(b.iter().map(|h| {
+            let served = Household {
+                satisfaction: quality as f32,
+                ..h
+            };
+            rule.terms_of(&served, fees::burden(&h, fee))
         }));
         pay.clear();
-        pay.extend(served.iter().map(|h| f64::from(u8::from(h.paid))));
+        pay.extend(b.iter().map(|h| f64::from(u8::from(h.paid))));
         for _ in 0..12 {
             let sum: f64 = pay.iter().sum();
-            for (h, q) in served.iter().zip(pay.iter_mut()) {
-                let share = ((sum - *q) / others) as f32;
-                let z = rule.propensity(h, share, fees::burden(h, fee));
-                *q = f64::from(rule.probability(z));
-            }
+            year_month(&rule, &owners, &mut pay, sum, others);
         }
         total += pay.iter().sum::<f64>();
     }
     total
+}
+
+dispatch! {
+/// One month of [`assessed_payers`]' year in one building: each owner's payment probability
+/// at the share of the others who paid, `sum` being last month's expected payers.
+fn year_month(
+    rule: &fees::Rule,
+    owners: &[fees::Terms],
+    pay: &mut [f64],
+    sum: f64,
+    others: f64,
+) -> () {
+    for (t, q) in owners.iter().zip(pay.iter_mut()) {
+        let share = ((sum - *q) / others) as f32;
+        *q = f64::from(rule.probability(rule.z_of(share, t)));
+    }
+}
 }
 
 /// Whether `firm` would take compound `c` at fee `price`: the assessed payers' fees plus the

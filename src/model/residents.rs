@@ -249,19 +249,22 @@ impl<'a> Residents<'a> {
             volunteers[j] = live[j] & volunteer;
             party_members[j] = live[j] & here & (s >> bits::PARTY_MEMBER_SHIFT) & 1;
         }
-        for j in 0..n {
-            c.satisfaction += sat[j];
-            c.expectation += expect[j];
-            c.trust += trust[j];
+        // In order over the whole block, the lanes past `n` as +0.0: adding +0.0 leaves any
+        // sum that starts from +0.0 exactly as it was, so this is the sum of the first `n`.
+        for j in 0..BLOCK {
+            let keep = 0u32.wrapping_sub(live[j]);
+            c.satisfaction += f32::from_bits(sat[j].to_bits() & keep);
+            c.expectation += f32::from_bits(expect[j].to_bits() & keep);
+            c.trust += f32::from_bits(trust[j].to_bits() & keep);
         }
         c.occupied = occupied.iter().sum();
         c.volunteers = volunteers.iter().sum();
         c.party_members = party_members.iter().sum();
         out.add(&c);
-        store(&mut hs.satisfaction[r.clone()], &sat, &live);
-        store(&mut hs.expectation[r.clone()], &expect, &live);
-        store(&mut hs.trust[r.clone()], &trust, &live);
-        store(&mut hs.state[r], &state, &live);
+        store(&mut hs.satisfaction[r.clone()], &sat, live);
+        store(&mut hs.expectation[r.clone()], &expect, live);
+        store(&mut hs.trust[r.clone()], &trust, live);
+        store(&mut hs.state[r], &state, live);
     }
 }
 

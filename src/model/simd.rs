@@ -48,13 +48,13 @@ pub fn use_vector_kernels(yes: bool) {
     CHOICE.store(c, Ordering::Relaxed);
 }
 
-/// Defines `pub fn $name(args) -> ret` that runs `$body` compiled for AVX2 when
+/// Defines `fn $name(args) -> ret` (with its visibility) that runs `$body` compiled for AVX2 when
 /// [`avx2`] says so and for the baseline otherwise. The body and everything it calls with
 /// `#[inline]` are compiled into both.
 macro_rules! dispatch {
-    ($(#[$meta:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
+    ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
         $(#[$meta])*
-        pub fn $name($($arg: $ty),*) -> $ret {
+        $vis fn $name($($arg: $ty),*) -> $ret {
             #[inline(always)]
             #[allow(clippy::too_many_arguments)]
             fn kernel($($arg: $ty),*) -> $ret $body

@@ -263,24 +263,23 @@ impl Households {
 }
 
 /// 1 for the first `n` elements of a block, 0 for the rest (32-bit lanes, so that the
-/// loops that use it vectorise on lanes of one width).
+/// loops that use it vectorise on lanes of one width). Looked up in a table.
 #[inline(always)]
-pub fn live(n: usize) -> [u32; BLOCK] {
-    const INDEX: [u32; BLOCK] = {
-        let mut i = [0; BLOCK];
-        let mut j = 0;
-        while j < BLOCK {
-            i[j] = j as u32;
-            j += 1;
+pub fn live(n: usize) -> &'static [u32; BLOCK] {
+    const LIVE: [[u32; BLOCK]; BLOCK + 1] = {
+        let mut t = [[0; BLOCK]; BLOCK + 1];
+        let mut n = 0;
+        while n <= BLOCK {
+            let mut j = 0;
+            while j < n {
+                t[n][j] = 1;
+                j += 1;
+            }
+            n += 1;
         }
-        i
+        t
     };
-    let n = n.min(BLOCK) as u32;
-    let mut live = [0; BLOCK];
-    for j in 0..BLOCK {
-        live[j] = u32::from(INDEX[j] < n);
-    }
-    live
+    &LIVE[n.min(BLOCK)]
 }
 
 /// [`BLOCK`] consecutive values of a field (the slice is [`BLOCK`] long).
