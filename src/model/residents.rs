@@ -85,7 +85,8 @@ pub fn reference_with_income(p: &Params, own: f64, others: f64, income: f64) -> 
 }
 
 /// The residents' rules that depend only on the compound kind and the month: computed once
-/// per community and month, not per compound (each takes a few `powf`s).
+/// per month for every community ([`MonthFactors`](super::month::MonthFactors)), not per
+/// compound (each takes a few `powf`s).
 pub struct KindMonth {
     /// Chance of moving out this month by occupancy (owner-occupied, rented, vacant).
     p_move: [f32; 3],
