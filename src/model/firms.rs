@@ -826,21 +826,15 @@ mod tests {
             h.expectation = 1.0;
         }
         let price = fee_price(&p, &c, 1);
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            &hs,
-            price,
-            &at(&p, 1),
-            &mut rng
-        ));
+        let fx = at(&p, 1);
+        assert!(!consider_entry(&p, &mut c, &hs, price, &fx, &mut rng));
         assert!(c.firm.is_none());
         // Owners content with what a firm gives, all paying: the firm is covered.
         for h in hs.iter_mut() {
             h.paid = true;
             h.expectation = 0.3;
         }
-        assert!(consider_entry(&p, &mut c, &hs, price, &at(&p, 1), &mut rng));
+        assert!(consider_entry(&p, &mut c, &hs, price, &fx, &mut rng));
         assert!(c.firm.is_some());
     }
 
@@ -973,25 +967,12 @@ mod tests {
         c.tender_due = true;
         let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
         let price = fee_price(&p, &c, 1);
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            &hs,
-            price,
-            &at(&p, 1),
-            &mut rng
-        ));
+        let fx = at(&p, 1);
+        assert!(!consider_entry(&p, &mut c, &hs, price, &fx, &mut rng));
         assert!(c.firm.is_none(), "self-management is off");
         p.property.self_management = true;
         c.tender_due = true;
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            &hs,
-            price,
-            &at(&p, 1),
-            &mut rng
-        ));
+        assert!(!consider_entry(&p, &mut c, &hs, price, &fx, &mut rng));
         let body = c.firm.expect("self-managed");
         assert!(body.self_managed);
         assert_eq!(c.price_markup, p.property.self_management_fee_factor);
@@ -1001,8 +982,8 @@ mod tests {
             ..body
         };
         assert!(
-            running_cost(&p, &c, &body, body.staff, &at(&p, 1))
-                < running_cost(&p, &c, &firm, body.staff, &at(&p, 1))
+            running_cost(&p, &c, &body, body.staff, &fx)
+                < running_cost(&p, &c, &firm, body.staff, &fx)
         );
     }
 
@@ -1014,19 +995,13 @@ mod tests {
             h.satisfaction = 0.05;
         }
         c.quality = 0.1;
-        assert_eq!(
-            star_rating(&p, &mut c, &hs, &at(&p, 12)),
-            (false, 0.0),
-            "off"
-        );
+        let rate = |p: &Params, c: &mut Compound, month| star_rating(p, c, &hs, &at(p, month));
+        assert_eq!(rate(&p, &mut c, 12), (false, 0.0), "off");
         p.property.star_rating = true;
-        let (removed, cost) = star_rating(&p, &mut c, &hs, &at(&p, 12));
+        let (removed, cost) = rate(&p, &mut c, 12);
         assert!(!removed && cost > 0.0);
-        assert!(
-            !star_rating(&p, &mut c, &hs, &at(&p, 13)).0,
-            "only once a year"
-        );
-        assert!(star_rating(&p, &mut c, &hs, &at(&p, 24)).0);
+        assert!(!rate(&p, &mut c, 13).0, "only once a year");
+        assert!(rate(&p, &mut c, 24).0);
         assert!(c.firm.is_none() && c.tender_due);
     }
 

@@ -50,34 +50,62 @@ mod tests {
     use crate::model::rates::monthly;
     use crate::model::world::Community;
 
+    /// The keys and values of a scenario's `set` table.
+    fn keys(pairs: &[(&str, toml::Value)]) -> Vec<(String, toml::Value)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    /// `base` with `pairs` set.
+    fn with(base: &Params, pairs: &[(&str, toml::Value)]) -> Params {
+        let mut p = base.clone();
+        for (k, v) in keys(pairs) {
+            p.set(&k, &v).unwrap_or_else(|e| panic!("{k}: {e:?}"));
+        }
+        p
+    }
+
     /// Parameter sets that move every factor: the defaults; frequent lagged price reviews
     /// with drift and extra cost growth; other growth and rates; a kind with no costs at
     /// all (the other branch of `firms::cost_index`).
     fn parameter_sets() -> Vec<Params> {
         let base = Params::default();
-        let mut reviews = base.clone();
-        let pr = &mut reviews.property;
-        pr.price_review_interval_months = 12;
-        pr.price_review_lag_months = 3;
-        pr.price_review_pass_through = 0.7;
-        pr.guided_price_growth = 0.01;
-        pr.cost_growth = 0.02;
-        let mut rates = base.clone();
-        rates.owners.income_growth = -0.03;
-        rates.owners.expectation_income_elasticity = 0.3;
-        rates.workforce.wage_growth = 0.08;
-        rates.workforce.quit_rate = 0.3;
-        rates.workforce.annual_training = true;
-        rates.workforce.complaint_memory_months = 2.5;
-        rates.property.entry_rate = 0.3;
-        rates.property.tender_rate = 0.6;
-        rates.property.committee_formation_rate = 0.4;
-        rates.property.renovation_rate = 0.2;
-        rates.property.price_review_interval_months = 7;
-        rates.property.price_review_lag_months = 0;
-        let mut costless = reviews.clone();
-        costless.kinds[1].staff_per_100_households = 0.0;
-        costless.kinds[1].other_cost_per_m2 = 0.0;
+        let reviews = with(
+            &base,
+            &[
+                ("property.price_review_interval_months", 12.into()),
+                ("property.price_review_lag_months", 3.into()),
+                ("property.price_review_pass_through", 0.7.into()),
+                ("property.guided_price_growth", 0.01.into()),
+                ("property.cost_growth", 0.02.into()),
+            ],
+        );
+        let rates = with(
+            &base,
+            &[
+                ("owners.income_growth", (-0.03).into()),
+                ("owners.expectation_income_elasticity", 0.3.into()),
+                ("workforce.wage_growth", 0.08.into()),
+                ("workforce.quit_rate", 0.3.into()),
+                ("workforce.annual_training", true.into()),
+                ("workforce.complaint_memory_months", 2.5.into()),
+                ("property.entry_rate", 0.3.into()),
+                ("property.tender_rate", 0.6.into()),
+                ("property.committee_formation_rate", 0.4.into()),
+                ("property.renovation_rate", 0.2.into()),
+                ("property.price_review_interval_months", 7.into()),
+                ("property.price_review_lag_months", 0.into()),
+            ],
+        );
+        let costless = with(
+            &reviews,
+            &[
+                ("old_compound.staff_per_100_households", 0.0.into()),
+                ("old_compound.other_cost_per_m2", 0.0.into()),
+            ],
+        );
         vec![base, reviews, rates, costless]
     }
 
@@ -172,28 +200,22 @@ mod tests {
     #[test]
     fn factors_follow_the_parameters_in_force() {
         let mut p = Params::default();
-        let set = |pairs: &[(&str, f64)]| {
-            pairs
-                .iter()
-                .map(|&(k, v)| (k.to_string(), toml::Value::Float(v)))
-                .collect()
-        };
         p.changes = vec![
             Change {
                 month: 13,
                 ramp_months: 12,
-                set: set(&[
-                    ("workforce.wage_growth", 0.09),
-                    ("owners.income_growth", 0.08),
-                    ("property.price_index_growth", 0.05),
+                set: keys(&[
+                    ("workforce.wage_growth", 0.09.into()),
+                    ("owners.income_growth", 0.08.into()),
+                    ("property.price_index_growth", 0.05.into()),
                 ]),
             },
             Change {
                 month: 61,
                 ramp_months: 1,
-                set: set(&[
-                    ("property.entry_rate", 0.9),
-                    ("property.price_review_pass_through", 0.4),
+                set: keys(&[
+                    ("property.entry_rate", 0.9.into()),
+                    ("property.price_review_pass_through", 0.4.into()),
                 ]),
             },
         ];
