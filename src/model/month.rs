@@ -199,8 +199,7 @@ mod tests {
     /// move when a change acts (so the comparison above is not between constants).
     #[test]
     fn factors_follow_the_parameters_in_force() {
-        let mut p = Params::default();
-        p.changes = vec![
+        let changes = vec![
             Change {
                 month: 13,
                 ramp_months: 12,
@@ -219,6 +218,10 @@ mod tests {
                 ]),
             },
         ];
+        let mut p = Params {
+            changes,
+            ..Params::default()
+        };
         p.check_changes().expect("valid changes");
         let community = Community::generate(&p, 2, 0, 0);
         let mut in_force: Option<Params> = None;
