@@ -11,6 +11,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use shequ::experiment::run_replication;
 use shequ::model::fees::{Rule, decide_buildings};
 use shequ::model::firms::fee_price;
+use shequ::model::month::MonthFactors;
 use shequ::model::params::Params;
 use shequ::model::residents::step_compound;
 use shequ::model::schedule::step;
@@ -86,11 +87,14 @@ fn fees(c: &mut Criterion) {
         })
     });
     // The whole monthly step of one community (residents, payments, firms, entry, votes).
+    // The month's factors are computed once per month for all communities, as in a run.
+    let factors: Vec<MonthFactors> = (1..=240).map(|m| MonthFactors::new(&p, m)).collect();
     let mut month = 0;
     g.bench_function("step_one_community_month", |b| {
         b.iter(|| {
             month = month % 240 + 1;
-            black_box(step(&p, &mut community, month, &[], &mut Vec::new()))
+            let f = &factors[month as usize - 1];
+            black_box(step(&p, &mut community, f, &[], &mut Vec::new()))
         })
     });
     g.finish();

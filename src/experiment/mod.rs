@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::model::metrics::{self, N_METRICS, Tally};
 use crate::model::mobilisation;
+use crate::model::month::MonthFactors;
 use crate::model::params::Params;
 use crate::model::schedule::{self, EventRow};
 use crate::model::world::Community;
@@ -93,12 +94,15 @@ pub fn run_replication(p: &Params, seed: u64, rep: u64) -> Replication {
             in_force = p.at_month(month);
         }
         let pm = in_force.as_ref().unwrap_or(p);
+        // What the month takes from (parameters, month) alone, computed once for every
+        // community from the parameters in force.
+        let factors = MonthFactors::new(pm, month);
         let results: Vec<(Tally, Vec<EventRow>)> = communities
             .par_iter_mut()
             .zip(todays.par_iter())
             .map(|(c, todays)| {
                 let mut rows = Vec::new();
-                let t = schedule::step(pm, c, month, todays, &mut rows);
+                let t = schedule::step(pm, c, &factors, todays, &mut rows);
                 (t, rows)
             })
             .collect();

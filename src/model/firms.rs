@@ -63,47 +63,97 @@ pub fn guided_level(p: &Params, kind: CompoundKind, month: u32) -> f64 {
     level * (1.0 + pr.guided_price_growth).powf(f64::from(month) / 12.0)
 }
 
+/// What the firms' rules take from (params, month) alone, computed once per month by
+/// [`Factors::new`] with the very expressions of the direct functions (so bit for bit the
+/// same values), instead of a few `powf`s per compound: the cost growth factors, the guided
+/// price level of each kind, the owners' income factor, and monthly chances from annual
+/// rates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Factors {
+    pub month: u32,
+    /// [`staff_cost_factor`].
+    pub staff_cost: f64,
+    /// [`other_cost_factor`].
+    pub other_cost: f64,
+    /// [`guided_level`] of each kind, by [`CompoundKind::index`].
+    pub guided_level: [f64; CompoundKind::COUNT],
+    /// [`fees::income_factor`].
+    pub income: f64,
+    /// Monthly chance that an unmanaged compound is assessed by a firm, without and with an
+    /// owners' committee (`entry_rate`; the larger of it and `tender_rate`).
+    pub assessment: [f64; 2],
+    /// Monthly chance of `committee_formation_rate`.
+    pub committee_formation: f64,
+    /// Monthly chance of `renovation_rate`.
+    pub renovation: f64,
+}
+
+impl Factors {
+    /// The factors of `month` under `p` (the parameters in force that month).
+    pub fn new(p: &Params, month: u32) -> Factors {
+        let pr = &p.property;
+        Factors {
+            month,
+            staff_cost: staff_cost_factor(p, month),
+            other_cost: other_cost_factor(p, month),
+            guided_level: CompoundKind::ALL.map(|kind| guided_level(p, kind, month)),
+            income: fees::income_factor(&p.owners, month),
+            assessment: [
+                monthly(pr.entry_rate),
+                monthly(pr.entry_rate.max(pr.tender_rate)),
+            ],
+            committee_formation: monthly(pr.committee_formation_rate),
+            renovation: monthly(pr.renovation_rate),
+        }
+    }
+}
+
 /// Fee per m2 per month of a compound at `month`
-/// (guided price x review level x kind factor x service grade x owners' markup). The
-/// schedule computes it once per compound-month and hands it to [`operate`] and
-/// [`consider_entry`].
+/// (guided price x review level x kind factor x service grade x owners' markup).
 pub fn fee_price(p: &Params, c: &Compound, month: u32) -> f64 {
-    p.property.guided_price
-        * guided_level(p, c.kind, month)
-        * p.kind(c.kind).price_factor
-        * c.grade
-        * c.price_markup
+    price_at_level(p, c, guided_level(p, c.kind, month))
+}
+
+/// [`fee_price`] at the month of `fx`. The schedule computes it once per compound-month
+/// and hands it to [`operate`] and [`consider_entry`].
+pub fn fee_price_at(p: &Params, fx: &Factors, c: &Compound) -> f64 {
+    price_at_level(p, c, fx.guided_level[c.kind.index()])
+}
+
+/// The fee of compound `c` at guided price level `level`.
+fn price_at_level(p: &Params, c: &Compound, level: f64) -> f64 {
+    p.property.guided_price * level * p.kind(c.kind).price_factor * c.grade * c.price_markup
 }
 
 /// Monthly cost of a firm with `staff` in a compound of `n` dwellings of `floor_area` m2 of
-/// kind `kind` at `month`: staff wages (growing with the city wage) plus other costs per m2
-/// (growing with the price index).
+/// kind `kind` at the month of `fx`: staff wages (growing with the city wage) plus other
+/// costs per m2 (growing with the price index).
 fn cost_of(
     p: &Params,
     kind: CompoundKind,
     n: usize,
     floor_area: f64,
     staff: f64,
-    month: u32,
+    fx: &Factors,
 ) -> f64 {
     let k = p.kind(kind);
-    staff * p.property.staff_monthly_cost * staff_cost_factor(p, month)
-        + k.other_cost_per_m2 * floor_area * n as f64 * other_cost_factor(p, month)
+    staff * p.property.staff_monthly_cost * fx.staff_cost
+        + k.other_cost_per_m2 * floor_area * n as f64 * fx.other_cost
 }
 
-/// Monthly cost of a firm with `staff` in compound `c` at `month`.
-pub fn firm_cost(p: &Params, c: &Compound, staff: f64, month: u32) -> f64 {
-    cost_of(p, c.kind, c.households(), c.floor_area, staff, month)
+/// Monthly cost of a firm with `staff` in compound `c` at the month of `fx`.
+pub fn firm_cost(p: &Params, c: &Compound, staff: f64, fx: &Factors) -> f64 {
+    cost_of(p, c.kind, c.households(), c.floor_area, staff, fx)
 }
 
-/// A firm starting in a compound of `n` households at `month`,
+/// A firm starting in a compound of `n` households at the month of `fx`,
 /// with capability drawn for the kind and reserves of `initial_reserve_months`.
 pub fn new_firm(
     p: &Params,
     kind: CompoundKind,
     n: usize,
     floor_area: f64,
-    month: u32,
+    fx: &Factors,
     rng: &mut Rng,
 ) -> Firm {
     let k = p.kind(kind);
@@ -112,7 +162,7 @@ pub fn new_firm(
     Firm {
         capability,
         staff,
-        reserves: p.property.initial_reserve_months * cost_of(p, kind, n, floor_area, staff, month),
+        reserves: p.property.initial_reserve_months * cost_of(p, kind, n, floor_area, staff, fx),
         loss_streak: 0,
         self_managed: false,
         low_ratings: 0,
@@ -233,24 +283,24 @@ fn cost_scale(p: &Params, firm: &Firm) -> f64 {
     }
 }
 
-/// Running cost of the manager `firm` of `c` with `staff` at `month`: staff plus other
-/// costs, less the renovation saving on other costs, times the manager's cost scale.
-fn running_cost(p: &Params, c: &Compound, firm: &Firm, staff: f64, month: u32) -> f64 {
-    let other = firm_cost(p, c, 0.0, month);
+/// Running cost of the manager `firm` of `c` with `staff` at the month of `fx`: staff plus
+/// other costs, less the renovation saving on other costs, times the manager's cost scale.
+fn running_cost(p: &Params, c: &Compound, firm: &Firm, staff: f64, fx: &Factors) -> f64 {
+    let other = firm_cost(p, c, 0.0, fx);
     let saving = if c.renovated {
         p.property.renovation_other_cost_cut * other
     } else {
         0.0
     };
-    (firm_cost(p, c, staff, month) - saving) * cost_scale(p, firm)
+    (firm_cost(p, c, staff, fx) - saving) * cost_scale(p, firm)
 }
 
-/// Hours of public-service work the purchase of `c` buys at `month`, and the firm's wage
-/// cost of performing them (RMB): hours = purchase / price per hour, at the staff wage of
-/// 160 hours a month.
-pub fn purchased_work(p: &Params, n: usize, month: u32) -> (f64, f64) {
+/// Hours of public-service work the purchase of `c` buys at the month of `fx`, and the
+/// firm's wage cost of performing them (RMB): hours = purchase / price per hour, at the
+/// staff wage of 160 hours a month.
+pub fn purchased_work(p: &Params, n: usize, fx: &Factors) -> (f64, f64) {
     let pr = &p.property;
-    let f = staff_cost_factor(p, month);
+    let f = fx.staff_cost;
     let purchase = pr.government_purchase * n as f64;
     let hours = purchase / (pr.purchase_price_per_hour * f);
     (hours, hours * pr.staff_monthly_cost * f / HOURS_PER_MONTH)
@@ -260,11 +310,11 @@ pub fn purchased_work(p: &Params, n: usize, month: u32) -> (f64, f64) {
 /// `payers`, pay costs (staff, other, arrears pursuit, purchased work), resize staff, update
 /// quality, and withdraw after persistent losses with reserves used up. A compound without
 /// a firm gets its unmanaged level (and, with quasi-property service, its public cost).
-pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32) -> FirmMonth {
+pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, fx: &Factors) -> FirmMonth {
     let pr = &p.property;
     let k = p.kind(c.kind);
     let n = c.households();
-    let f = staff_cost_factor(p, month);
+    let f = fx.staff_cost;
     let Some(mut firm) = c.firm else {
         c.quality = unmanaged_level(p, c);
         let quasi = if pr.quasi_property {
@@ -283,7 +333,7 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
     let (purchased_hours, work_cost) = if firm.self_managed {
         (0.0, 0.0)
     } else {
-        purchased_work(p, n, month)
+        purchased_work(p, n, fx)
     };
     let revenue = fee_revenue
         + if firm.self_managed {
@@ -296,7 +346,7 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
     let o = &p.owners;
     let enforcement_firm = o.enforcement * o.enforcement_firm_cost * arrears * f;
     let enforcement_public = o.enforcement * o.enforcement_public_cost * arrears * f;
-    let cost = running_cost(p, c, &firm, firm.staff, month) + work_cost + enforcement_firm;
+    let cost = running_cost(p, c, &firm, firm.staff, fx) + work_cost + enforcement_firm;
     let profit = revenue - cost;
     // Profits above the cap are paid out: a firm does not bank years of surplus in one compound.
     firm.reserves = (firm.reserves + profit).min(pr.reserve_cap_months * cost);
@@ -313,7 +363,7 @@ pub fn operate(p: &Params, c: &mut Compound, price: f64, payers: u32, month: u32
     let standard = standard_staff(k, n);
     let scale = cost_scale(p, &firm);
     let wage = pr.staff_monthly_cost * f * scale;
-    let other = running_cost(p, c, &firm, 0.0, month);
+    let other = running_cost(p, c, &firm, 0.0, fx);
     let net = revenue - work_cost - enforcement_firm;
     let affordable = ((net * (1.0 - pr.target_margin) - other) / wage).max(0.0);
     let floor = pr.min_staff_share * standard;
@@ -358,11 +408,11 @@ pub fn assessed_payers(
     households: Dwellings<'_>,
     price: f64,
     quality: f64,
-    month: u32,
+    fx: &Factors,
 ) -> f64 {
     let o = &p.owners;
     let rule = fees::Rule::new(o);
-    let fee = (price * c.floor_area / fees::income_factor(o, month)) as f32;
+    let fee = (price * c.floor_area / fx.income) as f32;
     let per = p.kind(c.kind).households_per_building.max(1) as usize;
     let mut total = 0.0;
     let (mut owners, mut pay) = (Vec::with_capacity(per), Vec::with_capacity(per));
@@ -415,18 +465,18 @@ fn viable(
     households: Dwellings<'_>,
     firm: &Firm,
     price: f64,
-    month: u32,
+    fx: &Factors,
 ) -> (bool, f64) {
     let pr = &p.property;
     let n = c.households();
     let q = (firm.capability + renovation_gain(p, c)).min(1.0);
-    let payers = assessed_payers(p, c, households, price, q, month);
-    let (_, work_cost) = purchased_work(p, n, month);
+    let payers = assessed_payers(p, c, households, price, q, fx);
+    let (_, work_cost) = purchased_work(p, n, fx);
     let o = &p.owners;
     let arrears = n as f64 - payers;
-    let pursuit = o.enforcement * o.enforcement_firm_cost * arrears * staff_cost_factor(p, month);
+    let pursuit = o.enforcement * o.enforcement_firm_cost * arrears * fx.staff_cost;
     let revenue = payers * price * c.floor_area + pr.government_purchase * n as f64;
-    let cost = running_cost(p, c, firm, firm.staff, month) + work_cost + pursuit;
+    let cost = running_cost(p, c, firm, firm.staff, fx) + work_cost + pursuit;
     let ok = revenue > 0.0 && (revenue - cost) / revenue >= pr.entry_required_margin;
     (ok, payers)
 }
@@ -441,14 +491,14 @@ fn agreed_markup(
     households: Dwellings<'_>,
     candidate: &Firm,
     price: f64,
-    month: u32,
+    fx: &Factors,
 ) -> Option<f64> {
     let pr = &p.property;
     let n = c.households() as f64;
     let mut markup = c.price_markup;
     loop {
         let at = price * markup / c.price_markup;
-        let (ok, payers) = viable(p, c, households, candidate, at, month);
+        let (ok, payers) = viable(p, c, households, candidate, at, fx);
         if ok && (markup == c.price_markup || 2.0 * payers > n) {
             return Some(markup);
         }
@@ -473,20 +523,15 @@ pub fn consider_entry(
     c: &mut Compound,
     households: Dwellings<'_>,
     price: f64,
-    month: u32,
+    fx: &Factors,
     rng: &mut Rng,
 ) -> bool {
     let pr = &p.property;
     let u: f64 = rng.random();
     let kind = c.kind;
     // The candidate's capability is drawn whether or not it enters, to keep streams aligned.
-    let candidate = new_firm(p, kind, c.households(), c.floor_area, month, rng);
-    let rate = if c.owners_committee {
-        pr.entry_rate.max(pr.tender_rate)
-    } else {
-        pr.entry_rate
-    };
-    let assessed = c.tender_due || u < 1.0 - (1.0 - rate).powf(1.0 / 12.0);
+    let candidate = new_firm(p, kind, c.households(), c.floor_area, fx, rng);
+    let assessed = c.tender_due || u < fx.assessment[usize::from(c.owners_committee)];
     if c.firm.is_some() || !assessed {
         return false;
     }
@@ -495,7 +540,7 @@ pub fn consider_entry(
     let agreed = if barred {
         None
     } else {
-        agreed_markup(p, c, households, &candidate, price, month)
+        agreed_markup(p, c, households, &candidate, price, fx)
     };
     let standard = standard_staff(p.kind(kind), c.households());
     if let Some(markup) = agreed {
@@ -545,13 +590,14 @@ pub fn star_rating(
     p: &Params,
     c: &mut Compound,
     households: Dwellings<'_>,
-    month: u32,
+    fx: &Factors,
 ) -> (bool, f64) {
     let pr = &p.property;
     if !pr.star_rating {
         return (false, 0.0);
     }
-    let cost = pr.star_rating_cost_per_compound * staff_cost_factor(p, month);
+    let month = fx.month;
+    let cost = pr.star_rating_cost_per_compound * fx.staff_cost;
     let Some(mut firm) = c.firm.filter(|f| !f.self_managed) else {
         return (false, cost);
     };
@@ -599,7 +645,7 @@ pub fn governance(
     c: &mut Compound,
     occupied: usize,
     rng: &mut Rng,
-    month: u32,
+    fx: &Factors,
 ) -> Governance {
     let pr = &p.property;
     let u_committee: f64 = rng.random();
@@ -608,17 +654,13 @@ pub fn governance(
     let mut g = Governance::default();
     let households = c.households();
     let eligible = 2 * occupied >= households && c.age_months >= 24;
-    if !c.owners_committee && eligible && u_committee < monthly(pr.committee_formation_rate) {
+    if !c.owners_committee && eligible && u_committee < fx.committee_formation {
         c.owners_committee = true;
         g.committee_formed = true;
     }
-    if c.kind == CompoundKind::OldCompound
-        && !c.renovated
-        && u_renovation < monthly(pr.renovation_rate)
-    {
+    if c.kind == CompoundKind::OldCompound && !c.renovated && u_renovation < fx.renovation {
         c.renovated = true;
-        g.renovation_cost =
-            pr.renovation_cost_per_household * households as f64 * other_cost_factor(p, month);
+        g.renovation_cost = pr.renovation_cost_per_household * households as f64 * fx.other_cost;
     }
     g
 }
@@ -631,6 +673,11 @@ mod tests {
     /// Dwellings as a community stores them.
     fn view(hs: &[Household]) -> Households {
         hs.iter().copied().collect()
+    }
+
+    /// The firms' factors of `month` under `p`.
+    fn at(p: &Params, month: u32) -> Factors {
+        Factors::new(p, month)
     }
 
     fn occupied(hs: &[Household]) -> usize {
@@ -742,7 +789,7 @@ mod tests {
                 * c.floor_area
                 * c.households() as f64
                 * other_cost_factor(&p, ten);
-        assert!((firm_cost(&p, &c, staff, ten) - expected).abs() < 1e-6);
+        assert!((firm_cost(&p, &c, staff, &at(&p, ten)) - expected).abs() < 1e-6);
     }
 
     #[test]
@@ -760,7 +807,7 @@ mod tests {
         let n = c.households() as u32;
         let before = c.firm.unwrap();
         let price = fee_price(&p, &c, 1);
-        let m = operate(&p, &mut c, price, n, 1);
+        let m = operate(&p, &mut c, price, n, &at(&p, 1));
         assert!(m.revenue > m.cost, "{m:?}");
         let after = c.firm.unwrap();
         assert_eq!(after.loss_streak, 0);
@@ -778,7 +825,7 @@ mod tests {
         while c.firm.is_some() {
             months += 1;
             let price = fee_price(&p, &c, months);
-            let m = operate(&p, &mut c, price, 0, months);
+            let m = operate(&p, &mut c, price, 0, &at(&p, months));
             assert!(m.cost > m.revenue);
             if let Some(f) = c.firm {
                 assert!(
@@ -809,28 +856,15 @@ mod tests {
             h.expectation = 1.0;
         }
         let price = fee_price(&p, &c, 1);
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            1,
-            &mut rng
-        ));
+        let fx = at(&p, 1);
+        assert!(!consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
         assert!(c.firm.is_none());
         // Owners content with what a firm gives, all paying: the firm is covered.
         for h in hs.iter_mut() {
             h.paid = true;
             h.expectation = 0.3;
         }
-        assert!(consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            1,
-            &mut rng
-        ));
+        assert!(consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
         assert!(c.firm.is_some());
     }
 
@@ -843,12 +877,12 @@ mod tests {
             h.satisfaction = 0.1;
         }
         let price = fee_price(&p, &c, 1);
-        let low = assessed_payers(&p, &c, view(&hs).all(), price, 0.2, 1);
-        let high = assessed_payers(&p, &c, view(&hs).all(), price, 0.7, 1);
+        let low = assessed_payers(&p, &c, view(&hs).all(), price, 0.2, &at(&p, 1));
+        let high = assessed_payers(&p, &c, view(&hs).all(), price, 0.7, &at(&p, 1));
         assert!(high > low, "{low} vs {high}");
         assert!(high <= hs.len() as f64 && low >= 0.0);
         // A higher fee (more burden) never raises them.
-        assert!(assessed_payers(&p, &c, view(&hs).all(), price * 3.0, 0.7, 1) <= high + 1e-9);
+        assert!(assessed_payers(&p, &c, view(&hs).all(), price * 3.0, 0.7, &at(&p, 1)) <= high + 1e-9);
     }
 
     #[test]
@@ -859,7 +893,7 @@ mod tests {
         let price = fee_price(&p, &c, 1);
         let cost_at = |p: &Params, payers: u32| {
             let mut c = c.clone();
-            operate(p, &mut c, price, payers, 1)
+            operate(p, &mut c, price, payers, &at(p, 1))
         };
         let weak = cost_at(&p, n / 2);
         assert!(weak.enforcement_firm > 0.0 && weak.enforcement_public > 0.0);
@@ -896,14 +930,14 @@ mod tests {
         let (mut c, _) = managed_compound(&p);
         let n = c.households();
         let price = fee_price(&p, &c, 1);
-        let without = operate(&p, &mut c.clone(), price, n as u32, 1);
+        let without = operate(&p, &mut c.clone(), price, n as u32, &at(&p, 1));
         p.property.government_purchase = 10.0;
-        let with = operate(&p, &mut c, price, n as u32, 1);
+        let with = operate(&p, &mut c, price, n as u32, &at(&p, 1));
         let purchase = 10.0 * n as f64;
         assert!((with.revenue - without.revenue - purchase).abs() < 1e-6);
         let work = with.cost - without.cost;
         assert!(work > 0.0 && work < purchase, "work {work} of {purchase}");
-        let (hours, cost) = purchased_work(&p, n, 1);
+        let (hours, cost) = purchased_work(&p, n, &at(&p, 1));
         assert!((with.purchased_hours - hours).abs() < 1e-9 && (work - cost).abs() < 1e-6);
         // Hours at the price: purchase / price per hour.
         assert!(
@@ -918,11 +952,11 @@ mod tests {
         let mut p = Params::default();
         let (mut c, _) = managed_compound(&p);
         c.firm = None;
-        let off = operate(&p, &mut c, 1.0, 0, 1);
+        let off = operate(&p, &mut c, 1.0, 0, &at(&p, 1));
         assert_eq!(c.quality, p.property.unmanaged_quality);
         assert_eq!(off.lever_public, 0.0);
         p.property.quasi_property = true;
-        let on = operate(&p, &mut c, 1.0, 0, 1);
+        let on = operate(&p, &mut c, 1.0, 0, &at(&p, 1));
         assert_eq!(c.quality, p.property.quasi_property_quality);
         assert!(on.lever_public > 0.0);
     }
@@ -936,7 +970,7 @@ mod tests {
         c.owners_committee = false;
         c.age_months = 0;
         assert!(
-            !governance(&p, &mut c, occupied(&hs), &mut rng, 1).committee_formed,
+            !governance(&p, &mut c, occupied(&hs), &mut rng, &at(&p, 1)).committee_formed,
             "too young"
         );
         c.age_months = 30;
@@ -944,13 +978,13 @@ mod tests {
             h.occupancy = Occupancy::Vacant;
         }
         assert!(
-            !governance(&p, &mut c, occupied(&hs), &mut rng, 1).committee_formed,
+            !governance(&p, &mut c, occupied(&hs), &mut rng, &at(&p, 1)).committee_formed,
             "empty"
         );
         for h in hs.iter_mut() {
             h.occupancy = Occupancy::OwnerOccupied;
         }
-        assert!(governance(&p, &mut c, occupied(&hs), &mut rng, 1).committee_formed);
+        assert!(governance(&p, &mut c, occupied(&hs), &mut rng, &at(&p, 1)).committee_formed);
         assert!(c.owners_committee);
     }
 
@@ -965,25 +999,12 @@ mod tests {
         c.tender_due = true;
         let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
         let price = fee_price(&p, &c, 1);
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            1,
-            &mut rng
-        ));
+        let fx = at(&p, 1);
+        assert!(!consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
         assert!(c.firm.is_none(), "self-management is off");
         p.property.self_management = true;
         c.tender_due = true;
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            1,
-            &mut rng
-        ));
+        assert!(!consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
         let body = c.firm.expect("self-managed");
         assert!(body.self_managed);
         assert_eq!(c.price_markup, p.property.self_management_fee_factor);
@@ -993,7 +1014,8 @@ mod tests {
             ..body
         };
         assert!(
-            running_cost(&p, &c, &body, body.staff, 1) < running_cost(&p, &c, &firm, body.staff, 1)
+            running_cost(&p, &c, &body, body.staff, &fx)
+                < running_cost(&p, &c, &firm, body.staff, &fx)
         );
     }
 
@@ -1005,19 +1027,13 @@ mod tests {
             h.satisfaction = 0.05;
         }
         c.quality = 0.1;
-        assert_eq!(
-            star_rating(&p, &mut c, view(&hs).all(), 12),
-            (false, 0.0),
-            "off"
-        );
+        let rate = |p: &Params, c: &mut Compound, month| star_rating(p, c, view(&hs).all(), &at(p, month));
+        assert_eq!(rate(&p, &mut c, 12), (false, 0.0), "off");
         p.property.star_rating = true;
-        let (removed, cost) = star_rating(&p, &mut c, view(&hs).all(), 12);
+        let (removed, cost) = rate(&p, &mut c, 12);
         assert!(!removed && cost > 0.0);
-        assert!(
-            !star_rating(&p, &mut c, view(&hs).all(), 13).0,
-            "only once a year"
-        );
-        assert!(star_rating(&p, &mut c, view(&hs).all(), 24).0);
+        assert!(!rate(&p, &mut c, 13).0, "only once a year");
+        assert!(rate(&p, &mut c, 24).0);
         assert!(c.firm.is_none() && c.tender_due);
     }
 
@@ -1043,17 +1059,17 @@ mod tests {
             seed += 1;
         };
         let firm = c.firm.unwrap();
-        let before = running_cost(&p, &c, &firm, firm.staff, 1);
+        let before = running_cost(&p, &c, &firm, firm.staff, &at(&p, 1));
         let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Governance);
-        let g = governance(&p, &mut c, occupied(&hs), &mut rng, 1);
+        let g = governance(&p, &mut c, occupied(&hs), &mut rng, &at(&p, 1));
         assert!(c.renovated);
         let capital =
             p.property.renovation_cost_per_household * hs.len() as f64 * other_cost_factor(&p, 1);
         assert!((g.renovation_cost - capital).abs() < 1e-6);
-        assert!(running_cost(&p, &c, &firm, firm.staff, 1) < before);
+        assert!(running_cost(&p, &c, &firm, firm.staff, &at(&p, 1)) < before);
         let price = fee_price(&p, &c, 1);
         let n = c.households() as u32;
-        operate(&p, &mut c, price, n, 1);
+        operate(&p, &mut c, price, n, &at(&p, 1));
         let f = c.firm.unwrap();
         let plain = quality(
             f.capability,
@@ -1063,12 +1079,12 @@ mod tests {
         );
         assert!(c.quality > plain);
         assert!(
-            !governance(&p, &mut c, occupied(&hs), &mut rng, 2)
+            !governance(&p, &mut c, occupied(&hs), &mut rng, &at(&p, 2))
                 .renovation_cost
                 .is_nan()
         );
         assert_eq!(
-            governance(&p, &mut c, occupied(&hs), &mut rng, 3).renovation_cost,
+            governance(&p, &mut c, occupied(&hs), &mut rng, &at(&p, 3)).renovation_cost,
             0.0,
             "once"
         );

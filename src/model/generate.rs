@@ -314,7 +314,14 @@ impl Community {
         let floor_area = k.floor_area_m2;
         let grade = 1.0 + p.property.price_grade_spread * (2.0 * rng.random::<f64>() - 1.0);
         let firm = if managed {
-            Some(new_firm(p, kind, size, floor_area, 0, rng))
+            Some(new_firm(
+                p,
+                kind,
+                size,
+                floor_area,
+                &firms::Factors::new(p, 0),
+                rng,
+            ))
         } else {
             None
         };

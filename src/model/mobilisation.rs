@@ -226,11 +226,10 @@ pub fn leaders(k: &Kind, c: &Compound) -> f64 {
 }
 
 /// Leaders' stipends, drills and volunteer support of a community with `leaders` leaders
-/// (grid leaders included) and `volunteers` volunteers at `month`, RMB; follows wages.
-pub fn monthly_cost(p: &Params, leaders: f64, volunteers: f64, month: u32) -> f64 {
+/// (grid leaders included) and `volunteers` volunteers, RMB; follows wages, at `wage_index`
+/// (the month's average wage relative to month 0, [`workforce::Factors::wage_index`]).
+pub fn monthly_cost(p: &Params, leaders: f64, volunteers: f64, wage_index: f64) -> f64 {
     let m = &p.mobilisation;
-    let wf = &p.workforce;
-    let wage_index = workforce::average_wage(wf, month) / wf.average_wage;
     (leaders * m.leader_cost
         + m.drills_per_year * m.drill_cost / 12.0
         + volunteers * m.volunteer_support_cost)

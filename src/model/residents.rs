@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::fees::income_factor;
 use super::generate::{OccupantDraws, draw_occupant, draw_owner};
 use super::metrics::{Sum, Tally};
-use super::params::{Kind, Params};
+use super::params::{Kind, Owners, Params};
 use super::rates::monthly;
 use super::rng::{BLOCK, Lanes, Rng};
 use super::simd::dispatch;
@@ -69,14 +69,26 @@ impl ResidentsMonth {
 /// community's other compounds, weighted by `expectation_social_weight`, plus
 /// `expectation_income_elasticity` x ln(income factor).
 pub fn expectation_reference(p: &Params, own: f64, others: f64, month: u32) -> f64 {
-    let o = &p.owners;
-    let w = o.expectation_social_weight;
-    let income = o.expectation_income_elasticity * income_factor(o, month).ln();
+    let income = income_term(&p.owners, income_factor(&p.owners, month));
+    reference_with_income(p, own, others, income)
+}
+
+/// The income part of [`expectation_reference`] at income factor `factor`
+/// ([`income_factor`]): `expectation_income_elasticity` x ln(`factor`).
+pub fn income_term(o: &Owners, factor: f64) -> f64 {
+    o.expectation_income_elasticity * factor.ln()
+}
+
+/// [`expectation_reference`] with its income part `income` ([`income_term`]) given, as the
+/// schedule computes it once per month.
+pub fn reference_with_income(p: &Params, own: f64, others: f64, income: f64) -> f64 {
+    let w = p.owners.expectation_social_weight;
     ((1.0 - w) * own + w * others + income).clamp(0.0, 1.0)
 }
 
 /// The residents' rules that depend only on the compound kind and the month: computed once
-/// per community and month, not per compound (each takes a few `powf`s).
+/// per month for every community ([`MonthFactors`](super::month::MonthFactors)), not per
+/// compound (each takes a few `powf`s).
 pub struct KindMonth {
     /// Chance of moving out this month by occupancy (owner-occupied, rented, vacant).
     p_move: [f32; 3],
@@ -142,8 +154,21 @@ impl<'a> Residents<'a> {
         others: f64,
         month: u32,
     ) -> Residents<'a> {
-        let o = &p.owners;
         let reference = expectation_reference(p, quality, others, month);
+        Self::with_reference(p, kind, quality, reference, month)
+    }
+
+    /// The same rules with the owners' expectation reference `reference` given
+    /// ([`expectation_reference`]; the schedule takes its income part from the month's
+    /// cached factors).
+    pub fn with_reference(
+        p: &Params,
+        kind: &'a KindMonth,
+        quality: f64,
+        reference: f64,
+        month: u32,
+    ) -> Residents<'a> {
+        let o = &p.owners;
         Residents {
             kind,
             rate: o.satisfaction_rate as f32,

@@ -21,6 +21,7 @@ use super::firms;
 use super::kind::CompoundKind;
 use super::metrics::{Sum, Tally};
 use super::mobilisation;
+use super::month::MonthFactors;
 use super::params::{Kind, Params};
 use super::residents;
 use super::rng::{BLOCK, Lanes, Rng};
@@ -41,32 +42,35 @@ pub struct EventRow {
     pub outcome: mobilisation::KindOutcome,
 }
 
-/// Runs month `month` (1-based) of one community and returns its tally. `events` lists the
-/// emergencies that reach this community this month as (event index, severity); their
-/// results are appended to `rows`.
+/// Runs month `f.month` (1-based) of one community under `p`, the parameters in force that
+/// month, and `f`, that month's factors computed from `p` ([`MonthFactors::new`]), and
+/// returns its tally. `events` lists the emergencies that reach this community this month
+/// as (event index, severity); their results are appended to `rows`.
 pub fn step(
     p: &Params,
     c: &mut Community,
-    month: u32,
+    f: &MonthFactors,
     events: &[(u32, f64)],
     rows: &mut Vec<EventRow>,
 ) -> Tally {
     let mut t = Tally::default();
     t[Sum::Households] = c.len() as f64;
     t[Sum::Compounds] = c.compounds.len() as f64;
-    workforce_month(p, c, month, &mut t);
-    emergencies(p, c, month, events, rows, &mut t);
+    workforce_month(p, c, &f.workforce, &mut t);
+    emergencies(p, c, f.month, events, rows, &mut t);
     let mut soc = society::SocietyMonth::default();
-    let leaders = compounds_month(p, c, month, &mut soc, &mut t);
+    let leaders = compounds_month(p, c, f, &mut soc, &mut t);
     c.purchased_hours = t[Sum::PurchasedHours];
-    t[Sum::MobilisationCost] = mobilisation::monthly_cost(p, leaders, t[Sum::Volunteers], month);
-    let wage_index = workforce::average_wage(&p.workforce, month) / p.workforce.average_wage;
+    let wage_index = f.workforce.wage_index;
+    t[Sum::MobilisationCost] =
+        mobilisation::monthly_cost(p, leaders, t[Sum::Volunteers], wage_index);
     society::record(p, &soc, wage_index, &mut t);
     t
 }
 
-/// (0) The workforce: quits, exams, recruitment; then what its capacity covers.
-fn workforce_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) {
+/// (0) The workforce: quits, exams, recruitment; then what its capacity covers. (The relief
+/// below changes no parameter that `fx` reads.)
+fn workforce_month(p: &Params, c: &mut Community, fx: &workforce::Factors, t: &mut Tally) {
     // Last month's purchased public-service hours (§7.4) take over pushed-down work.
     let relieved;
     let p = if c.purchased_hours > 0.0 {
@@ -82,12 +86,12 @@ fn workforce_month(p: &Params, c: &mut Community, month: u32, t: &mut Tally) {
     };
     let wf = &p.workforce;
     let n = c.len();
-    let w = workforce::step(
+    let w = workforce::step_at(
         p,
         &mut c.staff,
         n,
         c.compounds.len(),
-        month,
+        fx,
         &mut c.workforce_rng,
     );
     let hours = workforce::mediation_hours(wf, &c.staff);
@@ -132,13 +136,14 @@ fn emergencies(
 fn compounds_month(
     p: &Params,
     c: &mut Community,
-    month: u32,
+    f: &MonthFactors,
     soc: &mut society::SocietyMonth,
     t: &mut Tally,
 ) -> f64 {
     let wf = &p.workforce;
     let coverage = c.mediation_coverage;
-    let income_factor = fees::income_factor(&p.owners, month);
+    let (month, fx) = (f.month, &f.firms);
+    let income_factor = fx.income;
     let Community {
         households,
         building_start,
@@ -153,7 +158,6 @@ fn compounds_month(
         ..
     } = c;
     let mut leaders = f64::from(*grids);
-    let kinds = CompoundKind::ALL.map(|kind| residents::KindMonth::new(p, p.kind(kind)));
     // Which compounds have a residents' council (society.rs): fixed by their order.
     let mut councils = society::Councils::new(&p.society);
     let council: Vec<bool> = compounds.iter().map(|c| councils.next(c.kind)).collect();
@@ -195,12 +199,18 @@ fn compounds_month(
         leaders += mobilisation::leaders(k, comp);
         // (2) payment decisions, building by building, at this month's one price; managed
         // owners in arrears are pursued (3). (1) and (2) run fused, building by building.
-        let price = firms::fee_price(p, comp, month);
+        let price = firms::fee_price_at(p, fx, comp);
         let managed_before = comp.firm.is_some();
         let (residents_month, pay) = households_month(
             p,
             k,
-            &residents::Residents::new(p, &kinds[comp.kind as usize], own, others, month),
+            &residents::Residents::with_reference(
+                p,
+                &f.kinds[comp.kind.index()],
+                own,
+                residents::reference_with_income(p, own, others, f.expectation_income),
+                month,
+            ),
             &Payer {
                 rule: fees::Rule::new(&p.owners),
                 fee: (price * comp.floor_area / income_factor) as f32,
@@ -225,16 +235,16 @@ fn compounds_month(
         let occupied = residents_month.occupied as usize;
         // (3) the firm's month, (4) entry, (5) vote, (6) star rating, committees forming,
         // renovation
-        let mut m = firms::operate(p, comp, price, pay.payers, month);
+        let mut m = firms::operate(p, comp, price, pay.payers, fx);
         let hs = households.view(range);
         if managed_before {
             pay.record(comp, price, t);
         } else {
-            m.entered = firms::consider_entry(p, comp, hs, price, month, firms_rng);
+            m.entered = firms::consider_entry(p, comp, hs, price, fx, firms_rng);
         }
         m.price_rose = firms::owners_vote(p, comp, hs, month);
-        let (removed, rating_cost) = firms::star_rating(p, comp, hs, month);
-        let g = firms::governance(p, comp, occupied, governance_rng, month);
+        let (removed, rating_cost) = firms::star_rating(p, comp, hs, fx);
+        let g = firms::governance(p, comp, occupied, governance_rng, fx);
         m.removed = removed;
         m.lever_public += rating_cost + g.renovation_cost;
         m.record(comp, t);
@@ -322,10 +332,12 @@ mod tests {
             let mut c = Community::generate(p, 5, 0, 0);
             let mut rows = Vec::new();
             let events: &[(u32, f64)] = if event { &[(0, 1.0)] } else { &[] };
-            step(p, &mut c, 1, events, &mut rows);
+            step(p, &mut c, &MonthFactors::new(p, 1), events, &mut rows);
             let complaints = c.staff.complaints;
             let quits: f64 = (2..=7)
-                .map(|m| step(p, &mut c, m, &[], &mut rows)[Sum::Separations])
+                .map(|m| {
+                    step(p, &mut c, &MonthFactors::new(p, m), &[], &mut rows)[Sum::Separations]
+                })
                 .sum();
             (complaints, quits)
         };
@@ -351,8 +363,8 @@ mod tests {
         let run = |p: &Params| {
             let mut c = Community::generate(p, 1, 0, 0);
             let mut rows = Vec::new();
-            let first = step(p, &mut c, 1, &[], &mut rows);
-            let second = step(p, &mut c, 2, &[], &mut rows);
+            let first = step(p, &mut c, &MonthFactors::new(p, 1), &[], &mut rows);
+            let second = step(p, &mut c, &MonthFactors::new(p, 2), &[], &mut rows);
             (first, second, c.purchased_hours)
         };
         let (b1, b2, b_hours) = run(&base);

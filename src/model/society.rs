@@ -338,7 +338,10 @@ mod tests {
             .filter(|x| x.kind != CompoundKind::NewEstate)
             .count();
         let tallies = (1..=n)
-            .map(|m| crate::model::schedule::step(p, &mut c, m, &[], &mut rows))
+            .map(|m| {
+                let f = crate::model::month::MonthFactors::new(p, m);
+                crate::model::schedule::step(p, &mut c, &f, &[], &mut rows)
+            })
             .collect();
         (tallies, eligible)
     }
@@ -421,7 +424,8 @@ mod tests {
                 .map(|id| {
                     let mut c = crate::model::world::Community::generate(p, 3, 0, id);
                     let mut rows = Vec::new();
-                    crate::model::schedule::step(p, &mut c, 1, &[(0, 1.0)], &mut rows)
+                    let f = crate::model::month::MonthFactors::new(p, 1);
+                    crate::model::schedule::step(p, &mut c, &f, &[(0, 1.0)], &mut rows)
                         [Sum::VulnerableHelped]
                 })
                 .sum()

@@ -265,12 +265,28 @@ pub fn retaining_pay_ratio(w: &WfParams, x: &Worker) -> f64 {
 /// Monthly quitting hazard of a worker at the given workload (exam season aside), with
 /// the workers' remembered complaints `complaints` (§7.7).
 pub fn quit_hazard_with(w: &WfParams, x: &Worker, workload: f64, complaints: f64) -> f64 {
+    let base = monthly(w.quit_rate);
+    hazard_with(w, base, x, workload, complaint_factor(w, complaints))
+}
+
+/// How remembered complaints `complaints` multiply every worker's quitting hazard.
+fn complaint_factor(w: &WfParams, complaints: f64) -> f64 {
     let log = w.weight_complaints * complaints;
-    (quit_hazard(w, x, workload) * log.exp()).clamp(0.0, 1.0)
+    log.exp()
+}
+
+/// [`quit_hazard_with`] from the monthly base hazard `base` and the complaints' factor.
+fn hazard_with(w: &WfParams, base: f64, x: &Worker, workload: f64, complaints: f64) -> f64 {
+    (hazard_from(w, base, x, workload) * complaints).clamp(0.0, 1.0)
 }
 
 /// Monthly quitting hazard of a worker at the given workload (exam season aside).
 pub fn quit_hazard(w: &WfParams, x: &Worker, workload: f64) -> f64 {
+    hazard_from(w, monthly(w.quit_rate), x, workload)
+}
+
+/// [`quit_hazard`] from the monthly base hazard `base` (`quit_rate` made monthly).
+fn hazard_from(w: &WfParams, base: f64, x: &Worker, workload: f64) -> f64 {
     let mut log = w.weight_pay * (w.pay_reference - retaining_pay_ratio(w, x))
         + w.weight_workload * (workload - 1.0);
     if x.college {
@@ -288,7 +304,7 @@ pub fn quit_hazard(w: &WfParams, x: &Worker, workload: f64) -> f64 {
     if w.career_path {
         log -= w.career_attraction;
     }
-    let mut h = monthly(w.quit_rate) * log.exp();
+    let mut h = base * log.exp();
     if x.tenure_months < 12 {
         h *= w.first_year_factor;
     }
@@ -365,6 +381,55 @@ pub fn average_wage(w: &WfParams, month: u32) -> f64 {
     w.average_wage * (1.0 + w.wage_growth).powf(f64::from(month) / 12.0)
 }
 
+/// Monthly chance that an uncertified worker gets the social-work certificate: the annual
+/// `certification_rate`, raised by the allowance and the annual training.
+pub fn certification_chance(w: &WfParams) -> f64 {
+    let training = if w.annual_training {
+        1.0 + w.training_certification_effect
+    } else {
+        1.0
+    };
+    monthly(
+        (w.certification_rate
+            * (1.0 + w.allowance_effect * w.certificate_allowance / 1000.0)
+            * training)
+            .min(0.99),
+    )
+}
+
+/// What the workforce's month takes from (params, month) alone, computed once per month by
+/// [`Factors::new`] with the very expressions of the direct functions (so bit for bit the
+/// same values), instead of a `powf` per worker or per community.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Factors {
+    pub month: u32,
+    /// [`average_wage`].
+    pub average_wage: f64,
+    /// The average wage relative to month 0: what wage-linked costs grow by.
+    pub wage_index: f64,
+    /// `quit_rate` made monthly: the base of [`quit_hazard`].
+    pub quit_base: f64,
+    /// [`certification_chance`].
+    pub certification: f64,
+    /// What share of the workers' remembered complaints is left after a month.
+    pub complaint_fade: f64,
+}
+
+impl Factors {
+    /// The factors of `month` under `w` (the parameters in force that month).
+    pub fn new(w: &WfParams, month: u32) -> Factors {
+        let average_wage = average_wage(w, month);
+        Factors {
+            month,
+            average_wage,
+            wage_index: average_wage / w.average_wage,
+            quit_base: monthly(w.quit_rate),
+            certification: certification_chance(w),
+            complaint_fade: (-1.0 / w.complaint_memory_months).exp(),
+        }
+    }
+}
+
 /// One month of the workforce: quits, exam season, promotion to head, recruitment,
 /// certification, tenure. `compounds` counts the community's compounds (for lever costs).
 pub fn step(
@@ -375,19 +440,33 @@ pub fn step(
     month: u32,
     rng: &mut Rng,
 ) -> WorkforceMonth {
+    let fx = Factors::new(&p.workforce, month);
+    step_at(p, s, households, compounds, &fx, rng)
+}
+
+/// [`step`] at the month of `fx` (the schedule computes the factors once per month).
+pub fn step_at(
+    p: &Params,
+    s: &mut Staff,
+    households: usize,
+    compounds: usize,
+    fx: &Factors,
+    rng: &mut Rng,
+) -> WorkforceMonth {
     let w = &p.workforce;
+    let month = fx.month;
     let relief = society::casework_factor(p, households);
     let load = workload(w, households, s.workers.len()) * relief;
     let exam_season = month % 12 == w.exam_month % 12;
-    let complaints = s.complaints;
-    s.complaints *= (-1.0 / w.complaint_memory_months).exp();
+    let complaints = complaint_factor(w, s.complaints);
+    s.complaints *= fx.complaint_fade;
     let mut separations = 0;
     let mut exam_exits = 0;
     s.workers.retain(|x| {
         // Both draws are always made, so streams stay aligned across scenarios.
         let u: f64 = rng.random();
         let v: f64 = rng.random();
-        if u < quit_hazard_with(w, x, load, complaints) {
+        if u < hazard_with(w, fx.quit_base, x, load, complaints) {
             separations += 1;
             return false;
         }
@@ -428,18 +507,8 @@ pub fn step(
             hires += 1;
         }
     }
-    let training = if w.annual_training {
-        1.0 + w.training_certification_effect
-    } else {
-        1.0
-    };
-    let cert = monthly(
-        (w.certification_rate
-            * (1.0 + w.allowance_effect * w.certificate_allowance / 1000.0)
-            * training)
-            .min(0.99),
-    );
-    let wage = average_wage(w, month) / 12.0;
+    let cert = fx.certification;
+    let wage = fx.average_wage / 12.0;
     let mut cost = 0.0;
     for x in s.workers.iter_mut() {
         let u: f64 = rng.random();
@@ -452,7 +521,7 @@ pub fn step(
         }
         cost += pay_ratio(w, x) * wage;
     }
-    let growth = average_wage(w, month) / w.average_wage;
+    let growth = fx.wage_index;
     let mut lever_cost = w.linkage_cost_per_compound * w.three_in_one_linkage * compounds as f64;
     if w.integrated_platform {
         lever_cost += w.platform_cost_per_household * households as f64;
