@@ -857,14 +857,28 @@ mod tests {
         }
         let price = fee_price(&p, &c, 1);
         let fx = at(&p, 1);
-        assert!(!consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
+        assert!(!consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            &fx,
+            &mut rng
+        ));
         assert!(c.firm.is_none());
         // Owners content with what a firm gives, all paying: the firm is covered.
         for h in hs.iter_mut() {
             h.paid = true;
             h.expectation = 0.3;
         }
-        assert!(consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
+        assert!(consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            &fx,
+            &mut rng
+        ));
         assert!(c.firm.is_some());
     }
 
@@ -882,7 +896,9 @@ mod tests {
         assert!(high > low, "{low} vs {high}");
         assert!(high <= hs.len() as f64 && low >= 0.0);
         // A higher fee (more burden) never raises them.
-        assert!(assessed_payers(&p, &c, view(&hs).all(), price * 3.0, 0.7, &at(&p, 1)) <= high + 1e-9);
+        assert!(
+            assessed_payers(&p, &c, view(&hs).all(), price * 3.0, 0.7, &at(&p, 1)) <= high + 1e-9
+        );
     }
 
     #[test]
@@ -1000,11 +1016,25 @@ mod tests {
         let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
         let price = fee_price(&p, &c, 1);
         let fx = at(&p, 1);
-        assert!(!consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
+        assert!(!consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            &fx,
+            &mut rng
+        ));
         assert!(c.firm.is_none(), "self-management is off");
         p.property.self_management = true;
         c.tender_due = true;
-        assert!(!consider_entry(&p, &mut c, view(&hs).all(), price, &fx, &mut rng));
+        assert!(!consider_entry(
+            &p,
+            &mut c,
+            view(&hs).all(),
+            price,
+            &fx,
+            &mut rng
+        ));
         let body = c.firm.expect("self-managed");
         assert!(body.self_managed);
         assert_eq!(c.price_markup, p.property.self_management_fee_factor);
@@ -1027,7 +1057,8 @@ mod tests {
             h.satisfaction = 0.05;
         }
         c.quality = 0.1;
-        let rate = |p: &Params, c: &mut Compound, month| star_rating(p, c, view(&hs).all(), &at(p, month));
+        let rate =
+            |p: &Params, c: &mut Compound, month| star_rating(p, c, view(&hs).all(), &at(p, month));
         assert_eq!(rate(&p, &mut c, 12), (false, 0.0), "off");
         p.property.star_rating = true;
         let (removed, cost) = rate(&p, &mut c, 12);
