@@ -202,6 +202,15 @@ impl Households {
         Occupancy::of(self.state[i])
     }
 
+    fn reserve_exact(&mut self, n: usize) {
+        self.satisfaction.reserve_exact(n);
+        self.expectation.reserve_exact(n);
+        self.threshold.reserve_exact(n);
+        self.trust.reserve_exact(n);
+        self.income.reserve_exact(n);
+        self.state.reserve_exact(n);
+    }
+
     fn push(&mut self, h: &Household) {
         self.satisfaction.push(h.satisfaction);
         self.expectation.push(h.expectation);
@@ -214,7 +223,9 @@ impl Households {
 
 impl FromIterator<Household> for Households {
     fn from_iter<I: IntoIterator<Item = Household>>(iter: I) -> Households {
+        let iter = iter.into_iter();
         let mut hs = Households::default();
+        hs.reserve_exact(iter.size_hint().0 + BLOCK);
         for h in iter {
             hs.push(&h);
             hs.len += 1;
