@@ -448,7 +448,7 @@ fn year_month(
     pay: &mut [f64],
     sum: f64,
     others: f64,
-) -> () {
+) {
     for (t, q) in owners.iter().zip(pay.iter_mut()) {
         let share = ((sum - *q) / others) as f32;
         *q = f64::from(rule.probability(rule.z_of(share, t)));

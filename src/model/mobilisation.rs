@@ -26,6 +26,7 @@ use rand_distr::{Distribution, Exp1};
 use super::metrics::{Sum, Tally};
 use super::params::{Kind, Mobilisation, Params};
 use super::rng::Rng;
+use super::simd::dispatch;
 use super::society;
 use super::workforce;
 use super::world::{Age, Community, Compound, Household, Occupancy};
@@ -55,8 +56,24 @@ pub fn ties(k: &Kind, h: &Household) -> f64 {
     if h.occupancy == Occupancy::Vacant {
         return 0.0;
     }
-    k.ties * (1.0 - (-f64::from(h.months_resident) / 36.0).exp())
+    k.ties * ties_built(h.months_resident)
 }
+
+/// 1 - e^(-months / 36): how far ties have built up after `months` of residence. Looked up
+/// for the first [`TIES_TABLE`] months (each entry computed by this same expression once per
+/// process), computed beyond.
+fn ties_built(months: u16) -> f64 {
+    let built = |m: u16| 1.0 - (-f64::from(m) / 36.0).exp();
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..TIES_TABLE).map(built).collect());
+    match table.get(usize::from(months)) {
+        Some(&x) => x,
+        None => built(months),
+    }
+}
+
+/// Months of residence whose ties [`ties_built`] keeps in a table (a century and more).
+const TIES_TABLE: u16 = 1536;
 
 /// Delay multiplier from drills (at most four a year count).
 pub fn drill_speed(m: &Mobilisation) -> f64 {
@@ -117,6 +134,7 @@ fn quantile_time(times: &mut [f64], q: f64) -> f64 {
     if v.is_finite() { *v } else { f64::NAN }
 }
 
+dispatch! {
 /// Warning times of the occupied households of one building, given their external arrival
 /// times `ext` (INF if none), ties, and volunteer flags. Time-stepped word of mouth and door
 /// knocking; `out` receives the warned time of each (INF if not within the horizon).
@@ -140,58 +158,62 @@ pub fn warn_building(
     // ties_i x A(t) + K(t) passes its own Exp(1) threshold, where A accumulates q x warned
     // share and K the door-knocking rate: the same law as a Bernoulli draw per step, with
     // one draw per household instead of one per household and step.
-    /// A household still waiting: external arrival, ties, Exp(1) threshold, index, volunteer.
-    struct Waiting {
-        ext: f64,
-        ties: f64,
-        threshold: f64,
-        index: u32,
-        volunteer: bool,
-    }
-    let mut waiting: Vec<Waiting> = (0..n)
-        .map(|i| Waiting {
-            ext: ext[i],
-            ties: ties[i],
-            threshold: Exp1.sample(rng),
-            index: i as u32,
-            volunteer: volunteer[i],
-        })
-        .collect();
+    let mut w = Waiting {
+        ext: ext.to_vec(),
+        ties: ties.to_vec(),
+        threshold: (0..n).map(|_| Exp1.sample(rng)).collect(),
+        index: (0..n as u32).collect(),
+        volunteer: volunteer.to_vec(),
+    };
+    let mut hit = vec![false; n];
     let mut social = 0.0; // A(t)
     let mut knocked = 0.0; // K(t)
     let mut warned = 0usize;
     let mut volunteers_warned = 0usize;
     let others = (n.max(2) - 1) as f64;
+    let (mut counted, mut social_step, mut knock_step) = (usize::MAX, 0.0, 0.0);
     let mut t = 0.0;
-    while !waiting.is_empty() && t < m.horizon_hours {
+    while !w.ext.is_empty() && t < m.horizon_hours {
         if warned == 0 {
             // Nobody to spread it yet: jump to the step of the first external arrival.
-            let first = waiting.iter().map(|w| w.ext).fold(INF, f64::min);
+            let first = w.ext.iter().copied().fold(INF, f64::min);
             if !first.is_finite() || first >= m.horizon_hours {
                 break;
             }
             t = step_start(first, dt);
         }
         let end = t + dt;
-        social += q * (warned as f64 / others) * dt;
-        if volunteers_warned > 0 {
-            knocked += m.knock_rate * volunteers_warned as f64 / waiting.len() as f64 * dt;
+        // The step's increments change only when someone is warned: computed then (the same
+        // expressions, so the same bits).
+        if warned != counted {
+            counted = warned;
+            social_step = q * (warned as f64 / others) * dt;
+            knock_step = m.knock_rate * volunteers_warned as f64 / w.ext.len() as f64 * dt;
         }
-        let mut j = 0;
-        while j < waiting.len() {
-            let w = &waiting[j];
-            let when = if w.ext < end {
-                w.ext.max(t)
-            } else if w.ties * social + knocked >= w.threshold {
-                end
-            } else {
-                j += 1;
-                continue;
-            };
-            out[w.index as usize] = when;
-            warned += 1;
-            volunteers_warned += usize::from(w.volunteer);
-            waiting.swap_remove(j);
+        social += social_step;
+        if volunteers_warned > 0 {
+            knocked += knock_step;
+        }
+        // Who is warned in this step: all the waiting at once, in a loop the compiler
+        // vectorises; then each of them, from the last down, so that removing one (the last
+        // takes its place) leaves those not yet looked at in place. Who is warned in a step,
+        // and when, does not depend on the order.
+        let len = w.ext.len();
+        let mut hits = 0usize;
+        for (((h, &e), &ties), &threshold) in
+            hit[..len].iter_mut().zip(&w.ext).zip(&w.ties).zip(&w.threshold)
+        {
+            *h = (e < end) | (ties * social + knocked >= threshold);
+            hits += usize::from(*h);
+        }
+        if hits > 0 {
+            for j in (0..len).rev().filter(|&j| hit[j]) {
+                let e = w.ext[j];
+                out[w.index[j] as usize] = if e < end { e.max(t) } else { end };
+                warned += 1;
+                volunteers_warned += usize::from(w.volunteer[j]);
+                w.swap_remove(j);
+            }
         }
         // Proof of progress: every pass moves time strictly forward by a step of at least
         // 0.1 minutes (the domain of step_minutes) towards the horizon, so the loop ends
@@ -206,6 +228,28 @@ pub fn warn_building(
         if *v > m.horizon_hours {
             *v = INF;
         }
+    }
+}
+}
+
+/// The households of a building still waiting for the warning, as structure of arrays:
+/// external arrival, ties, Exp(1) threshold, index in the building, volunteer.
+struct Waiting {
+    ext: Vec<f64>,
+    ties: Vec<f64>,
+    threshold: Vec<f64>,
+    index: Vec<u32>,
+    volunteer: Vec<bool>,
+}
+
+impl Waiting {
+    /// Removes waiting household `j`; the last takes its place.
+    fn swap_remove(&mut self, j: usize) {
+        self.ext.swap_remove(j);
+        self.ties.swap_remove(j);
+        self.threshold.swap_remove(j);
+        self.index.swap_remove(j);
+        self.volunteer.swap_remove(j);
     }
 }
 

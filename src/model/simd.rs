@@ -48,19 +48,25 @@ pub fn use_vector_kernels(yes: bool) {
     CHOICE.store(c, Ordering::Relaxed);
 }
 
-/// Defines `fn $name(args) -> ret` (with its visibility) that runs `$body` compiled for AVX2 when
-/// [`avx2`] says so and for the baseline otherwise. The body and everything it calls with
-/// `#[inline]` are compiled into both.
+/// Defines `fn $name(args) -> ret` (with its visibility; without `-> ret`, returning nothing)
+/// that runs `$body` compiled for AVX2 when [`avx2`] says so and for the baseline otherwise.
+/// The body and everything it calls with `#[inline]` are compiled into both.
 macro_rules! dispatch {
+    ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
+        $crate::model::simd::dispatch! {
+            $(#[$meta])* $vis fn $name($($arg: $ty),*) -> () $body
+        }
+    };
     ($(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
         $(#[$meta])*
+        #[allow(clippy::unused_unit)]
         $vis fn $name($($arg: $ty),*) -> $ret {
             #[inline(always)]
-            #[allow(clippy::too_many_arguments)]
+            #[allow(clippy::too_many_arguments, clippy::unused_unit)]
             fn kernel($($arg: $ty),*) -> $ret $body
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "avx2")]
-            #[allow(clippy::too_many_arguments)]
+            #[allow(clippy::too_many_arguments, clippy::unused_unit)]
             unsafe fn kernel_avx2($($arg: $ty),*) -> $ret {
                 kernel($($arg),*)
             }
