@@ -5,12 +5,13 @@
 use crate::model::metrics::N_METRICS;
 use crate::model::params::Params;
 use crate::model::schedule::EventRow;
-use crate::model::world::Household;
+use crate::model::world::Households;
 
-/// Bytes a simulated household costs at peak beyond its own record: buildings, grids,
+/// Bytes a simulated household costs at peak beyond its own fields: buildings, grids,
 /// workers, and the per-event scratch vectors of the warning sub-simulation. Measured with
-/// `shequ bench` (peak resident memory 32.7-35.9 bytes per household at 2-4 M households,
-/// docs/ARCHITECTURE.md) and rounded up, so the estimate errs on the side of refusing.
+/// `shequ bench` (peak resident memory 29.7-30.0 bytes per household at 2 M households,
+/// of which 24 are its fields, docs/ARCHITECTURE.md) and rounded up, so the estimate errs
+/// on the side of refusing.
 const OVERHEAD_PER_HOUSEHOLD: f64 = 16.0;
 /// Fixed cost of the process (binary, allocator, thread stacks), bytes.
 const BASE: f64 = 64.0 * 1024.0 * 1024.0;
@@ -49,7 +50,7 @@ pub fn estimate(p: &Params, arms: usize, threads: usize, keep_months: bool) -> F
     let reps = f64::from(p.run.replications);
     let months = f64::from(p.run.years) * 12.0;
     let in_flight = reps.min(threads.max(1) as f64);
-    let per_household = std::mem::size_of::<Household>() as f64 + OVERHEAD_PER_HOUSEHOLD;
+    let per_household = Households::BYTES_PER_DWELLING as f64 + OVERHEAD_PER_HOUSEHOLD;
     let cities = in_flight * hh * per_household;
     // Expected event rows: each event reaches every community, three kinds each.
     let events = reps

@@ -650,6 +650,15 @@ mod tests {
     use super::*;
     use crate::model::rng::{Stream, stream};
 
+    /// The table of ties' build-up gives the formula's bits, in and beyond it.
+    #[test]
+    fn ties_build_up_is_the_formula_to_the_bit() {
+        for m in 0..=u16::MAX {
+            let exact = 1.0 - (-f64::from(m) / 36.0).exp();
+            assert_eq!(ties_built(m).to_bits(), exact.to_bits(), "month {m}");
+        }
+    }
+
     #[test]
     fn queue_completion_is_ceil_n_over_k_times_s() {
         for (n, k, s) in [

@@ -165,6 +165,10 @@ pub struct Households {
 }
 
 impl Households {
+    /// Bytes one dwelling takes: five `f32` fields and the state word.
+    pub const BYTES_PER_DWELLING: usize =
+        5 * std::mem::size_of::<f32>() + std::mem::size_of::<u32>();
+
     /// Dwelling `i` as a value.
     #[inline]
     pub fn get(&self, i: usize) -> Household {
@@ -489,5 +493,96 @@ impl Community {
 
     pub fn is_empty(&self) -> bool {
         self.households.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::month::MonthFactors;
+    use crate::model::params::Params;
+    use crate::model::schedule::step;
+
+    /// Every combination of occupancy, age and flags, and months at both ends of their range,
+    /// comes back unchanged through the state word.
+    #[test]
+    fn dwellings_round_trip_through_the_state_word() {
+        let mut all = Vec::new();
+        for occupancy in [
+            Occupancy::OwnerOccupied,
+            Occupancy::Rented,
+            Occupancy::Vacant,
+        ] {
+            for age in [Age::Young, Age::Middle, Age::Elderly] {
+                for flags in 0..16u32 {
+                    for months in [0, 1, 23, 24, 4321, u16::MAX] {
+                        all.push(Household {
+                            satisfaction: 0.25,
+                            expectation: 0.75,
+                            threshold: 0.5,
+                            trust: f32::from_bits(0x3f00_0001),
+                            income: 12_345.5,
+                            months_resident: months,
+                            occupancy,
+                            age,
+                            vulnerable: flags & 1 != 0,
+                            paid: flags & 2 != 0,
+                            volunteer: flags & 4 != 0,
+                            party_member: flags & 8 != 0,
+                        });
+                    }
+                }
+            }
+        }
+        let hs: Households = all.iter().copied().collect();
+        assert_eq!(hs.len(), all.len());
+        assert_eq!(hs.state.len(), all.len() + BLOCK, "padded by a block");
+        for (i, h) in all.iter().enumerate() {
+            assert_eq!(hs.get(i), *h);
+            assert_eq!(hs.occupancy(i), h.occupancy);
+        }
+        assert_eq!(hs.copy(0..all.len()).iter().collect::<Vec<_>>(), all);
+        assert_eq!(hs.copy(2..5), hs.view(2..5).iter().collect());
+    }
+
+    /// A block write changes exactly the live lanes, bit for bit.
+    #[test]
+    fn a_block_write_changes_only_its_live_lanes() {
+        for n in 0..=BLOCK {
+            let mut field: Vec<f32> = (0..BLOCK).map(|j| -(j as f32) - 0.5).collect();
+            let new: [f32; BLOCK] = std::array::from_fn(|j| j as f32 + 0.25);
+            store(&mut field, &new, live(n));
+            for (j, x) in field.iter().enumerate() {
+                let expected = if j < n {
+                    j as f32 + 0.25
+                } else {
+                    -(j as f32) - 0.5
+                };
+                assert_eq!(x.to_bits(), expected.to_bits(), "n {n}, lane {j}");
+            }
+        }
+    }
+
+    /// Two years of the whole schedule never write the padding past a community's last
+    /// dwelling (blocks reach into it, but only their live lanes are written).
+    #[test]
+    fn the_padding_stays_empty_through_the_months() {
+        let mut p = Params::default();
+        p.world.households_per_community = 997;
+        let mut c = Community::generate(&p, 3, 0, 0);
+        let n = c.len();
+        for month in 1..=24 {
+            step(
+                &p,
+                &mut c,
+                &MonthFactors::new(&p, month),
+                &[],
+                &mut Vec::new(),
+            );
+        }
+        let hs = &c.households;
+        for i in n..n + BLOCK {
+            assert_eq!(hs.get(i), Household::EMPTY, "padding {i}");
+        }
     }
 }
