@@ -67,17 +67,10 @@ impl Rule {
     }
 
     /// The absence penalty of an owner whose dwelling has occupancy `o` (an [`Occupancy`]
-    /// as a number; chosen, not looked up, so that a block of owners takes it in vector
-    /// registers).
+    /// as a number).
     #[inline(always)]
     fn absence(&self, o: u32) -> f32 {
-        if o == Occupancy::OwnerOccupied as u32 {
-            self.absence[0]
-        } else if o == Occupancy::Rented as u32 {
-            self.absence[1]
-        } else {
-            self.absence[2]
-        }
+        Occupancy::pick(o, &self.absence)
     }
 
     /// The propensity from its inputs: the one formula both [`Rule::propensity`] and the

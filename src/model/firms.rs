@@ -680,6 +680,18 @@ mod tests {
         Factors::new(p, month)
     }
 
+    /// [`consider_entry`] for dwellings held as values.
+    fn entry(
+        p: &Params,
+        c: &mut Compound,
+        hs: &[Household],
+        price: f64,
+        fx: &Factors,
+        rng: &mut Rng,
+    ) -> bool {
+        consider_entry(p, c, view(hs).all(), price, fx, rng)
+    }
+
     fn occupied(hs: &[Household]) -> usize {
         hs.iter()
             .filter(|h| h.occupancy != Occupancy::Vacant)
@@ -857,28 +869,14 @@ mod tests {
         }
         let price = fee_price(&p, &c, 1);
         let fx = at(&p, 1);
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            &fx,
-            &mut rng
-        ));
+        assert!(!entry(&p, &mut c, &hs, price, &fx, &mut rng));
         assert!(c.firm.is_none());
         // Owners content with what a firm gives, all paying: the firm is covered.
         for h in hs.iter_mut() {
             h.paid = true;
             h.expectation = 0.3;
         }
-        assert!(consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            &fx,
-            &mut rng
-        ));
+        assert!(entry(&p, &mut c, &hs, price, &fx, &mut rng));
         assert!(c.firm.is_some());
     }
 
@@ -1016,25 +1014,11 @@ mod tests {
         let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
         let price = fee_price(&p, &c, 1);
         let fx = at(&p, 1);
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            &fx,
-            &mut rng
-        ));
+        assert!(!entry(&p, &mut c, &hs, price, &fx, &mut rng));
         assert!(c.firm.is_none(), "self-management is off");
         p.property.self_management = true;
         c.tender_due = true;
-        assert!(!consider_entry(
-            &p,
-            &mut c,
-            view(&hs).all(),
-            price,
-            &fx,
-            &mut rng
-        ));
+        assert!(!entry(&p, &mut c, &hs, price, &fx, &mut rng));
         let body = c.firm.expect("self-managed");
         assert!(body.self_managed);
         assert_eq!(c.price_markup, p.property.self_management_fee_factor);

@@ -288,18 +288,8 @@ impl Community {
                 building_start.push(households.len() as u32);
             }
             let mut h = Household {
-                satisfaction: 0.0,
-                expectation: 0.0,
-                threshold: 0.0,
-                trust: 0.0,
-                income: 0.0,
-                months_resident: 0,
                 occupancy: Occupancy::OwnerOccupied,
-                age: Age::Middle,
-                vulnerable: false,
-                paid: false,
-                volunteer: false,
-                party_member: false,
+                ..Household::EMPTY
             };
             draw_occupant(p, k, &draws, rng, &mut h);
             h.volunteer =

@@ -98,16 +98,10 @@ pub struct KindMonth {
 
 impl KindMonth {
     /// The chance of moving out this month of a dwelling of occupancy `o` (an [`Occupancy`]
-    /// as a number; chosen, not looked up, so that a block of dwellings takes it in vector registers).
+    /// as a number).
     #[inline(always)]
     fn p_move(&self, o: u32) -> f32 {
-        if o == Occupancy::OwnerOccupied as u32 {
-            self.p_move[0]
-        } else if o == Occupancy::Rented as u32 {
-            self.p_move[1]
-        } else {
-            self.p_move[2]
-        }
+        Occupancy::pick(o, &self.p_move)
     }
 
     pub fn new(p: &Params, k: &Kind) -> KindMonth {

@@ -117,6 +117,19 @@ impl Household {
 }
 
 impl Occupancy {
+    /// `values[o]` for an occupancy `o` given as a number (owner-occupied, rented, vacant):
+    /// chosen, not looked up, so that a block of dwellings takes it in vector registers.
+    #[inline(always)]
+    pub fn pick(o: u32, values: &[f32; 3]) -> f32 {
+        if o == Occupancy::OwnerOccupied as u32 {
+            values[0]
+        } else if o == Occupancy::Rented as u32 {
+            values[1]
+        } else {
+            values[2]
+        }
+    }
+
     /// The occupancy of a state word ([`bits`]).
     #[inline]
     pub fn of(state: u32) -> Occupancy {
