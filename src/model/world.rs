@@ -377,12 +377,6 @@ impl<'a> Dwellings<'a> {
         self.end == self.start
     }
 
-    /// The `j`-th dwelling of the view, as a value.
-    pub fn get(&self, j: usize) -> Household {
-        assert!(j < self.len());
-        self.hs.get(self.start + j)
-    }
-
     /// The view's dwellings as values, in order.
     pub fn iter(&self) -> impl Iterator<Item = Household> + 'a {
         let hs = self.hs;
@@ -399,17 +393,6 @@ impl<'a> Dwellings<'a> {
                 start: a,
                 end: (a + size.max(1)).min(end),
             })
-    }
-
-    /// The view's range in its community's dwellings, to slice a field with
-    /// (`d.households().satisfaction[d.range()]`).
-    pub fn range(&self) -> Range<usize> {
-        self.start..self.end
-    }
-
-    /// The dwellings the view is of.
-    pub fn households(&self) -> &'a Households {
-        self.hs
     }
 }
 
