@@ -1,6 +1,7 @@
 //! The world: communities made of compounds, buildings and households, and how a
-//! scenario generates them. Households are the many agents, kept in one flat vector per
-//! community, contiguous by building and compound, so a building is a slice.
+//! scenario generates them. Households are the many agents, kept field by field per
+//! community ([`Households`]), contiguous by building and compound, so a building is a
+//! range.
 
 use super::kind::CompoundKind;
 use std::ops::Range;
