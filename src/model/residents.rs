@@ -268,8 +268,9 @@ impl<'a> Residents<'a> {
             volunteers[j] = live[j] & volunteer;
             party_members[j] = live[j] & here & (s >> bits::PARTY_MEMBER_SHIFT) & 1;
         }
-        // In order over the whole block, the lanes past `n` as +0.0: adding +0.0 leaves any
-        // sum that starts from +0.0 exactly as it was, so this is the sum of the first `n`.
+        // In order over the whole block, the lanes past `n` as +0.0. A sum started from +0.0
+        // is never -0.0 (round to nearest), and x + (+0.0) is x for every other x: so this
+        // is, bit for bit, the sum of the first `n` in order.
         for j in 0..BLOCK {
             let keep = 0u32.wrapping_sub(live[j]);
             c.satisfaction += f32::from_bits(sat[j].to_bits() & keep);
