@@ -13,8 +13,8 @@
 //! collect, pay, resize staff, set this month's quality, and may withdraw; (4) unmanaged
 //! compounds may attract a firm, or a committee tender for one; (5) owners' committees may
 //! vote on a price rise; (6) the star rating, committees forming and renovation; last, the
-//! month's mobilisation cost. Communities do not interact within a month, so the experiment
-//! layer may run them in parallel.
+//! month's mobilisation cost. Communities do not interact, so the experiment layer runs each
+//! through all its months on its own, in parallel.
 
 use super::fees;
 use super::firms;
