@@ -29,7 +29,7 @@ use super::rng::Rng;
 use super::simd::dispatch;
 use super::society;
 use super::workforce;
-use super::world::{Age, Community, Compound, Household, Occupancy};
+use super::world::{Age, Community, Compound, Occupancy, bits};
 
 /// What one event did in one community, for one compound kind.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,12 +51,13 @@ pub struct KindOutcome {
 /// Seconds are not needed: times are in hours, `f64`, with `INF` for "never".
 const INF: f64 = f64::INFINITY;
 
-/// Ties of a household to its neighbours, 0-1: the kind's level, built up over ~3 years.
-pub fn ties(k: &Kind, h: &Household) -> f64 {
-    if h.occupancy == Occupancy::Vacant {
+/// Ties to its neighbours of the household in a dwelling with state word `state`
+/// ([`bits`]), 0-1: the kind's level, built up over ~3 years (0 if vacant).
+pub fn ties(k: &Kind, state: u32) -> f64 {
+    if Occupancy::of(state) == Occupancy::Vacant {
         return 0.0;
     }
-    k.ties * ties_built(h.months_resident)
+    k.ties * ties_built((state & bits::MONTHS) as u16)
 }
 
 /// 1 - e^(-months / 36): how far ties have built up after `months` of residence. Looked up
@@ -134,10 +135,9 @@ fn quantile_time(times: &mut [f64], q: f64) -> f64 {
     if v.is_finite() { *v } else { f64::NAN }
 }
 
-dispatch! {
 /// Warning times of the occupied households of one building, given their external arrival
-/// times `ext` (INF if none), ties, and volunteer flags. Time-stepped word of mouth and door
-/// knocking; `out` receives the warned time of each (INF if not within the horizon).
+/// times `ext` (INF if none), ties, and volunteer flags: [`warn_building_with`] with scratch
+/// space of its own.
 pub fn warn_building(
     m: &Mobilisation,
     ext: &[f64],
@@ -145,6 +145,24 @@ pub fn warn_building(
     volunteer: &[bool],
     rng: &mut Rng,
     out: &mut Vec<f64>,
+) {
+    warn_building_with(m, ext, ties, volunteer, rng, out, &mut Waiting::default());
+}
+
+dispatch! {
+/// Warning times of the occupied households of one building, given their external arrival
+/// times `ext` (INF if none), ties, and volunteer flags. Time-stepped word of mouth and door
+/// knocking; `out` receives the warned time of each (INF if not within the horizon). `w` is
+/// scratch space, kept from one building to the next so that an event allocates once per
+/// community rather than once per building.
+pub fn warn_building_with(
+    m: &Mobilisation,
+    ext: &[f64],
+    ties: &[f64],
+    volunteer: &[bool],
+    rng: &mut Rng,
+    out: &mut Vec<f64>,
+    w: &mut Waiting,
 ) {
     let n = ext.len();
     out.clear();
@@ -158,14 +176,7 @@ pub fn warn_building(
     // ties_i x A(t) + K(t) passes its own Exp(1) threshold, where A accumulates q x warned
     // share and K the door-knocking rate: the same law as a Bernoulli draw per step, with
     // one draw per household instead of one per household and step.
-    let mut w = Waiting {
-        ext: ext.to_vec(),
-        ties: ties.to_vec(),
-        threshold: (0..n).map(|_| Exp1.sample(rng)).collect(),
-        index: (0..n as u32).collect(),
-        volunteer: volunteer.to_vec(),
-    };
-    let mut hit = vec![false; n];
+    w.fill(ext, ties, volunteer, rng);
     let mut social = 0.0; // A(t)
     let mut knocked = 0.0; // K(t)
     let mut warned = 0usize;
@@ -195,24 +206,32 @@ pub fn warn_building(
             knocked += knock_step;
         }
         // Who is warned in this step: all the waiting at once, in a loop the compiler
-        // vectorises; then each of them, from the last down, so that removing one (the last
+        // vectorises (one byte each, the bytes past the waiting kept 0); then each of them,
+        // from the last down (found eight bytes at a time), so that removing one (the last
         // takes its place) leaves those not yet looked at in place. Who is warned in a step,
         // and when, does not depend on the order.
         let len = w.ext.len();
-        let mut hits = 0usize;
+        let mut hits = 0u32;
         for (((h, &e), &ties), &threshold) in
-            hit[..len].iter_mut().zip(&w.ext).zip(&w.ties).zip(&w.threshold)
+            w.hit[..len].iter_mut().zip(&w.ext).zip(&w.ties).zip(&w.threshold)
         {
-            *h = (e < end) | (ties * social + knocked >= threshold);
-            hits += usize::from(*h);
+            *h = u8::from((e < end) | (ties * social + knocked >= threshold));
+            hits += u32::from(*h);
         }
-        if hits > 0 {
-            for j in (0..len).rev().filter(|&j| hit[j]) {
+        let mut word = len.div_ceil(8);
+        while hits > 0 {
+            word -= 1;
+            let bytes: [u8; 8] = w.hit[word * 8..word * 8 + 8].try_into().expect("8 bytes");
+            let mut set = u64::from_le_bytes(bytes);
+            while set != 0 {
+                let j = word * 8 + (63 - set.leading_zeros() as usize) / 8;
+                set &= !(0xFF << ((j % 8) * 8));
                 let e = w.ext[j];
                 out[w.index[j] as usize] = if e < end { e.max(t) } else { end };
                 warned += 1;
                 volunteers_warned += usize::from(w.volunteer[j]);
                 w.swap_remove(j);
+                hits -= 1;
             }
         }
         // Proof of progress: every pass moves time strictly forward by a step of at least
@@ -233,18 +252,44 @@ pub fn warn_building(
 }
 
 /// The households of a building still waiting for the warning, as structure of arrays:
-/// external arrival, ties, Exp(1) threshold, index in the building, volunteer.
-struct Waiting {
+/// external arrival, ties, Exp(1) threshold, index in the building, volunteer; and whether
+/// each is warned in the current step, one byte each, padded to whole words of eight with
+/// zeros. Scratch space of [`warn_building_with`].
+#[derive(Debug, Default)]
+pub struct Waiting {
     ext: Vec<f64>,
     ties: Vec<f64>,
     threshold: Vec<f64>,
     index: Vec<u32>,
     volunteer: Vec<bool>,
+    hit: Vec<u8>,
 }
 
 impl Waiting {
-    /// Removes waiting household `j`; the last takes its place.
+    /// Every household of a building waiting, each with its Exp(1) threshold drawn in order.
+    fn fill(&mut self, ext: &[f64], ties: &[f64], volunteer: &[bool], rng: &mut Rng) {
+        let n = ext.len();
+        self.ext.clear();
+        self.ext.extend_from_slice(ext);
+        self.ties.clear();
+        self.ties.extend_from_slice(ties);
+        self.threshold.clear();
+        self.threshold
+            .extend((0..n).map(|_| -> f64 { Exp1.sample(rng) }));
+        self.index.clear();
+        self.index.extend(0..n as u32);
+        self.volunteer.clear();
+        self.volunteer.extend_from_slice(volunteer);
+        self.hit.clear();
+        self.hit.resize(n.next_multiple_of(8), 0);
+    }
+
+    /// Removes waiting household `j`; the last takes its place (its hit byte too, and the
+    /// last byte becomes padding, 0).
     fn swap_remove(&mut self, j: usize) {
+        let last = self.ext.len() - 1;
+        self.hit[j] = self.hit[last];
+        self.hit[last] = 0;
         self.ext.swap_remove(j);
         self.ties.swap_remove(j);
         self.threshold.swap_remove(j);
@@ -358,14 +403,13 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
                     INF
                 };
                 let mut door = 0.0;
-                for (i, h) in c.households.view(first..last).iter().enumerate() {
-                    let idx = first + i;
-                    if h.occupancy == Occupancy::Vacant {
+                for (idx, &s) in (first..last).zip(&c.households.state[first..last]) {
+                    if Occupancy::of(s) == Occupancy::Vacant {
                         continue;
                     }
                     door += 1.0;
                     let by_leader = leader_time + door * knock * slow;
-                    let elderly = h.age == Age::Elderly;
+                    let elderly = Age::of(s) == Age::Elderly;
                     let member_p = k.group_message_coverage * if elderly { 0.5 } else { 1.0 };
                     let u: f64 = rng.random();
                     let by_group = if u < member_p {
@@ -392,6 +436,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
     let mut b_vol = Vec::new();
     let mut b_idx = Vec::new();
     let mut b_out = Vec::new();
+    let mut waiting = Waiting::default();
     for comp in &c.compounds {
         let k = p.kind(comp.kind);
         for b in comp.first_building as usize..comp.end_building as usize {
@@ -401,16 +446,16 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             b_idx.clear();
             let first = c.building_start[b] as usize;
             let end = c.building_start[b + 1] as usize;
-            for (i, h) in (first..end).map(|i| (i, c.households.get(i))) {
-                if h.occupancy == Occupancy::Vacant {
+            for (i, &s) in (first..end).zip(&c.households.state[first..end]) {
+                if Occupancy::of(s) == Occupancy::Vacant {
                     continue;
                 }
                 b_idx.push(i);
                 b_ext.push(ext[i]);
-                b_ties.push(ties(k, &h));
-                b_vol.push(h.volunteer || h.party_member);
+                b_ties.push(ties(k, s));
+                b_vol.push(s & (bits::VOLUNTEER | bits::PARTY_MEMBER) != 0);
             }
-            warn_building(m, &b_ext, &b_ties, &b_vol, rng, &mut b_out);
+            warn_building_with(m, &b_ext, &b_ties, &b_vol, rng, &mut b_out, &mut waiting);
             for (j, &i) in b_idx.iter().enumerate() {
                 warned[i] = b_out[j];
             }
@@ -424,8 +469,8 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
         let k = p.kind(comp.kind);
         let mut list = Vec::new();
         let (first, end) = (comp.first_household as usize, comp.end_household as usize);
-        for (i, h) in (first..end).map(|i| (i, c.households.get(i))) {
-            if !h.vulnerable || h.occupancy == Occupancy::Vacant {
+        for (i, &s) in (first..end).zip(&c.households.state[first..end]) {
+            if s & bits::VULNERABLE == 0 || Occupancy::of(s) == Occupancy::Vacant {
                 continue;
             }
             let u: f64 = rng.random();
@@ -437,7 +482,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             let w: f64 = rng.random();
             let available = if known {
                 office
-            } else if w < m.neighbour_report * ties(k, &h) {
+            } else if w < m.neighbour_report * ties(k, s) {
                 warned[i]
             } else {
                 INF
@@ -479,9 +524,10 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
             helpers.push((office + p.society.unit_response_hours, m.visit_hours));
         }
         let (first, end) = (comp.first_household as usize, comp.end_household as usize);
-        for (i, h) in (first..end).map(|i| (i, c.households.get(i))) {
-            if (h.volunteer || h.party_member) && !h.vulnerable && warned[i].is_finite() {
-                let slow = if h.age == Age::Elderly {
+        for (i, &s) in (first..end).zip(&c.households.state[first..end]) {
+            let helps = s & (bits::VOLUNTEER | bits::PARTY_MEMBER) != 0;
+            if helps && s & bits::VULNERABLE == 0 && warned[i].is_finite() {
+                let slow = if Age::of(s) == Age::Elderly {
                     m.elderly_leader_slowdown
                 } else {
                     1.0
@@ -716,6 +762,86 @@ mod tests {
                 "t={t}: simulated {f:.4} vs Bass {expected:.4}"
             );
         }
+    }
+
+    /// The warning loop written plainly: every step tests every household not yet warned,
+    /// in order, with the step's increments computed afresh.
+    fn plain_warning(
+        m: &Mobilisation,
+        ext: &[f64],
+        ties: &[f64],
+        volunteer: &[bool],
+        rng: &mut Rng,
+    ) -> Vec<f64> {
+        let n = ext.len();
+        let threshold: Vec<f64> = (0..n).map(|_| Exp1.sample(rng)).collect();
+        let mut out = vec![INF; n];
+        let (dt, others) = (m.step_minutes / 60.0, (n.max(2) - 1) as f64);
+        let (mut social, mut knocked, mut warned, mut volunteers) = (0.0, 0.0, 0, 0);
+        let mut t = 0.0;
+        while warned < n && t < m.horizon_hours {
+            if warned == 0 {
+                let first = ext.iter().copied().fold(INF, f64::min);
+                if !first.is_finite() || first >= m.horizon_hours {
+                    break;
+                }
+                t = step_start(first, dt);
+            }
+            let end = t + dt;
+            social += m.word_of_mouth_rate * (warned as f64 / others) * dt;
+            if volunteers > 0 {
+                knocked += m.knock_rate * volunteers as f64 / (n - warned) as f64 * dt;
+            }
+            let hits: Vec<usize> = (0..n)
+                .filter(|&i| out[i] == INF)
+                .filter(|&i| ext[i] < end || ties[i] * social + knocked >= threshold[i])
+                .collect();
+            for i in hits {
+                out[i] = if ext[i] < end { ext[i].max(t) } else { end };
+                warned += 1;
+                volunteers += usize::from(volunteer[i]);
+            }
+            t = end;
+        }
+        out.iter()
+            .map(|&v| if v > m.horizon_hours { INF } else { v })
+            .collect()
+    }
+
+    /// Buildings of many sizes (past 64, so that hits span several words), one scratch space
+    /// kept from one to the next: the same warned times, bit for bit, as the plain loop, and
+    /// the stream left in the same place.
+    #[test]
+    fn the_warning_loop_equals_the_plain_one_with_scratch_reused() {
+        let mut m = Params::default().mobilisation;
+        let mut draw = stream(3, 0, 0, Stream::Events);
+        let mut waiting = Waiting::default();
+        let mut out = Vec::new();
+        let mut warned = 0;
+        for (case, n) in [1usize, 37, 0, 9, 150, 64, 65, 300, 2, 48]
+            .into_iter()
+            .enumerate()
+        {
+            m.broadcast_rate = if case % 3 == 0 { 0.2 } else { 0.0 };
+            m.step_minutes = [5.0, 1.0, 12.5][case % 3];
+            let ext: Vec<f64> = (0..n)
+                .map(|_| {
+                    let u: f64 = draw.random();
+                    if u < 0.5 { u * 8.0 } else { INF }
+                })
+                .collect();
+            let ties: Vec<f64> = (0..n).map(|_| draw.random::<f64>() * 0.9).collect();
+            let volunteer: Vec<bool> = (0..n).map(|_| draw.random::<f64>() < 0.1).collect();
+            let (mut a, mut b) = (draw.clone(), draw.clone());
+            warn_building_with(&m, &ext, &ties, &volunteer, &mut a, &mut out, &mut waiting);
+            let plain = plain_warning(&m, &ext, &ties, &volunteer, &mut b);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&out), bits(&plain), "building of {n}");
+            assert_eq!(a.random::<u64>(), b.random::<u64>(), "stream after {n}");
+            warned += out.iter().filter(|t| t.is_finite()).count();
+            draw = a;
+        }
+        assert!(warned > 400, "the cases must warn many: {warned}");
     }
 
     #[test]
