@@ -135,27 +135,13 @@ fn quantile_time(times: &mut [f64], q: f64) -> f64 {
     if v.is_finite() { *v } else { f64::NAN }
 }
 
-/// Warning times of the occupied households of one building, given their external arrival
-/// times `ext` (INF if none), ties, and volunteer flags: [`warn_building_with`] with scratch
-/// space of its own.
-pub fn warn_building(
-    m: &Mobilisation,
-    ext: &[f64],
-    ties: &[f64],
-    volunteer: &[bool],
-    rng: &mut Rng,
-    out: &mut Vec<f64>,
-) {
-    warn_building_with(m, ext, ties, volunteer, rng, out, &mut Waiting::default());
-}
-
 dispatch! {
 /// Warning times of the occupied households of one building, given their external arrival
 /// times `ext` (INF if none), ties, and volunteer flags. Time-stepped word of mouth and door
 /// knocking; `out` receives the warned time of each (INF if not within the horizon). `w` is
 /// scratch space, kept from one building to the next so that an event allocates once per
 /// community rather than once per building.
-pub fn warn_building_with(
+pub fn warn_building(
     m: &Mobilisation,
     ext: &[f64],
     ties: &[f64],
@@ -254,7 +240,7 @@ pub fn warn_building_with(
 /// The households of a building still waiting for the warning, as structure of arrays:
 /// external arrival, ties, Exp(1) threshold, index in the building, volunteer; and whether
 /// each is warned in the current step, one byte each, padded to whole words of eight with
-/// zeros. Scratch space of [`warn_building_with`].
+/// zeros. Scratch space of [`warn_building`].
 #[derive(Debug, Default)]
 pub struct Waiting {
     ext: Vec<f64>,
@@ -455,7 +441,7 @@ pub fn run_event(p: &Params, c: &mut Community, severity: f64, rng: &mut Rng) ->
                 b_ties.push(ties(k, s));
                 b_vol.push(s & (bits::VOLUNTEER | bits::PARTY_MEMBER) != 0);
             }
-            warn_building_with(m, &b_ext, &b_ties, &b_vol, rng, &mut b_out, &mut waiting);
+            warn_building(m, &b_ext, &b_ties, &b_vol, rng, &mut b_out, &mut waiting);
             for (j, &i) in b_idx.iter().enumerate() {
                 warned[i] = b_out[j];
             }
@@ -683,7 +669,15 @@ mod tests {
                 t + dt
             );
             if first < m.horizon_hours {
-                warn_building(&m, &[first], &[1.0], &[false], &mut rng, &mut out);
+                warn_building(
+                    &m,
+                    &[first],
+                    &[1.0],
+                    &[false],
+                    &mut rng,
+                    &mut out,
+                    &mut Waiting::default(),
+                );
                 assert_eq!(out[0], first);
             }
         }
@@ -750,7 +744,15 @@ mod tests {
         let ties = vec![1.0; n];
         let vol = vec![false; n];
         let mut out = Vec::new();
-        warn_building(&params.mobilisation, &ext, &ties, &vol, &mut rng, &mut out);
+        warn_building(
+            &params.mobilisation,
+            &ext,
+            &ties,
+            &vol,
+            &mut rng,
+            &mut out,
+            &mut Waiting::default(),
+        );
         for t in [0.5, 1.0, 2.0, 3.0, 4.0, 6.0] {
             let f = out.iter().filter(|x| **x <= t).count() as f64 / n as f64;
             let expected = bass(p, q, t);
@@ -833,7 +835,7 @@ mod tests {
             let ties: Vec<f64> = (0..n).map(|_| draw.random::<f64>() * 0.9).collect();
             let volunteer: Vec<bool> = (0..n).map(|_| draw.random::<f64>() < 0.1).collect();
             let (mut a, mut b) = (draw.clone(), draw.clone());
-            warn_building_with(&m, &ext, &ties, &volunteer, &mut a, &mut out, &mut waiting);
+            warn_building(&m, &ext, &ties, &volunteer, &mut a, &mut out, &mut waiting);
             let plain = plain_warning(&m, &ext, &ties, &volunteer, &mut b);
             let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&out), bits(&plain), "building of {n}");
@@ -852,23 +854,18 @@ mod tests {
         let mut ext = vec![INF; n];
         ext[0] = 0.1;
         let mut rng = stream(1, 0, 0, Stream::Events);
-        let mut out = Vec::new();
-        warn_building(m, &ext, &vec![0.0; n], &vec![false; n], &mut rng, &mut out);
-        assert_eq!(
-            out.iter().filter(|t| t.is_finite()).count(),
-            1,
-            "no ties, no spread"
-        );
-        warn_building(m, &ext, &vec![0.8; n], &vec![false; n], &mut rng, &mut out);
-        let with_ties = out.iter().filter(|t| t.is_finite()).count();
+        let (mut out, mut waiting) = (Vec::new(), Waiting::default());
+        let mut warned = |ties: f64, volunteer: &[bool]| {
+            let ties = vec![ties; n];
+            warn_building(m, &ext, &ties, volunteer, &mut rng, &mut out, &mut waiting);
+            out.iter().filter(|t| t.is_finite()).count()
+        };
+        assert_eq!(warned(0.0, &vec![false; n]), 1, "no ties, no spread");
+        let with_ties = warned(0.8, &vec![false; n]);
         assert!(with_ties > 90, "{with_ties}");
         let mut vol = vec![false; n];
         vol[0] = true;
-        warn_building(m, &ext, &vec![0.0; n], &vol, &mut rng, &mut out);
-        assert!(
-            out.iter().filter(|t| t.is_finite()).count() > 50,
-            "a volunteer knocks"
-        );
+        assert!(warned(0.0, &vol) > 50, "a volunteer knocks");
     }
 
     #[test]

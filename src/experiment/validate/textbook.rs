@@ -115,6 +115,7 @@ fn bass_case(o: &Options) -> Case {
         &vec![false; n],
         &mut rng,
         &mut out,
+        &mut mobilisation::Waiting::default(),
     );
     let bass = |t| mobilisation::bass_curve(p, q, t);
     let mut worst = (0.0f64, 0.0, 0.0, 0.0); // (|dev| / tolerance, t, dev, tolerance)
