@@ -31,14 +31,15 @@ fn occupied(hs: &[Household]) -> usize {
         .count()
 }
 
-fn managed_compound(p: &Params) -> (Compound, Vec<Household>) {
+/// The first compound of `kind` with a firm, from community 0 of seeds 0, 1, 2, ...
+fn managed_compound(p: &Params, kind: CompoundKind) -> (Compound, Vec<Household>) {
     let mut seed = 0;
     loop {
         let c = Community::generate(p, seed, 0, 0);
         if let Some(comp) = c
             .compounds
             .iter()
-            .find(|x| x.kind == CompoundKind::NewEstate && x.firm.is_some())
+            .find(|x| x.kind == kind && x.firm.is_some())
         {
             let hs = c
                 .households
@@ -125,7 +126,7 @@ fn staff_cost_follows_the_city_wage_times_tracking() {
     p.property.cost_growth = 0.01;
     assert!((other_cost_factor(&p, ten) - (1.02f64 * 1.01).powi(10)).abs() < 1e-12);
     // A firm's cost splits into the two parts.
-    let (c, _) = managed_compound(&p);
+    let (c, _) = managed_compound(&p, CompoundKind::NewEstate);
     let staff = 3.0;
     let expected = staff * p.property.staff_monthly_cost * staff_cost_factor(&p, ten)
         + p.kinds[0].other_cost_per_m2
@@ -146,7 +147,7 @@ fn quality_follows_staff_and_capability() {
 #[test]
 fn full_payment_is_profitable_and_keeps_staff() {
     let p = Params::default();
-    let (mut c, _) = managed_compound(&p);
+    let (mut c, _) = managed_compound(&p, CompoundKind::NewEstate);
     let n = c.households() as u32;
     let before = c.firm.unwrap();
     let price = fee_price(&p, &c, 1);
@@ -161,7 +162,7 @@ fn full_payment_is_profitable_and_keeps_staff() {
 #[test]
 fn shortfall_cuts_staff_to_the_floor_then_the_firm_withdraws() {
     let p = Params::default();
-    let (mut c, _) = managed_compound(&p);
+    let (mut c, _) = managed_compound(&p, CompoundKind::NewEstate);
     let standard = standard_staff(&p.kinds[0], c.households());
     let mut months = 0;
     let mut last_staff = c.firm.unwrap().staff;
@@ -188,7 +189,7 @@ fn shortfall_cuts_staff_to_the_floor_then_the_firm_withdraws() {
 fn a_firm_enters_only_where_willing_owners_cover_its_costs() {
     let mut p = Params::default();
     p.property.entry_rate = 1.0;
-    let (mut c, mut hs) = managed_compound(&p);
+    let (mut c, mut hs) = managed_compound(&p, CompoundKind::NewEstate);
     c.firm = None;
     let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Firms);
     for h in hs.iter_mut() {
@@ -214,7 +215,7 @@ fn a_firm_enters_only_where_willing_owners_cover_its_costs() {
 #[test]
 fn owners_assess_a_better_service_as_worth_paying_more_often() {
     let p = Params::default();
-    let (c, mut hs) = managed_compound(&p);
+    let (c, mut hs) = managed_compound(&p, CompoundKind::NewEstate);
     for (i, h) in hs.iter_mut().enumerate() {
         h.paid = i % 3 == 0;
         h.satisfaction = 0.1;
@@ -231,7 +232,7 @@ fn owners_assess_a_better_service_as_worth_paying_more_often() {
 #[test]
 fn pursuing_arrears_costs_more_with_more_enforcement_and_costs_payers_nothing() {
     let mut p = Params::default();
-    let (c, mut hs) = managed_compound(&p);
+    let (c, mut hs) = managed_compound(&p, CompoundKind::NewEstate);
     let n = c.households() as u32;
     let price = fee_price(&p, &c, 1);
     let cost_at = |p: &Params, payers: u32| {
@@ -269,7 +270,7 @@ fn pursuing_arrears_costs_more_with_more_enforcement_and_costs_payers_nothing() 
 #[test]
 fn purchased_services_buy_hours_at_wage_cost_and_leave_only_a_margin() {
     let mut p = Params::default();
-    let (mut c, _) = managed_compound(&p);
+    let (mut c, _) = managed_compound(&p, CompoundKind::NewEstate);
     let n = c.households();
     let price = fee_price(&p, &c, 1);
     let without = operate(&p, &mut c.clone(), price, n as u32, &at(&p, 1));
@@ -291,7 +292,7 @@ fn purchased_services_buy_hours_at_wage_cost_and_leave_only_a_margin() {
 #[test]
 fn quasi_property_serves_unmanaged_compounds_at_a_public_cost() {
     let mut p = Params::default();
-    let (mut c, _) = managed_compound(&p);
+    let (mut c, _) = managed_compound(&p, CompoundKind::NewEstate);
     c.firm = None;
     let off = operate(&p, &mut c, 1.0, 0, &at(&p, 1));
     assert_eq!(c.quality, p.property.unmanaged_quality);
@@ -306,7 +307,7 @@ fn quasi_property_serves_unmanaged_compounds_at_a_public_cost() {
 fn committees_form_only_in_occupied_compounds_two_years_old() {
     let mut p = Params::default();
     p.property.committee_formation_rate = 1.0;
-    let (mut c, mut hs) = managed_compound(&p);
+    let (mut c, mut hs) = managed_compound(&p, CompoundKind::NewEstate);
     let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Governance);
     c.owners_committee = false;
     c.age_months = 0;
@@ -334,7 +335,7 @@ fn a_committee_that_finds_no_firm_may_manage_itself() {
     let mut p = Params::default();
     p.property.star_rating = true;
     p.property.star_rating_entry_bar = 1.0; // no firm can enter
-    let (mut c, hs) = managed_compound(&p);
+    let (mut c, hs) = managed_compound(&p, CompoundKind::NewEstate);
     c.firm = None;
     c.owners_committee = true;
     c.tender_due = true;
@@ -362,7 +363,7 @@ fn a_committee_that_finds_no_firm_may_manage_itself() {
 #[test]
 fn star_rating_removes_firms_rated_lowest_two_years_running() {
     let mut p = Params::default();
-    let (mut c, mut hs) = managed_compound(&p);
+    let (mut c, mut hs) = managed_compound(&p, CompoundKind::NewEstate);
     for h in hs.iter_mut() {
         h.satisfaction = 0.05;
     }
@@ -382,23 +383,7 @@ fn star_rating_removes_firms_rated_lowest_two_years_running() {
 fn renovation_cuts_other_costs_raises_quality_and_books_its_capital_cost() {
     let mut p = Params::default();
     p.property.renovation_rate = 1.0;
-    let mut seed = 0;
-    let (mut c, hs) = loop {
-        let comm = Community::generate(&p, seed, 0, 0);
-        if let Some(x) = comm
-            .compounds
-            .iter()
-            .find(|x| x.kind == CompoundKind::OldCompound && x.firm.is_some())
-        {
-            let hs: Vec<Household> = comm
-                .households
-                .view(x.first_household as usize..x.end_household as usize)
-                .iter()
-                .collect();
-            break (x.clone(), hs);
-        }
-        seed += 1;
-    };
+    let (mut c, hs) = managed_compound(&p, CompoundKind::OldCompound);
     let firm = c.firm.unwrap();
     let before = running_cost(&p, &c, &firm, firm.staff, &at(&p, 1));
     let mut rng = crate::model::rng::stream(1, 0, 0, crate::model::rng::Stream::Governance);
@@ -434,7 +419,7 @@ fn renovation_cuts_other_costs_raises_quality_and_books_its_capital_cost() {
 #[test]
 fn owners_vote_raises_price_only_with_a_committee_and_a_satisfied_majority() {
     let p = Params::default();
-    let (mut c, mut hs) = managed_compound(&p);
+    let (mut c, mut hs) = managed_compound(&p, CompoundKind::NewEstate);
     c.firm = Some(Firm {
         loss_streak: 3,
         ..c.firm.unwrap()
