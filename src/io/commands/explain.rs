@@ -160,7 +160,7 @@ pub fn metrics() -> Result {
 pub fn parameters_markdown() -> String {
     let mut md = String::from(
         "# Scenario parameters\n\n\
-         Generated from the declarations in `src/model/params/mod.rs` by `shequ explain --markdown`; \
+         Generated from the declarations in `src/model/params/` by `shequ explain --markdown`; \
          a test keeps this file identical to them. A scenario file sets only what differs from \
          these defaults (or from the file it `extends`). Sections `new_estate`, `old_compound` \
          and `resettlement` share their keys; their defaults differ by kind and are listed per kind.\n",
