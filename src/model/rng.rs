@@ -4,6 +4,9 @@
 //! worlds agree (common random numbers).
 
 use rand::SeedableRng;
+
+#[cfg(target_arch = "x86_64")]
+use super::simd::avx2;
 pub use rand_xoshiro::Xoshiro256PlusPlus as Rng;
 
 /// Which mechanism a stream belongs to; each gets its own so that switching one
@@ -81,9 +84,67 @@ impl Lanes {
         Lanes { s }
     }
 
-    /// One step of every lane: the Xoshiro256++ output and state update, lane by lane.
+    /// One step of every lane: the Xoshiro256++ output and state update. Where the hot loops
+    /// run their AVX2 compilation ([`avx2`]) it runs four lanes at a time in AVX2 registers
+    /// ([`Lanes::next_u64s_avx2`]); elsewhere lane by lane ([`Lanes::next_u64s_portable`]).
+    /// Integer operations only: the same bits either way (tested).
     #[inline(always)]
     pub fn next_u64s(&mut self) -> [u64; LANES] {
+        #[cfg(target_arch = "x86_64")]
+        if avx2() {
+            // SAFETY: `avx2()` is true only where the processor has AVX2.
+            return unsafe { self.next_u64s_avx2() };
+        }
+        self.next_u64s_portable()
+    }
+
+    /// [`Lanes::next_u64s`] in AVX2, four lanes of each state word in one register. Written
+    /// out because the compiler's own vectorisation of the portable step moves the state's
+    /// 45-bit rotation lane by lane into scalar registers: measured alone, a step took 12 ns
+    /// that way and 5 ns this way; a community's month takes about 3 % fewer instructions.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn next_u64s_avx2(&mut self) -> [u64; LANES] {
+        use std::arch::x86_64::{
+            __m256i, _mm256_add_epi64, _mm256_loadu_si256, _mm256_or_si256, _mm256_slli_epi64,
+            _mm256_srli_epi64, _mm256_storeu_si256, _mm256_xor_si256,
+        };
+        let mut out = [0u64; LANES];
+        let [s0, s1, s2, s3] = &mut self.s;
+        for k in (0..LANES).step_by(4) {
+            let quad = |w: &mut [u64; LANES]| -> *mut __m256i { w[k..k + 4].as_mut_ptr().cast() };
+            // SAFETY: the caller's processor has AVX2; each load and store is unaligned, of
+            // the 32 bytes of four lanes of one array.
+            unsafe {
+                let (a, b) = (_mm256_loadu_si256(quad(s0)), _mm256_loadu_si256(quad(s1)));
+                let (c, d) = (_mm256_loadu_si256(quad(s2)), _mm256_loadu_si256(quad(s3)));
+                // The output: rotl(s0 + s3, 23) + s0.
+                let sum = _mm256_add_epi64(a, d);
+                let rotated =
+                    _mm256_or_si256(_mm256_slli_epi64::<23>(sum), _mm256_srli_epi64::<41>(sum));
+                _mm256_storeu_si256(quad(&mut out), _mm256_add_epi64(rotated, a));
+                // The state update, in the portable step's order.
+                let t = _mm256_slli_epi64::<17>(b);
+                let c = _mm256_xor_si256(c, a);
+                let d = _mm256_xor_si256(d, b);
+                let b = _mm256_xor_si256(b, c);
+                let a = _mm256_xor_si256(a, d);
+                let c = _mm256_xor_si256(c, t);
+                let d = _mm256_or_si256(_mm256_slli_epi64::<45>(d), _mm256_srli_epi64::<19>(d));
+                _mm256_storeu_si256(quad(s0), a);
+                _mm256_storeu_si256(quad(s1), b);
+                _mm256_storeu_si256(quad(s2), c);
+                _mm256_storeu_si256(quad(s3), d);
+            }
+        }
+        out
+    }
+
+    /// [`Lanes::next_u64s`] in plain Rust, lane by lane (processors without AVX2, the
+    /// baseline kernels, the web page's wasm).
+    #[inline(always)]
+    pub fn next_u64s_portable(&mut self) -> [u64; LANES] {
         let [s0, s1, s2, s3] = &mut self.s;
         let mut out = [0u64; LANES];
         for i in 0..LANES {
@@ -165,6 +226,14 @@ mod tests {
                 );
                 assert!(b[i] < 1.0 && b[LANES + i] < 1.0);
             }
+        }
+        // The portable step is the same generator, step for step, whichever step
+        // `next_u64s` takes on this processor.
+        let mut fast = Lanes::new(4, 0, 7, Stream::Volunteers);
+        let mut portable = fast.clone();
+        for _ in 0..1000 {
+            assert_eq!(fast.next_u64s(), portable.next_u64s_portable());
+            assert_eq!(fast, portable);
         }
         // Lanes differ from each other and by key.
         let a = Lanes::new(3, 1, 2, Stream::Fees).next_u64s();
