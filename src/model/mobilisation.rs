@@ -170,10 +170,10 @@ pub fn warn_building(
     let others = (n.max(2) - 1) as f64;
     let (mut counted, mut social_step, mut knock_step) = (usize::MAX, 0.0, 0.0);
     let mut t = 0.0;
-    while !w.ext.is_empty() && t < m.horizon_hours {
+    while w.len > 0 && t < m.horizon_hours {
         if warned == 0 {
             // Nobody to spread it yet: jump to the step of the first external arrival.
-            let first = w.ext.iter().copied().fold(INF, f64::min);
+            let first = w.ext[..w.len].iter().copied().fold(INF, f64::min);
             if !first.is_finite() || first >= m.horizon_hours {
                 break;
             }
@@ -185,39 +185,29 @@ pub fn warn_building(
         if warned != counted {
             counted = warned;
             social_step = q * (warned as f64 / others) * dt;
-            knock_step = m.knock_rate * volunteers_warned as f64 / w.ext.len() as f64 * dt;
+            knock_step = m.knock_rate * volunteers_warned as f64 / w.len as f64 * dt;
         }
         social += social_step;
         if volunteers_warned > 0 {
             knocked += knock_step;
         }
-        // Who is warned in this step: all the waiting at once, in a loop the compiler
-        // vectorises (one byte each, the bytes past the waiting kept 0); then each of them,
-        // from the last down (found eight bytes at a time), so that removing one (the last
-        // takes its place) leaves those not yet looked at in place. Who is warned in a step,
-        // and when, does not depend on the order.
-        let len = w.ext.len();
-        let mut hits = 0u32;
-        for (((h, &e), &ties), &threshold) in
-            w.hit[..len].iter_mut().zip(&w.ext).zip(&w.ties).zip(&w.threshold)
-        {
-            *h = u8::from((e < end) | (ties * social + knocked >= threshold));
-            hits += u32::from(*h);
-        }
-        let mut word = len.div_ceil(8);
-        while hits > 0 {
-            word -= 1;
-            let bytes: [u8; 8] = w.hit[word * 8..word * 8 + 8].try_into().expect("8 bytes");
-            let mut set = u64::from_le_bytes(bytes);
-            while set != 0 {
-                let j = word * 8 + (63 - set.leading_zeros() as usize) / 8;
-                set &= !(0xFF << ((j % 8) * 8));
-                let e = w.ext[j];
-                out[w.index[j] as usize] = if e < end { e.max(t) } else { end };
-                warned += 1;
-                volunteers_warned += usize::from(w.volunteer[j]);
-                w.swap_remove(j);
-                hits -= 1;
+        // Who is warned in this step: all the waiting at once, one bit each ([`Waiting::hits`]);
+        // then each of them from the last down, so that removing one (the last waiting takes
+        // its place, and has been looked at) leaves those not yet looked at in place. Who is
+        // warned in a step, and when, does not depend on the order.
+        if w.hits(end, social, knocked) {
+            for word in (0..w.hit.len()).rev() {
+                let mut set = w.hit[word];
+                while set != 0 {
+                    let bit = 63 - set.leading_zeros() as usize;
+                    set &= !(1 << bit);
+                    let j = word * 64 + bit;
+                    let e = w.ext[j];
+                    out[w.index[j] as usize] = if e < end { e.max(t) } else { end };
+                    warned += 1;
+                    volunteers_warned += usize::from(w.volunteer[j]);
+                    w.swap_remove(j);
+                }
             }
         }
         // Proof of progress: every pass moves time strictly forward by a step of at least
@@ -238,49 +228,136 @@ pub fn warn_building(
 }
 
 /// The households of a building still waiting for the warning, as structure of arrays:
-/// external arrival, ties, Exp(1) threshold, index in the building, volunteer; and whether
-/// each is warned in the current step, one byte each, padded to whole words of eight with
-/// zeros. Scratch space of [`warn_building`].
+/// external arrival, ties, Exp(1) threshold, index in the building, volunteer; the first
+/// `len` are waiting. The three tested arrays are padded to a whole number of [`QUAD`] with
+/// households who are never warned (arrival and threshold INF, ties 0), so that every test
+/// runs on whole vector registers. `hit` holds whether each is warned in the current step,
+/// one bit each. Scratch space of [`warn_building`].
 #[derive(Debug, Default)]
 pub struct Waiting {
+    len: usize,
     ext: Vec<f64>,
     ties: Vec<f64>,
     threshold: Vec<f64>,
     index: Vec<u32>,
     volunteer: Vec<bool>,
-    hit: Vec<u8>,
+    hit: Vec<u64>,
 }
+
+/// Households [`Waiting::hits`] tests at once: four `f64` in an AVX2 register.
+const QUAD: usize = 4;
 
 impl Waiting {
     /// Every household of a building waiting, each with its Exp(1) threshold drawn in order.
     fn fill(&mut self, ext: &[f64], ties: &[f64], volunteer: &[bool], rng: &mut Rng) {
         let n = ext.len();
+        let padded = n.next_multiple_of(QUAD);
+        self.len = n;
         self.ext.clear();
         self.ext.extend_from_slice(ext);
+        self.ext.resize(padded, INF);
         self.ties.clear();
         self.ties.extend_from_slice(ties);
+        self.ties.resize(padded, 0.0);
         self.threshold.clear();
         self.threshold
             .extend((0..n).map(|_| -> f64 { Exp1.sample(rng) }));
+        self.threshold.resize(padded, INF);
         self.index.clear();
         self.index.extend(0..n as u32);
         self.volunteer.clear();
         self.volunteer.extend_from_slice(volunteer);
         self.hit.clear();
-        self.hit.resize(n.next_multiple_of(8), 0);
+        self.hit.resize(n.div_ceil(64), 0);
     }
 
-    /// Removes waiting household `j`; the last takes its place (its hit byte too, and the
-    /// last byte becomes padding, 0).
+    /// Removes waiting household `j`; the last waiting takes its place, and its old place
+    /// becomes padding.
     fn swap_remove(&mut self, j: usize) {
-        let last = self.ext.len() - 1;
-        self.hit[j] = self.hit[last];
-        self.hit[last] = 0;
-        self.ext.swap_remove(j);
-        self.ties.swap_remove(j);
-        self.threshold.swap_remove(j);
+        let last = self.len - 1;
+        self.ext[j] = self.ext[last];
+        self.ext[last] = INF;
+        self.ties[j] = self.ties[last];
+        self.ties[last] = 0.0;
+        self.threshold[j] = self.threshold[last];
+        self.threshold[last] = INF;
         self.index.swap_remove(j);
         self.volunteer.swap_remove(j);
+        self.len = last;
+    }
+
+    /// Sets the bits of `hit` (bit `j % 64` of word `j / 64`) of the waiting households
+    /// warned in the step ending at `end`: those whose external arrival comes before `end`,
+    /// or whose cumulative hazard `ties x social + knocked` has reached their threshold.
+    /// Returns whether anyone is. In AVX2 where the hot loops run their AVX2 compilation,
+    /// one household at a time elsewhere: the same IEEE operations in the same order, so the
+    /// same bits (tested).
+    #[inline(always)]
+    fn hits(&mut self, end: f64, social: f64, knocked: f64) -> bool {
+        let quads = self.len.div_ceil(QUAD);
+        self.hit.truncate(self.len.div_ceil(64));
+        self.hit.fill(0);
+        #[cfg(target_arch = "x86_64")]
+        if super::simd::avx2() {
+            // SAFETY: `avx2()` is true only where the processor has AVX2.
+            return unsafe { self.hits_avx2(quads, end, social, knocked) };
+        }
+        self.hits_portable(quads, end, social, knocked)
+    }
+
+    /// [`Waiting::hits`] one household at a time, over the first `quads` x [`QUAD`].
+    #[inline(always)]
+    fn hits_portable(&mut self, quads: usize, end: f64, social: f64, knocked: f64) -> bool {
+        let mut any = 0;
+        for j in 0..quads * QUAD {
+            let warned =
+                (self.ext[j] < end) | (self.ties[j] * social + knocked >= self.threshold[j]);
+            self.hit[j / 64] |= u64::from(warned) << (j % 64);
+            any |= u64::from(warned);
+        }
+        any != 0
+    }
+
+    /// [`Waiting::hits`] in AVX2, [`QUAD`] households at a time.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn hits_avx2(&mut self, quads: usize, end: f64, social: f64, knocked: f64) -> bool {
+        use std::arch::x86_64::{
+            _CMP_GE_OQ, _CMP_LT_OQ, _mm256_add_pd, _mm256_cmp_pd, _mm256_loadu_pd,
+            _mm256_movemask_pd, _mm256_mul_pd, _mm256_or_pd, _mm256_set1_pd,
+        };
+        let (end, social, knocked) = (
+            _mm256_set1_pd(end),
+            _mm256_set1_pd(social),
+            _mm256_set1_pd(knocked),
+        );
+        let ext = &self.ext[..quads * QUAD];
+        let ties = &self.ties[..quads * QUAD];
+        let threshold = &self.threshold[..quads * QUAD];
+        let mut any = 0;
+        for q in 0..quads {
+            let r = q * QUAD..q * QUAD + QUAD;
+            // SAFETY: unaligned loads of four f64 from slices of four.
+            let (e, k, h) = unsafe {
+                (
+                    _mm256_loadu_pd(ext[r.clone()].as_ptr()),
+                    _mm256_loadu_pd(ties[r.clone()].as_ptr()),
+                    _mm256_loadu_pd(threshold[r].as_ptr()),
+                )
+            };
+            // (e < end) | (ties x social + knocked >= threshold), ordered comparisons as
+            // Rust's `<` and `>=`; multiplication and addition not fused, as in Rust.
+            let hazard = _mm256_add_pd(_mm256_mul_pd(k, social), knocked);
+            let warned = _mm256_or_pd(
+                _mm256_cmp_pd::<_CMP_LT_OQ>(e, end),
+                _mm256_cmp_pd::<_CMP_GE_OQ>(hazard, h),
+            );
+            let bits = _mm256_movemask_pd(warned) as u64;
+            self.hit[q / 16] |= bits << ((q % 16) * QUAD);
+            any |= bits;
+        }
+        any != 0
     }
 }
 
@@ -844,6 +921,56 @@ mod tests {
             draw = a;
         }
         assert!(warned > 400, "the cases must warn many: {warned}");
+    }
+
+    /// The two ways of testing who is warned in a step give the same bits, on buildings of
+    /// 0 to 140 waiting (whole words, a partial last quad, padding after removals), with
+    /// hazards that land exactly on thresholds; and a household is warned exactly when the
+    /// rule says so.
+    #[test]
+    fn the_step_tests_agree_in_every_instruction_set() {
+        let mut draw = stream(8, 0, 0, Stream::Events);
+        let mut w = Waiting::default();
+        for n in (0..=140).step_by(7).chain([1, 2, 3, 63, 64, 65, 128]) {
+            let ext: Vec<f64> = (0..n)
+                .map(|_| {
+                    let u: f64 = draw.random();
+                    if u < 0.5 { u * 8.0 } else { INF }
+                })
+                .collect();
+            let ties: Vec<f64> = (0..n).map(|_| draw.random::<f64>() * 0.9).collect();
+            w.fill(&ext, &ties, &vec![false; n], &mut draw);
+            // Removals leave padding inside the last quad.
+            for _ in 0..n / 5 {
+                let j = draw.random_range(0..w.len);
+                w.swap_remove(j);
+            }
+            let (end, social, knocked) = (2.0, draw.random::<f64>() * 3.0, 0.25);
+            // Some hazards land exactly on the threshold: warned (>=).
+            for j in (0..w.len).step_by(9) {
+                w.threshold[j] = w.ties[j] * social + knocked;
+            }
+            let quads = w.len.div_ceil(QUAD);
+            w.hit.truncate(w.len.div_ceil(64));
+            w.hit.fill(0);
+            let any = w.hits_portable(quads, end, social, knocked);
+            let portable = w.hit.clone();
+            for j in 0..w.len {
+                let rule = w.ext[j] < end || w.ties[j] * social + knocked >= w.threshold[j];
+                assert_eq!(portable[j / 64] >> (j % 64) & 1 == 1, rule, "n {n}, j {j}");
+            }
+            assert_eq!(any, portable.iter().any(|&x| x != 0));
+            assert!(portable.len() * 64 >= w.len);
+            assert_eq!(w.hits(end, social, knocked), any);
+            assert_eq!(w.hit, portable, "n {n}: the dispatched test");
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                w.hit.fill(0);
+                // SAFETY: the processor has AVX2.
+                assert_eq!(unsafe { w.hits_avx2(quads, end, social, knocked) }, any);
+                assert_eq!(w.hit, portable, "n {n}: AVX2");
+            }
+        }
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Which instructions the hot loops run on: on x86-64 processors with AVX2 (most made since
 //! 2013) the per-household loops of residents and payments are compiled a second time with
 //! AVX2 enabled and chosen at run time; elsewhere (older processors, other architectures, the
-//! web page's wasm) the same code runs as compiled for the baseline. The one step of the
-//! random lanes that the compiler vectorises badly is written out in AVX2 instructions
-//! (`rng::Lanes::next_u64s`) and taken under the same choice.
+//! web page's wasm) the same code runs as compiled for the baseline. Two steps the compiler
+//! vectorises badly are written out in AVX2 instructions and taken under the same choice:
+//! the random lanes' step (`rng::Lanes::next_u64s`) and the warning's test of who is warned
+//! in a time step (`mobilisation::Waiting::hits`); each has a plain twin, tested equal.
 //!
 //! Both compilations give the same bits: the loops use integer operations and IEEE
 //! additions, multiplications, divisions and comparisons only, which are exact in every
