@@ -887,6 +887,19 @@ mod tests {
             .collect()
     }
 
+    /// External arrivals (half of them within 4 hours, the rest never) and ties of a
+    /// building of `n` waiting households, for the warning tests.
+    fn building_draws(draw: &mut Rng, n: usize) -> (Vec<f64>, Vec<f64>) {
+        let ext = (0..n)
+            .map(|_| {
+                let u: f64 = draw.random();
+                if u < 0.5 { u * 8.0 } else { INF }
+            })
+            .collect();
+        let ties = (0..n).map(|_| draw.random::<f64>() * 0.9).collect();
+        (ext, ties)
+    }
+
     /// Buildings of many sizes (past 64, so that hits span several words), one scratch space
     /// kept from one to the next: the same warned times, bit for bit, as the plain loop, and
     /// the stream left in the same place.
@@ -903,13 +916,7 @@ mod tests {
         {
             m.broadcast_rate = if case % 3 == 0 { 0.2 } else { 0.0 };
             m.step_minutes = [5.0, 1.0, 12.5][case % 3];
-            let ext: Vec<f64> = (0..n)
-                .map(|_| {
-                    let u: f64 = draw.random();
-                    if u < 0.5 { u * 8.0 } else { INF }
-                })
-                .collect();
-            let ties: Vec<f64> = (0..n).map(|_| draw.random::<f64>() * 0.9).collect();
+            let (ext, ties) = building_draws(&mut draw, n);
             let volunteer: Vec<bool> = (0..n).map(|_| draw.random::<f64>() < 0.1).collect();
             let (mut a, mut b) = (draw.clone(), draw.clone());
             warn_building(&m, &ext, &ties, &volunteer, &mut a, &mut out, &mut waiting);
@@ -932,13 +939,7 @@ mod tests {
         let mut draw = stream(8, 0, 0, Stream::Events);
         let mut w = Waiting::default();
         for n in (0..=140).step_by(7).chain([1, 2, 3, 63, 64, 65, 128]) {
-            let ext: Vec<f64> = (0..n)
-                .map(|_| {
-                    let u: f64 = draw.random();
-                    if u < 0.5 { u * 8.0 } else { INF }
-                })
-                .collect();
-            let ties: Vec<f64> = (0..n).map(|_| draw.random::<f64>() * 0.9).collect();
+            let (ext, ties) = building_draws(&mut draw, n);
             w.fill(&ext, &ties, &vec![false; n], &mut draw);
             // Removals leave padding inside the last quad.
             for _ in 0..n / 5 {
